@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make run` serves the demo, `make test` runs every test.
+# Everything else here supports those two.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+FLASK := $(BIN)/flask --app floorapp
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint browser-deps migrate seed clean
+
+run: $(STAMP) ## Serve the demo on SQLite at http://127.0.0.1:$(PORT)
+	@$(FLASK) db upgrade
+	@$(FLASK) demo seed --if-empty
+	@echo "floorapp is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
+	@$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --worker-class gthread \
+		--threads 8 --access-logfile - wsgi:app
+
+test: $(STAMP) browser-deps ## Run the linter and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "floorapp needs Python 3.11 or newer"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		{ echo "python3 -m venv failed: on Debian/Ubuntu run 'apt-get install python3-venv'"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+browser-deps: $(STAMP) ## Install what the browser tests need, when it is missing
+	@bash tests/browser/install-deps.sh
+
+migrate: $(STAMP) ## Apply the migrations to the configured database
+	$(FLASK) db upgrade
+
+seed: $(STAMP) ## Seed the demo data into an empty database
+	$(FLASK) demo seed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,67 @@
+"""floorapp: help requests, size lookup and honest wait times for store associates."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from floorapp.config import load_config
+
+
+def create_app(config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages and commands.
+
+    `instance_path` moves the instance folder (the SQLite file and the generated
+    secret key) away from its default beside the package.
+    """
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+        instance_path=instance_path,
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension singletons to `app`."""
+    from floorapp import models  # noqa: F401  (registers the tables for migrations)
+    from floorapp.extensions import csrf, db, limiter, login_manager, migrate
+    from floorapp.web.auth import configure_login
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    configure_login(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the HTML blueprints and the JSON API."""
+    from floorapp.api import bp as api_bp
+    from floorapp.web import auth, health, home, manage
+
+    for blueprint in (auth.bp, health.bp, home.bp, manage.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render errors as pages, or as JSON under /api."""
+    from floorapp.web.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `flask` command groups."""
+    from floorapp.cli import register
+
+    register(app)

@@ -1,0 +1,33 @@
+"""The OpenAPI 3.1 document of /api/v1; each part of the API adds its paths here."""
+
+from typing import Any
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    """Return the OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "floorapp API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": {"description": "The OpenAPI document"}},
+                }
+            },
+        },
+        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+    }

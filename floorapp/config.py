@@ -1,0 +1,119 @@
+"""Configuration: defaults here, then `FLOORAPP_*` environment variables, then overrides.
+
+This module is the only place that reads the environment. Everything else reads
+`current_app.config`.
+"""
+
+import contextlib
+import os
+import secrets
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+SUPPORTED_DRIVERS = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+class ConfigError(SystemExit):
+    """A configuration the app cannot start with.
+
+    It is a SystemExit so that, uncaught, start-up stops with its one-line message
+    (`floorapp: …`) instead of a traceback, in `flask` commands and in gunicorn alike.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(f"floorapp: {message}")
+        self.message = message
+
+
+class Defaults:
+    """Settings every deployment starts from."""
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # a shift is long; the token is tied to the session anyway
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    DATABASE_CONNECT_TIMEOUT_S = 5
+    DEMO_PASSWORD = "floor-demo-2026"  # noqa: S105  (published on purpose: the demo prints it)
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Fill `app.config` from defaults, the environment and `overrides`, in that order."""
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("FLOORAPP")
+    if overrides:
+        app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def database_uri(app: Flask) -> str:
+    """Return the validated database URL: `DATABASE_URL` or SQLite in the instance folder."""
+    raw = app.config.get("DATABASE_URL")
+    if raw is None or raw == "":
+        path = Path(app.instance_path) / "floorapp.sqlite3"
+        return f"sqlite:///{path}"
+    try:
+        url = make_url(str(raw))
+    except ArgumentError:
+        raise ConfigError(
+            f"FLOORAPP_DATABASE_URL is not a database URL: {str(raw)[:80]!r}"
+        ) from None
+    check_backend(url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def check_backend(url: URL) -> None:
+    """Refuse database URLs for backends and drivers this app is not built and tested for."""
+    if url.drivername not in SUPPORTED_DRIVERS:
+        raise ConfigError(
+            f"FLOORAPP_DATABASE_URL uses {url.drivername!r}; "
+            "use sqlite:///path or postgresql+psycopg://user@host/db"
+        )
+
+
+def engine_options(app: Flask) -> dict[str, Any]:
+    """Return engine options that fit the backend (connect timeout, busy timeout)."""
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    timeout = int(app.config["DATABASE_CONNECT_TIMEOUT_S"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options.setdefault("connect_args", {"connect_timeout": timeout})
+    else:
+        options.setdefault("connect_args", {"timeout": 15})
+    return options
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Return the secret key kept in the instance folder, creating it on first run.
+
+    The key is written to a private temporary file and linked into place, so two
+    workers starting at once agree on one key and never read a half-written file.
+    """
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=instance, prefix=".secret_key.")
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, key_file)
+        Path(temporary).unlink()
+    return key_file.read_text().strip()

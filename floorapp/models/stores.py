@@ -1,0 +1,56 @@
+"""Stores and their zones (departments such as "Women's shoes")."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from floorapp.extensions import db
+from floorapp.models.types import UTCDateTime, utcnow
+
+DEFAULT_ACKNOWLEDGE_TARGET_S = 60
+DEFAULT_REACH_TARGET_S = 180
+
+
+class Store(db.Model):
+    """A physical store, with its IANA time zone and its service targets."""
+
+    __tablename__ = "stores"
+    __table_args__ = (
+        CheckConstraint("acknowledge_target_s > 0", name="acknowledge_target_positive"),
+        CheckConstraint("reach_target_s > 0", name="reach_target_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64))
+    acknowledge_target_s: Mapped[int] = mapped_column(default=DEFAULT_ACKNOWLEDGE_TARGET_S)
+    reach_target_s: Mapped[int] = mapped_column(default=DEFAULT_REACH_TARGET_S)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    zones: Mapped[list["Zone"]] = relationship(
+        back_populates="store", order_by="Zone.name", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Store {self.code}>"
+
+
+class Zone(db.Model):
+    """A department of a store, where signs hang and associates cover the floor."""
+
+    __tablename__ = "zones"
+    __table_args__ = (UniqueConstraint("store_id", "name", name="uq_zones_store_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    store: Mapped[Store] = relationship(back_populates="zones")
+
+    def __repr__(self) -> str:
+        return f"<Zone {self.name!r} of store {self.store_id}>"

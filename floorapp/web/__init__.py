@@ -1,0 +1,1 @@
+"""The HTML blueprints: one module per area, each exposing `bp`."""

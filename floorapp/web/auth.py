@@ -1,0 +1,96 @@
+"""Logging in and out, with throttling of failed attempts per account and address."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from floorapp.errors import Unauthorized
+from floorapp.extensions import limiter
+from floorapp.services import users
+
+bp = Blueprint("auth", __name__)
+BAD_CREDENTIALS = "That login and password don't match an active account."
+
+
+class LoginForm(FlaskForm):
+    """The login form (CSRF-protected)."""
+
+    login = StringField("Login", validators=[DataRequired(), Length(max=64)],
+                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+def configure_login(manager: LoginManager) -> None:
+    """Tell Flask-Login how to load users and where the login page is."""
+    manager.user_loader(users.load_session_user)
+    manager.login_view = "auth.login"
+    manager.login_message = "Please log in to continue."
+    manager.login_message_category = "info"
+
+
+def _login_failed(response) -> bool:
+    """Count an attempt against the limits unless it logged the user in."""
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return "login-account:" + users.normalize_login(request.form.get("login", ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_login_failed)
+def login():
+    """Show the login form; log the user in with a fresh session."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    user = users.authenticate(form.login.data, form.password.data)
+    if user is None:
+        return render_template("auth/login.html", form=form,
+                               error=Unauthorized(BAD_CREDENTIALS)), 401
+    next_page = safe_next(request.args.get("next"))
+    session.clear()  # nothing from before the login survives into the new session
+    login_user(user, remember=False)
+    session.permanent = True
+    return redirect(next_page or url_for("home.index"))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out and drop the whole session."""
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target

@@ -1,0 +1,121 @@
+"""Fixtures in the Flask tutorial's shape: `app`, `client`, `runner` and `auth`.
+
+Every test that takes `app` runs twice: on SQLite and on PostgreSQL.
+"""
+
+import pytest
+from sqlalchemy import text
+
+from floorapp import create_app
+from floorapp.extensions import db
+from tests import databases
+from tests.factories import TEST_PASSWORD
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_report_header(config):
+    reason = databases.postgres_unreachable_reason()
+    if reason is None:
+        return f"PostgreSQL tests against {databases.postgres_url()}"
+    outcome = "FAIL" if databases.postgres_required() else "be skipped"
+    return f"PostgreSQL tests will {outcome}: {reason}"
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    """Create one PostgreSQL schema with every table for this run; drop it at the end."""
+    reason = databases.postgres_unreachable_reason()
+    if reason is not None:
+        if databases.postgres_required():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(f"{reason} (set FLOORAPP_TEST_DATABASE_URL to run these)")
+    schema = databases.PostgresSchema()
+    url = schema.create()
+    setup_app = create_app(_test_config(url))
+    with setup_app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield url
+    schema.drop()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """Return a URL to an empty database with every table, on each backend in turn."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'floorapp.sqlite3'}"
+    return request.getfixturevalue("postgres_schema")
+
+
+def _test_config(database_url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Return a factory of apps on the test database, with config overrides."""
+    made = []
+
+    def factory(**overrides):
+        app = create_app(_test_config(database_url, **overrides))
+        with app.app_context():
+            db.create_all()
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            _empty_tables()
+            db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    """Delete every row, so the shared PostgreSQL schema is clean for the next test."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app(make_app):
+    """The app on an empty database, CSRF off (tests of CSRF turn it on)."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log the test client in and out through the real login form."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, login: str, password: str = TEST_PASSWORD, **kwargs):
+        return self._client.post("/login", data={"login": login, "password": password}, **kwargs)
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
