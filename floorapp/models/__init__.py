@@ -1,6 +1,23 @@
 """The models, one module per noun group; importing this package registers them all."""
 
+from floorapp.models.help import (
+    OPEN_STATUSES,
+    Event,
+    EventKind,
+    Feedback,
+    HelpRequest,
+    IdempotencyRecord,
+    Need,
+    Outcome,
+    RetiredSignToken,
+    Sign,
+    Status,
+)
 from floorapp.models.stores import Store, Zone
-from floorapp.models.users import Role, User
+from floorapp.models.users import Availability, Role, User
 
-__all__ = ["Role", "Store", "User", "Zone"]
+__all__ = [
+    "OPEN_STATUSES", "Availability", "Event", "EventKind", "Feedback", "HelpRequest",
+    "IdempotencyRecord", "Need", "Outcome", "RetiredSignToken", "Role", "Sign", "Status",
+    "Store", "User", "Zone",
+]

@@ -20,6 +20,15 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class Availability(enum.StrEnum):
+    """Whether an associate is covering the floor right now."""
+
+    ON_FLOOR = "on_floor"
+    WITH_CUSTOMER = "with_customer"
+    ON_BREAK = "on_break"
+    OFF = "off"
+
+
 class User(UserMixin, db.Model):
     """A login with a role and, for associates and managers, a home store."""
 
@@ -40,6 +49,18 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    availability: Mapped[Availability] = mapped_column(
+        Enum(Availability, native_enum=False, length=16, name="availability",
+             values_callable=lambda e: [m.value for m in e], validate_strings=True,
+             create_constraint=True),
+        default=Availability.OFF,
+        server_default=Availability.OFF.value,
+    )
+    # The zone an associate on the floor covers; None means the whole store.
+    availability_zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"))
+    availability_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     home_store: Mapped[Store | None] = relationship()
 
