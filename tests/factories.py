@@ -6,11 +6,13 @@ because scrypt is slow on purpose.
 
 import functools
 import itertools
+import secrets
+from datetime import UTC, datetime
 
 from werkzeug.security import generate_password_hash
 
 from floorapp.extensions import db
-from floorapp.models import Role, Store, User, Zone
+from floorapp.models import HelpRequest, Need, Role, Sign, Status, Store, User, Zone
 
 TEST_PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(1)
@@ -43,3 +45,33 @@ def make_user(*, login: str | None = None, name: str = "Terry Tester",
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_sign(*, zone: Zone | None = None, label: str = "", active: bool = True) -> Sign:
+    """Create a sign in `zone` (in a new store if none is given)."""
+    from floorapp.services.signage import new_sign_token
+
+    if zone is None:
+        zone = make_store().zones[0]
+    sign = Sign(zone=zone, token=new_sign_token(), label=label, active=active)
+    db.session.add(sign)
+    db.session.commit()
+    return sign
+
+
+def make_help_request(*, sign: Sign | None = None, need: Need = Need.FIND_SIZE,
+                      status: Status = Status.WAITING, note: str = "",
+                      requested_at: datetime | None = None, **fields) -> HelpRequest:
+    """Create a help request from a sign as stored data (no events, no service rules).
+
+    For tests of readers such as dashboards; tests of the state machine go through
+    the help-queue service instead.
+    """
+    sign = sign or make_sign()
+    help_request = HelpRequest(
+        store_id=sign.zone.store_id, zone_id=sign.zone_id, sign_id=sign.id,
+        public_token=secrets.token_urlsafe(24), need=need, status=status, note=note,
+        requested_at=requested_at or datetime.now(UTC), **fields)
+    db.session.add(help_request)
+    db.session.commit()
+    return help_request
