@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None, *, instance_path: str | Non
     )
     load_config(app, config)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -41,6 +42,13 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     configure_login(login_manager)
+
+
+def register_security(app: Flask) -> None:
+    """Add security headers, the proxy set-up and the session checks."""
+    from floorapp.web.security import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -41,13 +41,16 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_MINUTES = 30  # shared handhelds: an idle session ends on the server too
     WTF_CSRF_TIME_LIMIT = None  # a shift is long; the token is tied to the session anyway
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     DATABASE_CONNECT_TIMEOUT_S = 5
+    PROXY_COUNT = 0  # how many reverse proxies in front set X-Forwarded-* (ProxyFix)
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # the largest thing posted is a catalog CSV
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
     DEMO_PASSWORD = "floor-demo-2026"  # noqa: S105  (published on purpose: the demo prints it)
 
 
@@ -57,6 +60,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config.from_prefixed_env("FLOORAPP")
     if overrides:
         app.config.update(overrides)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        minutes=float(app.config["SESSION_IDLE_MINUTES"]))
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
     if not app.config.get("SECRET_KEY"):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User, Zone
+from floorapp.services import audit
 
 STORE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
 MAX_TARGET_S = 3600
@@ -40,7 +41,7 @@ def parse_target(value: object, label: str) -> int:
 
 def create_store(*, code: str, name: str, timezone: str,
                  acknowledge_target_s: int | None = None,
-                 reach_target_s: int | None = None) -> Store:
+                 reach_target_s: int | None = None, actor: User | None = None) -> Store:
     """Create a store; targets default to 60 s to acknowledge and 3 min to reach."""
     code = (code or "").strip().upper()
     if not STORE_CODE_PATTERN.match(code):
@@ -53,12 +54,13 @@ def create_store(*, code: str, name: str, timezone: str,
     if reach_target_s is not None:
         store.reach_target_s = parse_target(reach_target_s, "reach")
     db.session.add(store)
+    audit.record(actor, "store.create", target=code, store=store, timezone=store.timezone)
     db.session.commit()
     return store
 
 
-def update_store(store: Store, *, name: str, timezone: str,
-                 acknowledge_target_s: object, reach_target_s: object) -> Store:
+def update_store(store: Store, *, name: str, timezone: str, acknowledge_target_s: object,
+                 reach_target_s: object, actor: User | None = None) -> Store:
     """Change a store's name, time zone and targets, all or nothing."""
     name = _parse_name(name, "store")
     timezone = parse_timezone(timezone)
@@ -66,13 +68,23 @@ def update_store(store: Store, *, name: str, timezone: str,
     reach = parse_target(reach_target_s, "reach")
     if reach < acknowledge:
         raise InvalidInput("Reaching the customer cannot be due before acknowledging them.")
+    audit.record(actor, "store.update", target=store.code, store=store,
+                 before=_settings(store), after={"name": name, "timezone": timezone,
+                                                 "acknowledge_target_s": acknowledge,
+                                                 "reach_target_s": reach})
     store.name, store.timezone = name, timezone
     store.acknowledge_target_s, store.reach_target_s = acknowledge, reach
     db.session.commit()
     return store
 
 
-def add_zone(store: Store, name: str) -> Zone:
+def _settings(store: Store) -> dict:
+    return {"name": store.name, "timezone": store.timezone,
+            "acknowledge_target_s": store.acknowledge_target_s,
+            "reach_target_s": store.reach_target_s}
+
+
+def add_zone(store: Store, name: str, *, actor: User | None = None) -> Zone:
     """Add a zone (department) to a store; names are unique within the store."""
     name = _parse_name(name, "zone", max_length=80)
     existing = db.session.scalar(
@@ -82,6 +94,7 @@ def add_zone(store: Store, name: str) -> Zone:
         raise Conflict(f"{store.name} already has a zone called {name!r}.")
     zone = Zone(store=store, name=name)
     db.session.add(zone)
+    audit.record(actor, "zone.create", target=name, store=store)
     db.session.commit()
     return zone
 

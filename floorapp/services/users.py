@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User
+from floorapp.services import audit
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -29,7 +30,8 @@ def hash_password(password: str) -> str:
 
 
 def create_user(
-    *, login: str, name: str, password: str, role: Role | str, store_code: str | None
+    *, login: str, name: str, password: str, role: Role | str, store_code: str | None,
+    actor: User | None = None,
 ) -> User:
     """Create a user; associates and managers must belong to a store."""
     login = normalize_login(login)
@@ -47,6 +49,7 @@ def create_user(
     user = User(login=login, name=name, password_hash=hash_password(password),
                 role=role, home_store=store)
     db.session.add(user)
+    audit.record(actor, "user.create", target=login, store=store, role=role.value)
     db.session.commit()
     return user
 
@@ -87,17 +90,6 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Return the user a session id ("id.version") stands for, if still valid."""
-    user_id, _, version = session_id.partition(".")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
-
-
 def get_user(login: str) -> User:
     """Return the user with this login or raise NotFound."""
     user = db.session.scalar(select(User).where(User.login == normalize_login(login)))
@@ -106,23 +98,26 @@ def get_user(login: str) -> User:
     return user
 
 
-def set_role(login: str, role: Role | str) -> User:
+def set_role(login: str, role: Role | str, *, actor: User | None = None) -> User:
     """Change a user's role; a store role needs the user to have a home store."""
     user = get_user(login)
     new_role = parse_role(role)
     if new_role is not Role.ADMIN and user.home_store_id is None:
         raise InvalidInput(f"{user.login} has no home store, so cannot be a {new_role.value}.")
+    audit.record(actor, "user.set_role", target=user.login, store=user.home_store,
+                 before=user.role.value, after=new_role.value)
     user.role = new_role
     user.session_version += 1
     db.session.commit()
     return user
 
 
-def deactivate(login: str) -> User:
+def deactivate(login: str, *, actor: User | None = None) -> User:
     """Deactivate a user and end their sessions on every device."""
     user = get_user(login)
     user.active = False
     user.session_version += 1
+    audit.record(actor, "user.deactivate", target=user.login, store=user.home_store)
     db.session.commit()
     return user
 
@@ -153,7 +148,7 @@ def create_user_as(actor: User, *, login: str, name: str, password: str,
     store = _store_for_role(wanted_role, store_code)
     require_can_manage(actor, role=wanted_role, store_id=store.id if store else None)
     return create_user(login=login, name=name, password=password, role=wanted_role,
-                       store_code=store_code)
+                       store_code=store_code, actor=actor)
 
 
 def deactivate_as(actor: User, login: str) -> User:
@@ -162,7 +157,7 @@ def deactivate_as(actor: User, login: str) -> User:
     require_can_manage(actor, role=user.role, store_id=user.home_store_id)
     if user.id == actor.id:
         raise Conflict("You cannot deactivate your own account.")
-    return deactivate(login)
+    return deactivate(login, actor=actor)
 
 
 def set_role_as(actor: User, login: str, role: Role | str) -> User:
@@ -171,7 +166,7 @@ def set_role_as(actor: User, login: str, role: Role | str) -> User:
         raise Forbidden("Only an admin can change roles.")
     if normalize_login(login) == actor.login:
         raise Conflict("You cannot change your own role.")
-    return set_role(login, role)
+    return set_role(login, role, actor=actor)
 
 
 def list_users() -> list[User]:

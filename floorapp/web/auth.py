@@ -19,7 +19,8 @@ from wtforms.validators import DataRequired, Length
 
 from floorapp.errors import Unauthorized
 from floorapp.extensions import limiter
-from floorapp.services import users
+from floorapp.services import sessions, users
+from floorapp.web.errors import wants_json
 
 bp = Blueprint("auth", __name__)
 BAD_CREDENTIALS = "That login and password don't match an active account."
@@ -36,10 +37,24 @@ class LoginForm(FlaskForm):
 
 def configure_login(manager: LoginManager) -> None:
     """Tell Flask-Login how to load users and where the login page is."""
-    manager.user_loader(users.load_session_user)
+    manager.user_loader(_load_user)
     manager.login_view = "auth.login"
     manager.login_message = "Please log in to continue."
     manager.login_message_category = "info"
+    manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized():
+    """Send people to the login page; answer API clients with a 401 instead."""
+    if wants_json():
+        raise Unauthorized("Log in or send an API token to use this.")
+    flash("Please log in to continue.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _load_user(session_user_id: str):
+    return sessions.load_session_user(session_user_id, session.get("sid"),
+                                      idle=current_app.permanent_session_lifetime)
 
 
 def _login_failed(response) -> bool:
@@ -68,8 +83,11 @@ def login():
         return render_template("auth/login.html", form=form,
                                error=Unauthorized(BAD_CREDENTIALS)), 401
     next_page = safe_next(request.args.get("next"))
+    token = sessions.start_session(user, address=request.remote_addr or "",
+                                   user_agent=request.user_agent.string)
     session.clear()  # nothing from before the login survives into the new session
     login_user(user, remember=False)
+    session["sid"] = token
     session.permanent = True
     return redirect(next_page or url_for("home.index"))
 
@@ -77,7 +95,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Log out and drop the whole session."""
+    """Log out, end the session on the server and drop the cookie's contents."""
+    sessions.end_session(session.get("sid"))
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

@@ -5,7 +5,7 @@ from flask_login import login_required
 
 from floorapp.errors import DomainError
 from floorapp.models import Role
-from floorapp.services import stores, users
+from floorapp.services import audit, stores, users
 from floorapp.web.access import acting_user, admin_required, managed_store
 
 bp = Blueprint("manage", __name__)
@@ -27,7 +27,8 @@ def update_settings(code: str):
     try:
         stores.update_store(store, name=form.get("name", ""), timezone=form.get("timezone", ""),
                             acknowledge_target_s=form.get("acknowledge_target_s", ""),
-                            reach_target_s=form.get("reach_target_s", ""))
+                            reach_target_s=form.get("reach_target_s", ""),
+                            actor=acting_user())
     except DomainError as error:
         return _settings_page(store, error=error)
     flash("Store settings saved.", "success")
@@ -40,7 +41,7 @@ def add_zone(code: str):
     """Add a zone to a store."""
     store = managed_store(code)
     try:
-        zone = stores.add_zone(store, request.form.get("name", ""))
+        zone = stores.add_zone(store, request.form.get("name", ""), actor=acting_user())
     except DomainError as error:
         return _settings_page(store, error=error)
     flash(f"Zone {zone.name!r} added.", "success")
@@ -114,7 +115,7 @@ def create_store():
     form = request.form
     try:
         store = stores.create_store(code=form.get("code", ""), name=form.get("name", ""),
-                                    timezone=form.get("timezone", ""))
+                                    timezone=form.get("timezone", ""), actor=acting_user())
     except DomainError as error:
         return _stores_page(error=error)
     flash(f"Store {store.code} created.", "success")
@@ -153,3 +154,19 @@ def _people_page(*, error: DomainError | None = None):
     return render_template("manage/people.html", people=users.list_users(),
                            stores=stores.list_stores(), roles=list(Role),
                            error=error), error.status if error else 200
+
+
+@bp.get("/stores/<code>/audit")
+@login_required
+def store_audit(code: str):
+    """Show the newest manager and admin actions on a store."""
+    store = managed_store(code)
+    return render_template("manage/audit.html", store=store,
+                           entries=audit.entries(store=store))
+
+
+@bp.get("/admin/audit")
+@admin_required
+def audit_log():
+    """Show the newest manager and admin actions across all stores."""
+    return render_template("manage/audit.html", store=None, entries=audit.entries(store=None))

@@ -86,13 +86,19 @@ def live_server(tmp_path):
 
 @pytest.fixture
 def new_page(browser, request):
-    """Open pages in fresh contexts at a viewport; screenshot each on failure."""
-    contexts = []
+    """Open pages in fresh contexts at a viewport; screenshot each on failure.
+
+    Any Content-Security-Policy violation reported in a page's console fails the test.
+    """
+    contexts, violations = [], []
 
     def factory(viewport=PHONE):
         context = browser.new_context(viewport=viewport)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: violations.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        return page
 
     yield factory
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
@@ -101,6 +107,7 @@ def new_page(browser, request):
             for page in context.pages:
                 save_screenshot(page, f"FAILED-{request.node.name}-{number}")
         context.close()
+    assert violations == [], "Content-Security-Policy violations in the browser"
 
 
 @pytest.hookimpl(wrapper=True)
@@ -125,7 +132,8 @@ def axe_violations(page) -> list[dict]:
     """Run axe-core on the page for WCAG 2.0/2.1 A and AA and return its violations."""
     if not AXE_SCRIPT.exists():
         _missing("No axe-core: run tests/browser/install-deps.sh (needs npm)")
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    # evaluated through DevTools, so the page's Content-Security-Policy stays enforced
+    page.evaluate(AXE_SCRIPT.read_text())
     result = page.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag',
               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""

@@ -8,8 +8,8 @@ from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screensh
 PAGES_BY_LOGIN = {
     None: ["/login", "/no-such-page"],
     "nyc.associate1": ["/stores/NYC-5TH"],
-    "nyc.manager": ["/stores/NYC-5TH/settings"],
-    "admin": ["/admin/stores", "/admin/users"],
+    "nyc.manager": ["/stores/NYC-5TH/settings", "/stores/NYC-5TH/audit"],
+    "admin": ["/admin/stores", "/admin/users", "/admin/audit"],
 }
 
 
@@ -36,7 +36,7 @@ def test_pages_have_no_accessibility_violations(demo_server, new_page, login, vi
 def test_logging_in_and_out_in_the_browser(demo_server, new_page):
     page = new_page(PHONE)
     page.goto(demo_server.url + "/")
-    assert page.url.endswith("/login?next=%2F")
+    assert page.url.endswith("/login?next=/")
     page.get_by_label("Login").fill("nyc.associate1")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Log in").click()

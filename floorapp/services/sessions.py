@@ -1,0 +1,72 @@
+"""Login sessions kept on the server, so logging out or going idle really ends them.
+
+The browser's signed cookie holds the user id, their session version and a random
+session token; this module keeps the token's hash with the last time it was used.
+"""
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from floorapp.extensions import db
+from floorapp.models import LoginSession, User
+
+# last_seen_at is written at most this often, so reading pages does not mean writing rows
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, *, address: str, user_agent: str) -> str:
+    """Open a login session for `user` and return its token (for the cookie only)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, token_hash=_hash(token),
+                                address=address[:64], user_agent=user_agent[:200]))
+    db.session.commit()
+    return token
+
+
+def end_session(token: str | None) -> None:
+    """End the login session with this token (logout); unknown tokens are ignored."""
+    if not token:
+        return
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.token_hash == _hash(token), LoginSession.ended_at.is_(None))
+        .values(ended_at=datetime.now(UTC))
+    )
+    db.session.commit()
+
+
+def load_session_user(session_user_id: str, token: str | None, *, idle: timedelta,
+                      now: datetime | None = None) -> User | None:
+    """Return the user of a live login session, or None if it has ended.
+
+    A session ends when logged out, when the user was deactivated or changed role
+    (their session version moved on), or when unused for longer than `idle`.
+    """
+    user_id, _, version = (session_user_id or "").partition(".")
+    if not (token and user_id.isdigit() and version.isdigit()):
+        return None
+    row = db.session.execute(
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == int(user_id), LoginSession.token_hash == _hash(token))
+    ).first()
+    now = now or datetime.now(UTC)
+    if row is None or not _is_live(row.User, row.LoginSession, int(version), idle, now):
+        return None
+    if now - row.LoginSession.last_seen_at >= TOUCH_INTERVAL:
+        row.LoginSession.last_seen_at = now
+        db.session.commit()
+    return row.User
+
+
+def _is_live(user: User, login: LoginSession, version: int, idle: timedelta,
+             now: datetime) -> bool:
+    return (user.active and user.session_version == version and login.ended_at is None
+            and now - login.last_seen_at <= idle)

@@ -1,0 +1,64 @@
+"""Every registered route, walked as a stranger and as another store's associate.
+
+Routes come from the app's own URL map, so a new route is checked without anyone
+remembering to add it here. Public routes are listed on purpose below.
+"""
+
+import pytest
+
+from floorapp.models import Role
+from tests.factories import make_help_request, make_sign, make_store, make_user
+
+# Routes anyone may call: each is public by design.
+PUBLIC_ENDPOINTS = {
+    "static", "health.healthz", "auth.login", "api.openapi",
+}
+# Routes for any logged-in user that name no store (they act on the caller only).
+OWN_ENDPOINTS = {"home.index", "auth.logout"}
+DENIED = {401, 403, 404, 405}
+
+
+@pytest.fixture
+def store_a(app):
+    """A store with a manager, a sign and a help request, and an associate of store B."""
+    with app.app_context():
+        store = make_store(code="AAA-1", name="Alpha Flagship", zones=("Shoes",))
+        manager = make_user(login="a.manager", role=Role.MANAGER, store=store)
+        sign = make_sign(zone=store.zones[0])
+        help_request = make_help_request(sign=sign, note="blue jacket")
+        make_user(login="b.associate", store=make_store(code="BBB-1"))
+        return {"code": store.code, "login": manager.login, "token": sign.token,
+                "sign_token": sign.token, "public_token": help_request.public_token,
+                "id": help_request.id, "help_request_id": help_request.id,
+                "filename": "css/app.css"}
+
+
+def walk(app, values):
+    """Yield (endpoint, method, url) for every route, filled with store A's values."""
+    for rule in app.url_map.iter_rules():
+        missing = set(rule.arguments) - set(values)
+        assert not missing, f"{rule.rule}: give the route walk a value for {missing}"
+        url = rule.build({name: values[name] for name in rule.arguments})[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+def test_strangers_get_no_data_from_any_private_route(app, client, store_a):
+    for endpoint, method, url in walk(app, store_a):
+        if endpoint in PUBLIC_ENDPOINTS:
+            continue
+        response = client.open(url, method=method)
+        to_login = response.status_code == 302 and response.headers["Location"].startswith(
+            "/login")
+        assert to_login or response.status_code in DENIED, (method, url, response.status_code)
+        assert "blue jacket" not in response.text
+
+
+def test_another_stores_associate_gets_no_data_from_store_a(app, client, auth, store_a):
+    auth.login("b.associate")
+    for endpoint, method, url in walk(app, store_a):
+        if endpoint in PUBLIC_ENDPOINTS | OWN_ENDPOINTS:
+            continue
+        response = client.open(url, method=method)
+        assert response.status_code in DENIED, (method, url, response.status_code)
+        assert "blue jacket" not in response.text and "Alpha Flagship" not in response.text
