@@ -9,16 +9,17 @@ from flask.cli import AppGroup
 
 from floorapp.errors import DomainError
 from floorapp.models import Role
-from floorapp.services import demo, stores, users
+from floorapp.services import demo, maintenance, stores, users
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="User accounts.")
 stores_cli = AppGroup("stores", help="Stores.")
+maintenance_cli = AppGroup("maintenance", help="Housekeeping for a cron job.")
 
 
 def register(app: Flask) -> None:
     """Add the command groups to `app`."""
-    for group in (demo_cli, users_cli, stores_cli):
+    for group in (demo_cli, users_cli, stores_cli, maintenance_cli):
         app.cli.add_command(group)
 
 
@@ -118,3 +119,17 @@ def create_store(code: str, name: str, timezone: str) -> None:
     with domain_errors_as_messages():
         store = stores.create_store(code=code, name=name, timezone=timezone)
     click.echo(f"Created store {store.code} ({store.timezone}).")
+
+
+@maintenance_cli.command("purge")
+@click.option("--days", type=int, default=None,
+              help="Retention window in days (default: FLOORAPP_RETENTION_DAYS, 30).")
+def purge(days: int | None) -> None:
+    """Erase customer notes and comments past the retention window; keep the timings."""
+    with domain_errors_as_messages():
+        report = maintenance.purge(
+            retention_days=days or int(current_app.config["RETENTION_DAYS"]),
+            session_idle=current_app.permanent_session_lifetime)
+    click.echo(f"Purged {report.notes} notes, {report.comments} comments, "
+               f"{report.idempotency_records} idempotency records and "
+               f"{report.login_sessions} login sessions.")

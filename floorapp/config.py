@@ -48,6 +48,7 @@ class Defaults:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     DATABASE_CONNECT_TIMEOUT_S = 5
+    RETENTION_DAYS = 30  # customer notes and comments are erased after this
     PROXY_COUNT = 0  # how many reverse proxies in front set X-Forwarded-* (ProxyFix)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # the largest thing posted is a catalog CSV
     MAX_FORM_MEMORY_SIZE = 500 * 1024

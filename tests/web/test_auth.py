@@ -153,3 +153,24 @@ def _credentials(login, password=None):
 
 def _error_text(response) -> str:
     return response.text.split('role="alert">')[1].split("<")[0]
+
+
+def test_failed_logins_are_counted_across_workers_with_redis_storage(make_app):
+    """Two app instances stand for two gunicorn workers sharing one Redis."""
+    import uuid
+
+    import redis
+
+    prefix = f"floorapp-test-{uuid.uuid4().hex}"
+    config = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+              "RATELIMIT_KEY_PREFIX": prefix, "LOGIN_LIMIT_PER_ACCOUNT": "2 per 15 minutes"}
+    first, second = make_app(**config).test_client(), make_app(**config).test_client()
+    try:
+        assert first.post("/login", data=_credentials("maria", "guess-1")).status_code == 401
+        assert second.post("/login", data=_credentials("maria", "guess-2")).status_code == 401
+        assert first.post("/login", data=_credentials("maria", "guess-3")).status_code == 429
+        assert second.post("/login", data=_credentials("maria", "guess-4")).status_code == 429
+    finally:
+        connection = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+        for key in connection.scan_iter(f"*{prefix}*"):
+            connection.delete(key)
