@@ -9,7 +9,7 @@ WORKERS ?= 2
 FLASK := $(BIN)/flask --app floorapp
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint browser-deps migrate seed clean
+.PHONY: run test bench bench-quick browser-deps migrate seed clean
 
 run: $(STAMP) ## Serve the demo on SQLite at http://127.0.0.1:$(PORT)
 	@$(FLASK) db upgrade
@@ -21,6 +21,12 @@ run: $(STAMP) ## Serve the demo on SQLite at http://127.0.0.1:$(PORT)
 test: $(STAMP) browser-deps ## Run the linter and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Measure throughput and latency against hello world (under 10 minutes)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-quick: $(STAMP) ## The benchmark's quick mode, as CI runs it (under 2 minutes)
+	$(BIN)/python -m bench.run --quick $(BENCH_ARGS)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -1,0 +1,1 @@
+"""The benchmark command (`make bench`): real servers, real load, ratios to hello world."""

@@ -1,0 +1,46 @@
+"""`make bench`: build the data, start real servers, measure, stop them, print a table.
+
+Every throughput figure is also given as a ratio to a minimal Flask app served by the
+same gunicorn configuration in the same run, because these machines are shared and
+noisy. `--quick` runs one short round of each on small data, to keep this code
+working in CI; its numbers are not comparable to the targets.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bench import scenarios
+from bench.report import Report
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help="one short round on small data (CI), under two minutes")
+    parser.add_argument("--only", nargs="*", default=None,
+                        help=f"run only these scenarios: {', '.join(scenarios.NAMES)}")
+    parser.add_argument("--output", type=Path, default=None, help="where to write the JSON")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the scenarios and write the report; exit non-zero only on errors."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    settings = scenarios.Settings.for_mode(quick=args.quick)
+    report = Report(mode="quick" if args.quick else "full")
+    started = time.monotonic()
+    for name in args.only or scenarios.NAMES:
+        scenarios.run(name, settings, report)
+    output = args.output or RESULTS / f"bench-{report.mode}.json"
+    report.write_json(output)
+    print(f"\n{report.table()}\n\nWritten to {output} in {time.monotonic() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
