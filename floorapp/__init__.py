@@ -54,9 +54,9 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the HTML blueprints and the JSON API."""
     from floorapp.api import bp as api_bp
-    from floorapp.web import auth, health, home, manage
+    from floorapp.web import auth, health, home, manage, pwa
 
-    for blueprint in (auth.bp, health.bp, home.bp, manage.bp):
+    for blueprint in (auth.bp, health.bp, home.bp, manage.bp, pwa.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -42,17 +42,23 @@ def _missing(what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole run."""
-    executable = chromium_executable()
-    if executable is None:
+def playwright():
+    """Playwright, for tests that need more than the shared browser (persistent contexts)."""
+    if chromium_executable() is None:
         _missing("No Chromium: install it with 'sudo apt-get install chromium'")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """One headless Chromium for the whole run."""
+    launched = playwright.chromium.launch(executable_path=chromium_executable(),
+                                          args=CHROMIUM_FLAGS)
+    yield launched
+    launched.close()
 
 
 class LiveServer:

@@ -12,6 +12,7 @@ from tests.factories import make_help_request, make_sign, make_store, make_user
 # Routes anyone may call: each is public by design.
 PUBLIC_ENDPOINTS = {
     "static", "health.healthz", "auth.login", "api.openapi",
+    "pwa.manifest", "pwa.icon", "pwa.service_worker", "pwa.offline",
 }
 # Routes for any logged-in user that name no store (they act on the caller only).
 OWN_ENDPOINTS = {"home.index", "auth.logout"}
@@ -30,7 +31,7 @@ def store_a(app):
         return {"code": store.code, "login": manager.login, "token": sign.token,
                 "sign_token": sign.token, "public_token": help_request.public_token,
                 "id": help_request.id, "help_request_id": help_request.id,
-                "filename": "css/app.css"}
+                "filename": "css/app.css", "name": "icon-192"}
 
 
 def walk(app, values):

@@ -1,0 +1,86 @@
+"""The installable app: manifest, icons, the service worker and the offline page.
+
+The service worker's cache name carries a version computed from the app shell's
+files, so a deploy that changes them installs a new worker and the page offers a
+reload instead of leaving the associate on stale code.
+"""
+
+import functools
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, render_template
+
+from floorapp.errors import NotFound
+from floorapp.icons import icon_png
+
+bp = Blueprint("pwa", __name__)
+SHELL_FILES = ("css/app.css", "js/app.js")
+ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}
+
+
+def shell_urls() -> list[str]:
+    """Return the URLs the service worker precaches: styles, scripts, icons, offline page."""
+    return ([f"/static/{name}" for name in SHELL_FILES]
+            + [f"/icons/{name}.png" for name in ICONS] + ["/offline"])
+
+
+@functools.cache
+def shell_version(static_folder: str) -> str:
+    """Return a short hash of the app shell's files: it changes with every deploy that matters."""
+    digest = hashlib.sha256()
+    for name in SHELL_FILES:
+        digest.update((Path(static_folder) / name).read_bytes())
+    digest.update((Path(static_folder).parent / "templates" / "pwa" / "sw.js").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.app_context_processor
+def rendering_time() -> dict[str, str]:
+    """Stamp every page with when it was rendered (the offline banner shows it)."""
+    return {"rendered_at": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """Describe the associate app to the browser so it can be installed."""
+    response = jsonify(
+        name="floorapp — store floor", short_name="floorapp", id="/", start_url="/",
+        scope="/", display="standalone", orientation="portrait",
+        theme_color="#1c2430", background_color="#f3f5f8",
+        description="Help requests, size lookup and the queue, for store associates.",
+        icons=[{"src": f"/icons/{name}.png", "sizes": f"{size}x{size}", "type": "image/png",
+                "purpose": "maskable" if maskable else "any"}
+               for name, (size, maskable) in ICONS.items()],
+    )
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/icons/<name>.png")
+def icon(name: str):
+    """Serve an app icon, drawn in code (see floorapp/icons.py)."""
+    if name not in ICONS:
+        raise NotFound("No such icon.")
+    size, maskable = ICONS[name]
+    response = Response(icon_png(size, maskable=maskable), mimetype="image/png")
+    response.cache_control.max_age = 86400
+    response.cache_control.public = True
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """Serve the service worker from the site's root, so its scope is the whole app."""
+    body = render_template("pwa/sw.js", version=shell_version(current_app.static_folder),
+                           shell=shell_urls())
+    response = Response(body, mimetype="text/javascript")
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """The page shown for a page that was never opened online."""
+    return render_template("pwa/offline.html")

@@ -1,0 +1,181 @@
+// The associate app's shell: the service worker, an "update available" prompt, the
+// offline banner, and the outbox that keeps actions taken in a dead spot until the
+// connection returns. Plain JS, no build step; every page works without it.
+"use strict";
+
+// One outbox per user: a shared handheld never replays one associate's actions as another's.
+const OUTBOX_KEY = `floorapp-outbox-${document.body.dataset.user || "anonymous"}`;
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+function show(element, text) {
+  if (!element) return;
+  if (text !== undefined) element.querySelector("[data-text]").textContent = text;
+  element.hidden = false;
+}
+
+// --- service worker and updates ---------------------------------------------------
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/sw.js").then((registration) => {
+    registration.addEventListener("updatefound", () => {
+      const incoming = registration.installing;
+      incoming.addEventListener("statechange", () => {
+        if (incoming.state === "installed" && navigator.serviceWorker.controller) {
+          offerUpdate(incoming);
+        }
+      });
+    });
+    if (registration.waiting && navigator.serviceWorker.controller) {
+      offerUpdate(registration.waiting);
+    }
+  });
+  // Reload only when a new version takes over, not when the first one starts controlling.
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (hadController && !reloading) { reloading = true; window.location.reload(); }
+  });
+}
+
+function offerUpdate(worker) {
+  const banner = document.getElementById("update-banner");
+  show(banner);
+  banner.querySelector("button").addEventListener("click", () => worker.postMessage("skip-waiting"));
+}
+
+// --- offline banner -----------------------------------------------------------------
+function renderedAt() {
+  const stamp = document.body.dataset.renderedAt;
+  const time = stamp ? new Date(stamp) : new Date();
+  return time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+async function checkConnection() {
+  const banner = document.getElementById("connection-banner");
+  if (!banner) return;
+  let online = navigator.onLine;
+  if (online) {
+    try {
+      const response = await fetch("/healthz", { cache: "no-store" });
+      online = response.ok;
+    } catch (error) {
+      online = false;
+    }
+  }
+  if (online) {
+    banner.hidden = true;
+    flushOutbox();
+  } else {
+    show(banner, `Offline — last updated ${renderedAt()}`);
+  }
+}
+
+// --- the outbox: actions taken offline, sent once when the connection returns -------
+function readOutbox() {
+  try { return JSON.parse(localStorage.getItem(OUTBOX_KEY)) || []; } catch (e) { return []; }
+}
+
+function writeOutbox(items) {
+  localStorage.setItem(OUTBOX_KEY, JSON.stringify(items));
+  renderOutbox(items);
+}
+
+function renderOutbox(items) {
+  const box = document.getElementById("outbox");
+  if (!box) return;
+  const list = box.querySelector("ul");
+  list.replaceChildren(...items.map((item) => {
+    const entry = document.createElement("li");
+    entry.textContent = item.problem ? `${item.label}: ${item.problem}` : `${item.label} — waiting for the connection`;
+    if (item.problem) entry.classList.add("outbox-problem");
+    return entry;
+  }));
+  box.hidden = items.length === 0;
+}
+
+async function send(item) {
+  const response = await fetch(item.url, {
+    method: "POST",
+    body: new URLSearchParams(item.fields),
+    credentials: "same-origin",
+    headers: { "Idempotency-Key": item.key, "X-CSRFToken": csrfToken(), Accept: "application/json" },
+  });
+  if (response.status >= 500) throw new Error(`server answered ${response.status}`);
+  return response;
+}
+
+async function problemOf(response) {
+  if (response.ok) return null;
+  try {
+    const body = await response.json();
+    return body.error ? body.error.message : `refused (${response.status})`;
+  } catch (e) {
+    return `refused (${response.status})`;
+  }
+}
+
+let flushing = false;
+async function flushOutbox() {
+  if (flushing) return;
+  flushing = true;
+  try {
+    for (const item of readOutbox().filter((entry) => !entry.problem)) {
+      let response;
+      try { response = await send(item); } catch (error) { break; }  // still offline
+      const problem = await problemOf(response);
+      const rest = readOutbox().filter((entry) => entry.key !== item.key);
+      writeOutbox(problem ? [...rest, { ...item, problem }] : rest);
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+function queueableForms() {
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-outbox]");
+    if (!form) return;
+    event.preventDefault();
+    const item = {
+      url: form.dataset.outbox,
+      fields: Object.fromEntries(new FormData(form)),
+      key: form.dataset.idempotencyKey || crypto.randomUUID(),
+      label: form.dataset.outboxLabel || "Action",
+      queuedAt: new Date().toISOString(),
+    };
+    try {
+      const response = await send(item);
+      const problem = await problemOf(response);
+      if (problem) { writeOutbox([...readOutbox(), { ...item, problem }]); return; }
+      window.location.reload();
+    } catch (error) {
+      writeOutbox([...readOutbox(), item]);
+      checkConnection();
+    }
+  });
+}
+
+function dismissProblems() {
+  const button = document.querySelector("#outbox [data-dismiss]");
+  if (button) button.addEventListener("click", () => writeOutbox(readOutbox().filter((item) => !item.problem)));
+}
+
+function forgetPagesOnLogout() {
+  const form = document.querySelector("form[data-logout]");
+  if (form && navigator.serviceWorker && navigator.serviceWorker.controller) {
+    form.addEventListener("submit", () => navigator.serviceWorker.controller.postMessage("forget-pages"));
+  }
+}
+
+registerServiceWorker();
+queueableForms();
+dismissProblems();
+forgetPagesOnLogout();
+renderOutbox(readOutbox());
+window.addEventListener("online", checkConnection);
+window.addEventListener("offline", checkConnection);
+checkConnection();
