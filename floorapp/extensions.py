@@ -55,6 +55,13 @@ def _configure_sqlite(dbapi_connection, _connection_record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection) -> None:
-    """Open SQLite transactions explicitly (pysqlite's own handling is turned off)."""
+    """Open SQLite transactions explicitly (pysqlite's own handling is turned off).
+
+    A transaction that will write asks for BEGIN IMMEDIATE (execution option
+    `sqlite_write`, see services/transactions.py): it takes the write lock at once and
+    waits its turn under the busy timeout, instead of failing with "database is
+    locked" when a read snapshot cannot be upgraded to a write.
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        write = connection.get_execution_options().get("sqlite_write")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
