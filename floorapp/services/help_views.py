@@ -133,3 +133,35 @@ def my_current(store: Store, user: User) -> HelpRequest | None:
         HelpRequest.store_id == store.id, HelpRequest.claimed_by_id == user.id,
         HelpRequest.status.in_((Status.CLAIMED, Status.HELPING)))
         .order_by(HelpRequest.requested_at).limit(1))
+
+
+def summary(help_request: HelpRequest) -> dict:
+    """Return a request as the API shows it to the store's staff."""
+    def when(value):
+        return value.isoformat() if value else None
+
+    return {
+        "id": help_request.id, "status": help_request.status.value,
+        "zone_id": help_request.zone_id, "need": help_request.need.value,
+        "product": help_request.product_query, "size": help_request.size_label,
+        "note": help_request.note, "requested_at": when(help_request.requested_at),
+        "acknowledged_at": when(help_request.acknowledged_at),
+        "reached_at": when(help_request.reached_at),
+        "resolved_at": when(help_request.resolved_at), "closed_at": when(help_request.closed_at),
+        "claimed_by_id": help_request.claimed_by_id,
+        "outcome": help_request.outcome.value if help_request.outcome else None,
+        "escalation_level": help_request.escalation_level,
+    }
+
+
+def store_id_of(request_id: int) -> int | None:
+    """Return the store of a request (None if there is no such request)."""
+    return db.session.scalar(select(HelpRequest.store_id).where(HelpRequest.id == request_id))
+
+
+def has_feedback(help_request: HelpRequest) -> bool:
+    """Tell whether the customer has rated this request already."""
+    from floorapp.models import Feedback
+
+    return db.session.scalar(
+        select(Feedback.id).where(Feedback.request_id == help_request.id)) is not None

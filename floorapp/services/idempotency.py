@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from floorapp.errors import DomainError, InvalidInput
 from floorapp.extensions import db
@@ -82,3 +83,21 @@ def purge(now: datetime) -> int:
         delete(IdempotencyRecord).where(IdempotencyRecord.created_at <= now - LIFETIME))
     db.session.commit()
     return result.rowcount or 0
+
+
+def remember_after(scope: str, key: str | None, body_fingerprint: str, *, status_code: int,
+                   response: dict[str, Any], now: datetime) -> None:
+    """Store the answer of a move that has committed already (commits).
+
+    For the staff's moves the compare-and-set of the state machine is what makes a
+    double tap act once; the record only lets the replay get the same answer instead
+    of a 409. A replay racing the first call may still get that 409, which is safe.
+    """
+    if key is None:
+        return
+    try:
+        remember(scope, key, body_fingerprint, status_code=status_code, response=response,
+                 now=now)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # a concurrent replay stored it first
