@@ -42,6 +42,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     configure_login(login_manager)
+    from floorapp.extensions import babel
+    from floorapp.web.language import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
 
 
 def register_security(app: Flask) -> None:
@@ -59,6 +63,13 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth.bp, health.bp, home.bp, manage.bp, pwa.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    from floorapp.api import events, help_requests, queue
+    from floorapp.web import customer, floor
+
+    for blueprint in (customer.bp, floor.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (help_requests.bp, queue.bp, events.bp):
+        app.register_blueprint(blueprint, url_prefix="/api/v1")
 
 
 def register_error_handlers(app: Flask) -> None:

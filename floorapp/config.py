@@ -53,6 +53,16 @@ class Defaults:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # the largest thing posted is a catalog CSV
     MAX_FORM_MEMORY_SIZE = 500 * 1024
     DEMO_PASSWORD = "floor-demo-2026"  # noqa: S105  (published on purpose: the demo prints it)
+    # Help requests (issue 4): rate limits of the public endpoints, escalation, idleness.
+    SUBMIT_LIMIT_PER_ADDRESS = "20 per 10 minutes"  # a store's guest Wi-Fi shares one address
+    SUBMIT_LIMIT_PER_SIGN = "30 per 10 minutes"
+    STATUS_LIMIT_PER_ADDRESS = "600 per minute"  # polling status pages behind one address
+    EXPIRE_AFTER_MINUTES = 30
+    ESCALATE_AFTER_S = None  # None: the store's acknowledge target again
+    IDLE_OFF_MINUTES = 20
+    TICK_INTERVAL_S = 15  # how often each worker checks escalation, expiry and idleness
+    SSE_KEEPALIVE_S = 15
+    SSE_POLL_S = 0.075  # how often a worker's listener polls the event log on SQLite
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:

@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,6 +33,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+babel = Babel()
 
 
 @event.listens_for(Engine, "connect")
@@ -55,6 +57,13 @@ def _configure_sqlite(dbapi_connection, _connection_record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection) -> None:
-    """Open SQLite transactions explicitly (pysqlite's own handling is turned off)."""
+    """Open SQLite transactions explicitly (pysqlite's own handling is turned off).
+
+    A transaction that will write asks for BEGIN IMMEDIATE (execution option
+    `sqlite_write`, see services/transactions.py): it takes the write lock at once and
+    waits its turn under the busy timeout, instead of failing with "database is
+    locked" when a read snapshot cannot be upgraded to a write.
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        write = connection.get_execution_options().get("sqlite_write")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

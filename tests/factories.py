@@ -75,3 +75,21 @@ def make_help_request(*, sign: Sign | None = None, need: Need = Need.FIND_SIZE,
     db.session.add(help_request)
     db.session.commit()
     return help_request
+
+
+def make_submission(*, need: str = "find_size", product: str = "", size: str = "",
+                    note: str = "", language: str = "en"):
+    """Return a checked customer submission (the fields of the sign's form)."""
+    from floorapp.services.help_intake import parse_submission
+
+    return parse_submission({"need": need, "product": product, "size": size, "note": note,
+                             "language": language})
+
+
+def submit_request(*, sign: Sign | None = None, now: datetime | None = None, **fields):
+    """Submit a help request through the real service (with its event), from a sign."""
+    from floorapp.services.help_intake import submit
+
+    sign = sign or make_sign()
+    help_request, _ = submit(sign.token, make_submission(**fields), now=now)
+    return help_request

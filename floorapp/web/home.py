@@ -20,6 +20,8 @@ def index():
     user = acting_user()
     if user.role is Role.ADMIN:
         return redirect(url_for("manage.stores_page"))
+    if user.role is Role.ASSOCIATE:
+        return redirect(url_for("floor.queue", code=user.home_store.code))
     return redirect(url_for("home.store", code=user.home_store.code))
 
 

@@ -1,0 +1,73 @@
+"""The staff's API: the store's queue, the moves of a request, and availability.
+
+Session-authenticated (the handheld's page calls it with fetch and the X-CSRFToken
+header). A request of a store the caller may not see answers 404, like a missing one.
+"""
+
+from flask import Blueprint, jsonify
+
+from floorapp.api.parsing import api_user, body, idempotency_key
+from floorapp.errors import NotFound
+from floorapp.extensions import db
+from floorapp.models import Store
+from floorapp.models.types import utcnow
+from floorapp.services import availability, help_queue, help_views, idempotency, stores
+
+bp = Blueprint("api_queue", __name__)
+MOVES = ("claim", "arrive", "resolve", "release", "handoff", "cancel")
+
+
+@bp.get("/stores/<code>/queue")
+def queue(code: str):
+    """Return the store's open requests, oldest first."""
+    store = stores.visible_store(api_user(), code)
+    return jsonify(store=store.code, acknowledge_target_s=store.acknowledge_target_s,
+                   requests=help_views.open_queue(store))
+
+
+@bp.post("/help-requests/<int:request_id>/<any(" + ", ".join(MOVES) + "):move>")
+def move(request_id: int, move: str):
+    """Claim, arrive, resolve, release, hand off or cancel a request (409 if not allowed)."""
+    user = api_user()
+    store_id = _visible_store_id(user, request_id)
+    data = body()
+    key, now = idempotency_key(data), utcnow()
+    scope = f"{move}:{user.id}:{request_id}"
+    fingerprint = idempotency.fingerprint(data)
+    record = idempotency.replay(scope, key, fingerprint, now)
+    if record is not None:
+        return jsonify(record.response), record.status_code
+    help_request = _run(move, store_id, request_id, user, data)
+    payload = {"help_request": help_views.summary(help_request)}
+    idempotency.remember_after(scope, key, fingerprint, status_code=200, response=payload,
+                               now=now)
+    return jsonify(payload)
+
+
+def _run(move: str, store_id: int, request_id: int, user, data: dict):
+    if move == "resolve":
+        return help_queue.resolve(store_id, request_id, user, str(data.get("outcome") or ""))
+    if move == "handoff":
+        return help_queue.handoff(store_id, request_id, user, data.get("to_user_id") or "")
+    if move == "cancel":
+        return help_queue.cancel(store_id, request_id, manager=user)
+    return getattr(help_queue, move)(store_id, request_id, user)
+
+
+def _visible_store_id(user, request_id: int) -> int:
+    store_id = help_views.store_id_of(request_id) if request_id < 2**31 else None
+    store = db.session.get(Store, store_id) if store_id else None
+    if store is None or not stores.can_see(user, store):
+        raise NotFound("No such help request in this store.")
+    return store_id
+
+
+@bp.post("/me/availability")
+def set_availability():
+    """Set the caller's availability: on_floor (with an optional zone), on_break or off."""
+    user = api_user()
+    data = body()
+    zone = data.get("zone_id")
+    zone_id = int(zone) if str(zone or "").isdigit() and len(str(zone)) < 10 else None
+    availability.set_availability(user, str(data.get("availability") or ""), zone_id)
+    return jsonify(availability=user.availability.value, zone_id=user.availability_zone_id)

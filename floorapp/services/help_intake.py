@@ -1,0 +1,149 @@
+"""The customer's side of a help request: submitting from a sign, cancelling, rating.
+
+Customers have no account: a sign's token names the store and zone, and the request's
+long random public token is the only key to its status page, its cancel button and its
+rating.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from floorapp.errors import Conflict, InvalidInput, NotFound
+from floorapp.extensions import db
+from floorapp.models import EventKind, Feedback, HelpRequest, Need, Status
+from floorapp.models.types import utcnow
+from floorapp.services import help_queue, idempotency
+from floorapp.services.event_log import record_event
+from floorapp.services.signage import resolve_sign_token
+from floorapp.services.transactions import begin_write
+
+MAX_NOTE = 280
+MAX_PRODUCT = 120
+MAX_SIZE = 24
+MAX_COMMENT = 500
+LANGUAGES = ("en", "es")
+PUBLIC_TOKEN_BYTES = 24
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the customer filled in on the sign's page, checked."""
+
+    need: Need
+    product_query: str
+    size_label: str
+    note: str
+    language: str
+
+    def body(self) -> dict[str, str]:
+        """Return the fields that make two submissions the same (for idempotency)."""
+        return {"need": self.need.value, "product": self.product_query,
+                "size": self.size_label, "note": self.note}
+
+
+def parse_submission(form: dict[str, Any]) -> Submission:
+    """Check the customer's fields: a known need, and short optional texts."""
+    try:
+        need = Need(str(form.get("need") or "").strip())
+    except ValueError:
+        raise InvalidInput("Please choose what you need help with.", code="invalid_need") from None
+    language = str(form.get("language") or "en")[:8]
+    return Submission(
+        need=need,
+        product_query=_text(form.get("product"), MAX_PRODUCT, "The product name"),
+        size_label=_text(form.get("size"), MAX_SIZE, "The size"),
+        note=_text(form.get("note"), MAX_NOTE, "The note"),
+        language=language if language in LANGUAGES else "en")
+
+
+def _text(value: object, limit: int, label: str) -> str:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"{label} must be text.")
+    text = " ".join((value or "").split())
+    if len(text) > limit:
+        raise InvalidInput(f"{label} is too long (at most {limit} characters).", code="too_long")
+    return text
+
+
+def submit(sign_token: str, submission: Submission, *, idempotency_key: str | None = None,
+           now: datetime | None = None) -> tuple[HelpRequest, bool]:
+    """Create a waiting request from a sign; return it and whether it is new.
+
+    The same idempotency key with the same fields returns the first request (a double
+    tap or a resent form makes one request); with other fields it raises KeyReused.
+    """
+    now = now or utcnow()
+    key = idempotency.check_key(idempotency_key)
+    sign = resolve_sign_token(sign_token)
+    store_id, zone_id, sign_id = sign.zone.store_id, sign.zone_id, sign.id
+    begin_write(store_id)
+    scope, body = f"submit:{sign_id}", idempotency.fingerprint(submission.body())
+    record = idempotency.replay(scope, key, body, now)
+    if record is not None:
+        existing = db.session.get(HelpRequest, record.response["id"])
+        db.session.commit()
+        return existing, False
+    help_request = HelpRequest(
+        store_id=store_id, zone_id=zone_id, sign_id=sign_id, requested_at=now,
+        public_token=secrets.token_urlsafe(PUBLIC_TOKEN_BYTES), status=Status.WAITING,
+        need=submission.need, product_query=submission.product_query,
+        size_label=submission.size_label, note=submission.note, language=submission.language)
+    db.session.add(help_request)
+    db.session.flush()
+    record_event(store_id=store_id, request_id=help_request.id, kind=EventKind.REQUESTED,
+                 at=now, from_status=None, to_status=Status.WAITING.value,
+                 data={"zone_id": zone_id})
+    idempotency.remember(scope, key, body, status_code=201, response={"id": help_request.id},
+                         now=now)
+    db.session.commit()
+    return help_request, True
+
+
+def by_public_token(public_token: str) -> HelpRequest:
+    """Return the request behind a customer's status link, or raise NotFound."""
+    token = (public_token or "").strip()
+    help_request = None
+    if 0 < len(token) <= 64:
+        help_request = db.session.scalar(
+            select(HelpRequest).where(HelpRequest.public_token == token))
+    if help_request is None:
+        raise NotFound("We can't find that help request. The link may be incomplete.")
+    return help_request
+
+
+def cancel_by_customer(public_token: str, *, now: datetime | None = None) -> HelpRequest:
+    """Cancel the customer's own request ("I don't need help any more")."""
+    help_request = by_public_token(public_token)
+    return help_queue.cancel(help_request.store_id, help_request.id, now=now)
+
+
+def rate(public_token: str, rating: object, comment: object = "", *,
+         now: datetime | None = None) -> Feedback:
+    """Record the customer's rating (1–5, once, only after being helped)."""
+    now = now or utcnow()
+    score = _rating(rating)
+    text = _text(comment, MAX_COMMENT, "The comment")
+    found = by_public_token(public_token)
+    help_request = help_queue.load_for_write(found.store_id, found.id)
+    if help_request.status is not Status.RESOLVED:
+        raise Conflict("You can rate the help once it is finished.", code="wrong_state")
+    if db.session.scalar(select(Feedback.id).where(Feedback.request_id == help_request.id)):
+        raise Conflict("Thank you, you have rated this help already.", code="already_rated")
+    feedback = Feedback(request_id=help_request.id, rating=score, comment=text, created_at=now)
+    db.session.add(feedback)
+    record_event(store_id=help_request.store_id, request_id=help_request.id,
+                 kind=EventKind.RATED, at=now, from_status=help_request.status.value,
+                 to_status=help_request.status.value, data={"rating": score})
+    db.session.commit()
+    return feedback
+
+
+def _rating(value: object) -> int:
+    text = str(value if value is not None else "").strip()
+    if text not in {"1", "2", "3", "4", "5"}:
+        raise InvalidInput("A rating is a whole number from 1 to 5.", code="invalid_rating")
+    return int(text)

@@ -1,0 +1,167 @@
+"""What people see of help requests: the store's open queue and a customer's status.
+
+These are reads (no commits). The queue is one Core select, because handhelds poll
+and re-render it often.
+"""
+
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from floorapp.extensions import db
+from floorapp.models import (
+    OPEN_STATUSES,
+    Availability,
+    HelpRequest,
+    Role,
+    Status,
+    Store,
+    User,
+    Zone,
+)
+from floorapp.models.types import utcnow
+
+RECENT = timedelta(hours=2)
+
+
+def open_queue(store: Store, *, now: datetime | None = None) -> list[dict]:
+    """Return the store's open requests, oldest first, with their SLA state."""
+    now = now or utcnow()
+    holder = aliased(User)
+    rows = db.session.execute(
+        select(HelpRequest.id, HelpRequest.status, HelpRequest.need, HelpRequest.zone_id,
+               Zone.name.label("zone"), HelpRequest.product_query, HelpRequest.size_label,
+               HelpRequest.note, HelpRequest.requested_at, HelpRequest.claimed_by_id,
+               holder.name.label("claimed_by"), HelpRequest.escalation_level)
+        .join(Zone, Zone.id == HelpRequest.zone_id)
+        .outerjoin(holder, holder.id == HelpRequest.claimed_by_id)
+        .where(HelpRequest.store_id == store.id, HelpRequest.status.in_(OPEN_STATUSES))
+        .order_by(HelpRequest.requested_at, HelpRequest.id)).mappings().all()
+    return [_queue_item(row, store, now) for row in rows]
+
+
+def _queue_item(row, store: Store, now: datetime) -> dict:
+    waited = max(0, int((now - row["requested_at"]).total_seconds()))
+    item = dict(row)
+    item.update(status=row["status"].value, need=row["need"].value, waited_s=waited,
+                requested_at=row["requested_at"].isoformat(),
+                sla=sla_state(waited, store.acknowledge_target_s)
+                if row["status"] is Status.WAITING else "ok")
+    return item
+
+
+def sla_state(waited_s: int, target_s: int) -> str:
+    """Return "ok", "due_soon" (past 2/3 of the target) or "overdue"."""
+    if waited_s >= target_s:
+        return "overdue"
+    return "due_soon" if waited_s * 3 >= target_s * 2 else "ok"
+
+
+@dataclass
+class CustomerStatus:
+    """What the customer's status page shows."""
+
+    status: str
+    position: int | None
+    estimate_s: int | None
+    associate: str | None
+
+
+def customer_status(help_request: HelpRequest, *, now: datetime | None = None) -> CustomerStatus:
+    """Return the status, queue position, wait estimate and associate's first name."""
+    now = now or utcnow()
+    name = help_request.claimed_by.first_name if help_request.claimed_by else None
+    if help_request.status is not Status.WAITING:
+        return CustomerStatus(help_request.status.value, None, None, name)
+    position = 1 + db.session.scalar(select(func.count()).where(
+        HelpRequest.store_id == help_request.store_id, HelpRequest.status == Status.WAITING,
+        or_(HelpRequest.requested_at < help_request.requested_at,
+            (HelpRequest.requested_at == help_request.requested_at)
+            & (HelpRequest.id < help_request.id))))
+    return CustomerStatus("waiting", position, estimate_wait(help_request, position, now), None)
+
+
+def estimate_wait(help_request: HelpRequest, position: int, now: datetime) -> int | None:
+    """Estimate the seconds until someone acknowledges, from the live queue and recent pace.
+
+    Pace: the median time to acknowledge in this store over the last two hours (the
+    store's target when there is no history). Capacity: associates on the floor for this
+    zone, else for the whole store. Requests ahead are shared among them; the time
+    already waited is subtracted. None means nobody is on the floor right now.
+    """
+    store = help_request.store
+    pace = _recent_acknowledge_s(store.id, now) or store.acknowledge_target_s
+    helpers = _associates_on_floor(store.id, help_request.zone_id)
+    if helpers == 0:
+        return None
+    waited = (now - help_request.requested_at).total_seconds()
+    rounds = math.ceil(position / helpers)
+    return max(15, int(pace * rounds - waited))
+
+
+def _recent_acknowledge_s(store_id: int, now: datetime) -> float | None:
+    rows = db.session.execute(select(HelpRequest.requested_at, HelpRequest.acknowledged_at).where(
+        HelpRequest.store_id == store_id, HelpRequest.acknowledged_at.is_not(None),
+        HelpRequest.requested_at >= now - RECENT).limit(200)).all()
+    waits = [(acknowledged - requested).total_seconds() for requested, acknowledged in rows]
+    return statistics.median(waits) if waits else None
+
+
+def _associates_on_floor(store_id: int, zone_id: int) -> int:
+    on_floor = select(User.availability_zone_id, func.count()).where(
+        User.home_store_id == store_id, User.active.is_(True), User.role != Role.ADMIN,
+        User.availability == Availability.ON_FLOOR).group_by(User.availability_zone_id)
+    counts = dict(db.session.execute(on_floor).all())
+    for_zone = counts.get(zone_id, 0) + counts.get(None, 0)
+    return for_zone or sum(counts.values())
+
+
+def colleagues(store: Store, giver: User) -> list[User]:
+    """Return the store's staff who can take a hand-off (working, not the giver)."""
+    return list(db.session.scalars(select(User).where(
+        User.home_store_id == store.id, User.active.is_(True), User.id != giver.id,
+        User.availability != Availability.OFF).order_by(User.name)))
+
+
+def my_current(store: Store, user: User) -> HelpRequest | None:
+    """Return the open request `user` holds in `store`, if any (the oldest)."""
+    return db.session.scalar(select(HelpRequest).where(
+        HelpRequest.store_id == store.id, HelpRequest.claimed_by_id == user.id,
+        HelpRequest.status.in_((Status.CLAIMED, Status.HELPING)))
+        .order_by(HelpRequest.requested_at).limit(1))
+
+
+def summary(help_request: HelpRequest) -> dict:
+    """Return a request as the API shows it to the store's staff."""
+    def when(value):
+        return value.isoformat() if value else None
+
+    return {
+        "id": help_request.id, "status": help_request.status.value,
+        "zone_id": help_request.zone_id, "need": help_request.need.value,
+        "product": help_request.product_query, "size": help_request.size_label,
+        "note": help_request.note, "requested_at": when(help_request.requested_at),
+        "acknowledged_at": when(help_request.acknowledged_at),
+        "reached_at": when(help_request.reached_at),
+        "resolved_at": when(help_request.resolved_at), "closed_at": when(help_request.closed_at),
+        "claimed_by_id": help_request.claimed_by_id,
+        "outcome": help_request.outcome.value if help_request.outcome else None,
+        "escalation_level": help_request.escalation_level,
+    }
+
+
+def store_id_of(request_id: int) -> int | None:
+    """Return the store of a request (None if there is no such request)."""
+    return db.session.scalar(select(HelpRequest.store_id).where(HelpRequest.id == request_id))
+
+
+def has_feedback(help_request: HelpRequest) -> bool:
+    """Tell whether the customer has rated this request already."""
+    from floorapp.models import Feedback
+
+    return db.session.scalar(
+        select(Feedback.id).where(Feedback.request_id == help_request.id)) is not None

@@ -1,0 +1,103 @@
+"""Idempotency keys: a replayed call gets the stored answer instead of acting twice.
+
+A record lives one day. The same key with the same body answers the stored
+response; the same key with another body is refused with 422, because answering
+it with the first call's response would hide a client's mistake.
+"""
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from floorapp.errors import DomainError, InvalidInput
+from floorapp.extensions import db
+from floorapp.models import IdempotencyRecord
+
+LIFETIME = timedelta(days=1)
+MAX_KEY_LENGTH = 128
+
+
+class KeyReused(DomainError):
+    """The idempotency key was used already with a different body."""
+
+    status = 422
+    code = "idempotency_key_reused"
+
+
+def fingerprint(body: Any) -> str:
+    """Return a stable hash of a call's body (key order and spacing do not matter)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_key(key: str | None) -> str | None:
+    """Return the key trimmed, None when absent, or raise InvalidInput when malformed."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput(f"An idempotency key is at most {MAX_KEY_LENGTH} printable characters.")
+    return key
+
+
+def replay(scope: str, key: str | None, body_fingerprint: str,
+           now: datetime) -> IdempotencyRecord | None:
+    """Return the live record for (scope, key) if the call is a replay; raise on a new body.
+
+    Call it inside the write transaction, after `begin_write`, so two replays of one
+    key are serialized and only the first one acts. A record older than a day is
+    deleted here and the key acts afresh.
+    """
+    if key is None:
+        return None
+    record = db.session.scalar(select(IdempotencyRecord).where(
+        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key))
+    if record is None:
+        return None
+    if record.created_at <= now - LIFETIME:
+        db.session.delete(record)
+        db.session.flush()
+        return None
+    if record.fingerprint != body_fingerprint:
+        raise KeyReused("This idempotency key was already used for a different request.")
+    return record
+
+
+def remember(scope: str, key: str | None, body_fingerprint: str, *, status_code: int,
+             response: dict[str, Any], now: datetime) -> None:
+    """Store the answer to a call under its key (flushed with the call's own changes)."""
+    if key is None:
+        return
+    db.session.add(IdempotencyRecord(scope=scope, key=key, fingerprint=body_fingerprint,
+                                     status_code=status_code, response=response, created_at=now))
+    db.session.flush()
+
+
+def purge(now: datetime) -> int:
+    """Delete records older than a day; return how many (commits)."""
+    result = db.session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at <= now - LIFETIME))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def remember_after(scope: str, key: str | None, body_fingerprint: str, *, status_code: int,
+                   response: dict[str, Any], now: datetime) -> None:
+    """Store the answer of a move that has committed already (commits).
+
+    For the staff's moves the compare-and-set of the state machine is what makes a
+    double tap act once; the record only lets the replay get the same answer instead
+    of a 409. A replay racing the first call may still get that 409, which is safe.
+    """
+    if key is None:
+        return
+    try:
+        remember(scope, key, body_fingerprint, status_code=status_code, response=response,
+                 now=now)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # a concurrent replay stored it first

@@ -1,0 +1,147 @@
+"""The customer's pages: the sign's form (/s/<token>) and the request's status (/h/<token>).
+
+No account, no JavaScript needed: the form is a plain POST with a CSRF token and an
+idempotency key in hidden fields; the status page refreshes itself without JS and
+goes live with Server-Sent Events when it can. English and Spanish (Flask-Babel).
+"""
+
+import secrets
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+
+from floorapp import realtime
+from floorapp.errors import DomainError, InvalidInput, NotFound
+from floorapp.extensions import db
+from floorapp.models import Need, Status
+from floorapp.services import help_intake, help_views
+from floorapp.services.signage import SignRetired, resolve_sign_token
+from floorapp.web.language import chosen_language, remember_choice
+from floorapp.web.public_limits import status_limit, submit_limits
+
+bp = Blueprint("customer", __name__)
+bp.after_request(remember_choice)
+
+
+def need_labels() -> dict[str, str]:
+    """Return the needs as the customer reads them, in the page's language."""
+    return {Need.FIND_SIZE: _("Find my size"),
+            Need.PRODUCT_QUESTION: _("A question about a product"),
+            Need.FITTING_ROOM: _("A fitting room"), Need.CHECKOUT: _("Check out"),
+            Need.OTHER: _("Something else")}
+
+
+@bp.before_request
+def _pick_language() -> None:
+    g.language = chosen_language()
+
+
+@bp.context_processor
+def _language() -> dict:
+    return {"language": str(get_locale() or "en")}
+
+
+@bp.route("/s/<sign_token>", methods=["GET", "POST"])
+@submit_limits
+def sign(sign_token: str):
+    """Show the sign's form; on POST create the request and go to its status page."""
+    found = resolve_sign_token(sign_token)
+    if request.method == "GET":
+        return _form(found)
+    form = request.form.to_dict()
+    form["language"] = g.language or _accepted()
+    try:
+        help_request, _created = help_intake.submit(
+            sign_token, help_intake.parse_submission(form),
+            idempotency_key=form.get("idempotency_key"))
+    except InvalidInput as error:
+        db.session.rollback()
+        return _form(found, error=_submission_error(error), values=form), 400
+    return redirect(url_for("customer.status", public_token=help_request.public_token), 303)
+
+
+def _accepted() -> str:
+    return request.accept_languages.best_match(("en", "es")) or "en"
+
+
+def _form(found, *, error: str | None = None, values: dict | None = None):
+    return render_template("customer/sign.html", sign=found, zone=found.zone,
+                           store=found.zone.store, needs=need_labels(), form_error=error,
+                           values=values or {}, idempotency_key=secrets.token_urlsafe(18))
+
+
+def _submission_error(error: DomainError) -> str:
+    if error.code == "invalid_need":
+        return _("Please choose what you need help with.")
+    if error.code == "too_long":
+        return _("Please keep it short: the note can be up to 280 characters.")
+    return _("Something in the form was not right. Please check it and try again.")
+
+
+@bp.get("/h/<public_token>")
+@status_limit
+def status(public_token: str):
+    """Show where the customer's request stands (live with JS, self-refreshing without)."""
+    help_request = help_intake.by_public_token(public_token)
+    g.language = g.language or help_request.language
+    shown = help_views.customer_status(help_request)
+    after = realtime.last_event_id(db.engine, help_request.store_id)
+    return render_template("customer/status.html", help_request=help_request, shown=shown,
+                           zone=help_request.zone, store=help_request.store, after=after,
+                           open=help_request.status in (Status.WAITING, Status.CLAIMED,
+                                                        Status.HELPING),
+                           rated=help_views.has_feedback(help_request))
+
+
+@bp.post("/h/<public_token>/cancel")
+@status_limit
+def cancel(public_token: str):
+    """Cancel the customer's request ("I don't need help any more")."""
+    try:
+        help_intake.cancel_by_customer(public_token)
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        db.session.rollback()  # already being helped or closed: the page shows which
+    return redirect(url_for("customer.status", public_token=public_token), 303)
+
+
+@bp.post("/h/<public_token>/rating")
+@status_limit
+def rate(public_token: str):
+    """Record the customer's one-tap rating and optional comment."""
+    try:
+        help_intake.rate(public_token, request.form.get("rating"), request.form.get("comment"))
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        db.session.rollback()
+    return redirect(url_for("customer.status", public_token=public_token), 303)
+
+
+@bp.errorhandler(SignRetired)
+def _retired(_error):
+    return _message(_("This code is no longer in use"),
+                    _("This sign's code has been replaced. Please ask at the nearest register, "
+                      "or look for another help sign nearby."), 410)
+
+
+@bp.errorhandler(NotFound)
+def _not_found(_error):
+    return _message(_("We can't find that"),
+                    _("This link is not one of ours or is incomplete. Please scan the help "
+                      "sign again."), 404)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(_error):
+    return _message(_("One moment, please"),
+                    _("We have received a lot of requests from here just now. Please wait a "
+                      "minute and try again, or ask at the nearest register."), 429)
+
+
+def _message(title: str, message: str, status: int):
+    db.session.rollback()
+    return render_template("customer/message.html", title=title, message=message), status

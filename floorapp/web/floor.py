@@ -1,0 +1,91 @@
+"""The associate's handheld: the store's live queue, my current request, my availability.
+
+Every button is a plain POST form (works without JavaScript); static/js/floor.js
+enhances the page with the live stream, a sound and a vibration for new requests.
+"""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, user_logged_out
+
+from floorapp import realtime
+from floorapp.errors import DomainError
+from floorapp.extensions import db
+from floorapp.models import Availability, Outcome
+from floorapp.services import availability, help_queue, help_views
+from floorapp.web.access import acting_user, store_for_caller
+
+bp = Blueprint("floor", __name__)
+MOVE_MESSAGES = {"claim": "On your way: the customer sees your first name.",
+                 "arrive": "Marked as with the customer.", "resolve": "Request resolved.",
+                 "release": "Released back to the queue.", "handoff": "Handed off."}
+OUTCOME_LABELS = {Outcome.HELPED: "Helped", Outcome.SOLD: "Sold",
+                  Outcome.OUT_OF_STOCK: "Out of stock", Outcome.CUSTOMER_GONE: "Customer gone"}
+NEED_LABELS = {"find_size": "Find a size", "product_question": "Product question",
+               "fitting_room": "Fitting room", "checkout": "Check out", "other": "Something else"}
+
+
+@user_logged_out.connect
+def _off_on_logout(_app, user=None, **_extra) -> None:
+    """Logging out sets the associate off, so nobody counts them as covering a zone."""
+    if user is not None and getattr(user, "id", None):
+        availability.log_off(user, actor_id=user.id)
+
+
+@bp.before_request
+def _note_activity() -> None:
+    if current_user.is_authenticated:
+        availability.touch(acting_user())
+
+
+@bp.get("/stores/<code>/floor")
+@login_required
+def queue(code: str):
+    """Show the store's open requests, oldest first, with my current request on top."""
+    store = store_for_caller(code)
+    user = acting_user()
+    items = help_views.open_queue(store)
+    mine = help_views.my_current(store, user)
+    return render_template(
+        "floor/queue.html", store=store, items=items, me=user,
+        mine=next((item for item in items if mine and item["id"] == mine.id), None),
+        colleagues=help_views.colleagues(store, user), outcomes=OUTCOME_LABELS,
+        needs=NEED_LABELS, after=realtime.last_event_id(db.engine, store.id),
+        availabilities=Availability)
+
+
+@bp.post("/stores/<code>/floor/requests/<int:request_id>/<any(claim, arrive, resolve, release, "
+         "handoff):move>")
+@login_required
+def move(code: str, request_id: int, move: str):
+    """Claim, arrive, resolve, release or hand off a request from the handheld."""
+    store = store_for_caller(code)
+    user = acting_user()
+    form = request.form
+    try:
+        if move == "resolve":
+            help_queue.resolve(store.id, request_id, user, form.get("outcome", ""))
+        elif move == "handoff":
+            help_queue.handoff(store.id, request_id, user, form.get("to_user_id", ""))
+        else:
+            getattr(help_queue, move)(store.id, request_id, user)
+        flash(MOVE_MESSAGES[move], "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("floor.queue", code=store.code), 303)
+
+
+@bp.post("/stores/<code>/floor/availability")
+@login_required
+def set_availability(code: str):
+    """Set my availability: on the floor (a zone or the whole store), on break, off."""
+    store = store_for_caller(code)
+    zone = request.form.get("zone_id", "")
+    zone_id = int(zone) if zone.isdigit() and len(zone) < 10 else None
+    try:
+        availability.set_availability(acting_user(), request.form.get("availability", ""),
+                                      zone_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("floor.queue", code=store.code), 303)

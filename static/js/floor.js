@@ -1,0 +1,84 @@
+// The associate's queue, live: new requests arrive over Server-Sent Events without a reload,
+// with a short beep (WebAudio, no audio file) and a vibration where the device allows.
+// Every button is a plain form, so the page works without this script.
+(function () {
+  "use strict";
+  var floor = document.getElementById("floor");
+  if (!floor || !("EventSource" in window)) { return; }
+  var state = document.getElementById("live-state");
+  var audio = null;
+
+  // Browsers only let a page make sound after a tap: prepare the audio on the first one.
+  document.addEventListener("pointerdown", function () {
+    if (!audio && (window.AudioContext || window.webkitAudioContext)) {
+      audio = new (window.AudioContext || window.webkitAudioContext)();
+    }
+  }, { once: true });
+
+  function beep() {
+    if (!audio) { return; }
+    var oscillator = audio.createOscillator();
+    var gain = audio.createGain();
+    oscillator.frequency.value = 880;
+    gain.gain.setValueAtTime(0.2, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.35);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start();
+    oscillator.stop(audio.currentTime + 0.35);
+  }
+
+  function alertMe() {
+    beep();
+    if (navigator.vibrate) { try { navigator.vibrate([120, 60, 120]); } catch (e) { /* not allowed */ } }
+  }
+
+  function concernsMe(event) {
+    var d = floor.dataset;
+    if (event.kind === "escalated") {
+      return event.data.level === 2 ? d.role !== "associate" : d.availability === "on_floor";
+    }
+    if (event.kind !== "requested" || d.availability !== "on_floor") { return false; }
+    return !d.zone || String(event.data.zone_id) === d.zone;
+  }
+
+  function refresh(highlight) {
+    fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var next = page.getElementById("queue-region");
+        var nextFloor = page.getElementById("floor");
+        if (next) { document.getElementById("queue-region").replaceWith(next); }
+        if (nextFloor) {
+          floor.dataset.availability = nextFloor.dataset.availability;
+          floor.dataset.zone = nextFloor.dataset.zone;
+        }
+        if (highlight && next) {
+          var items = next.querySelectorAll(".request");
+          if (items.length) { items[items.length - 1].classList.add("new-arrival"); }
+        }
+      })
+      .catch(function () { /* a moment offline: the next event refreshes again */ });
+  }
+
+  var source = new EventSource(floor.dataset.events + "?last_event_id=" +
+                               encodeURIComponent(floor.dataset.after || "0"));
+  source.onopen = function () { state.textContent = "Live."; };
+  source.onerror = function () { state.textContent = "Reconnecting…"; };
+  source.onmessage = function (message) {
+    var event = JSON.parse(message.data);
+    if (event.kind === "availability" && String(event.subject_id) !== floor.dataset.me) { return; }
+    if (concernsMe(event)) { alertMe(); }
+    refresh(event.kind === "requested");
+  };
+
+  // Keep the waited times moving between events.
+  setInterval(function () {
+    document.querySelectorAll("[data-requested-at]").forEach(function (node) {
+      var seconds = Math.max(0, Math.round((Date.now() - Date.parse(node.dataset.requestedAt)) / 1000));
+      var label = node.querySelector(".waited-time");
+      if (label) { label.textContent = seconds >= 60 ? Math.floor(seconds / 60) + " min" : seconds + " s"; }
+    });
+  }, 15000);
+})();
