@@ -34,7 +34,9 @@ def domain_errors_as_messages() -> Iterator[None]:
 @demo_cli.command("seed")
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--if-empty", is_flag=True, help="Seed only when the database has no store.")
-def seed_demo(seed: int, if_empty: bool) -> None:
+@click.option("--base-url", default="", help="Prefix of the customer URL printed, e.g. "
+              "http://127.0.0.1:8000.")
+def seed_demo(seed: int, if_empty: bool, base_url: str) -> None:
     """Create the demo stores, zones and users, and print the demo logins."""
     if not demo.database_is_empty():
         if not if_empty:
@@ -43,16 +45,18 @@ def seed_demo(seed: int, if_empty: bool) -> None:
     else:
         demo.seed_demo(seed=seed, password=current_app.config["DEMO_PASSWORD"])
         click.echo(f"Demo data created (seed {seed}).")
-    _echo_demo_logins()
+    _echo_demo_logins(base_url)
 
 
 @demo_cli.command("logins")
-def show_demo_logins() -> None:
-    """Print the demo logins and their password."""
-    _echo_demo_logins()
+@click.option("--base-url", default="", help="Prefix of the customer URL printed, e.g. "
+              "http://127.0.0.1:8000.")
+def show_demo_logins(base_url: str) -> None:
+    """Print the demo logins and their password, and a customer URL to try."""
+    _echo_demo_logins(base_url)
 
 
-def _echo_demo_logins() -> None:
+def _echo_demo_logins(base_url: str = "") -> None:
     logins = demo.demo_logins()
     if not logins:
         click.echo("No demo logins in this database.")
@@ -62,6 +66,9 @@ def _echo_demo_logins() -> None:
     for entry in logins:
         where = f" at {entry.store}" if entry.store else ""
         click.echo(f"  {entry.login:<22} {entry.role}{where}")
+    customer_path = demo.demo_customer_path()
+    if customer_path:
+        click.echo(f"A customer's sign to try: {base_url.rstrip('/')}{customer_path}")
 
 
 @users_cli.command("create")

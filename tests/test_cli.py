@@ -1,7 +1,8 @@
 """The `flask` commands: demo data, users and stores."""
 
 from floorapp.extensions import db
-from floorapp.models import Role, Store, User, Zone
+from floorapp.models import Role, Sign, Store, User, Zone
+from floorapp.services.signage import resolve_sign_token
 
 
 def test_demo_seed_creates_two_stores_in_different_time_zones(app, runner):
@@ -27,9 +28,8 @@ def test_demo_seed_is_deterministic_for_a_seed(make_app):
         app.test_cli_runner().invoke(args=["demo", "seed", "--seed", "3"])
         with app.app_context():
             names.append(db.session.scalars(db.select(User.name).order_by(User.login)).all())
-            db.session.execute(db.delete(User))
-            db.session.execute(db.delete(Zone))
-            db.session.execute(db.delete(Store))
+            for table in reversed(db.metadata.sorted_tables):  # children before parents
+                db.session.execute(table.delete())
             db.session.commit()
     assert names[0] == names[1]
 
@@ -109,3 +109,17 @@ def test_stores_create_refuses_an_unknown_time_zone(runner):
                                  "Europe/Atlantis"])
     assert result.exit_code == 1
     assert "Unknown time zone" in result.output
+
+
+def test_demo_seed_puts_a_sign_in_every_zone_and_prints_a_customer_url(app, runner):
+    result = runner.invoke(args=["demo", "seed", "--base-url", "http://127.0.0.1:8123"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        zones = db.session.scalars(db.select(Zone)).all()
+        signed = set(db.session.scalars(db.select(Sign.zone_id).where(Sign.active)).all())
+        assert zones and signed == {zone.id for zone in zones}
+        url = result.output.split("A customer's sign to try: ")[1].split()[0]
+        assert url.startswith("http://127.0.0.1:8123/s/")
+        assert resolve_sign_token(url.rsplit("/", 1)[1]).zone.store.code == "NYC-5TH"
+    logins = runner.invoke(args=["demo", "logins"])
+    assert f"A customer's sign to try: {url.removeprefix('http://127.0.0.1:8123')}" in logins.output

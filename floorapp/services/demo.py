@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from floorapp.extensions import db
-from floorapp.models import Role, Store, User, Zone
+from floorapp.models import Role, Sign, Store, User, Zone
+from floorapp.services.signage import new_sign_token
 
 DEMO_STORES = (
     ("NYC-5TH", "Fifth Avenue, New York", "America/New_York"),
@@ -55,6 +56,15 @@ def demo_logins() -> list[DemoLogin]:
             for login in wanted if login in found]
 
 
+def demo_customer_path() -> str | None:
+    """Return the path of one demo sign's customer page (/s/<token>), or None if unseeded."""
+    token = db.session.scalar(
+        select(Sign.token).join(Zone).join(Store)
+        .where(Store.code == DEMO_STORES[0][0], Sign.active.is_(True))
+        .order_by(Zone.name, Sign.id).limit(1))
+    return f"/s/{token}" if token else None
+
+
 def _login_prefix(store_code: str) -> str:
     return store_code.split("-")[0].lower()
 
@@ -73,6 +83,8 @@ def seed_demo(*, seed: int, password: str) -> None:
     for code, name, timezone in DEMO_STORES:
         store = Store(code=code, name=name, timezone=timezone)
         store.zones = [Zone(name=zone) for zone in DEMO_ZONES]
+        for zone in store.zones:  # one sign per zone, so every zone can be tried
+            db.session.add(Sign(zone=zone, token=new_sign_token(), label=""))
         db.session.add(store)
         prefix = _login_prefix(code)
         _add_user(login=f"{prefix}.manager", name=names.pop(), role=Role.MANAGER,
