@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from floorapp.errors import DomainError
 from floorapp.models import Role
-from floorapp.services import demo, stores, users
+from floorapp.services import demo, history, history_scale, stores, users
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="User accounts.")
@@ -125,3 +125,40 @@ def create_store(code: str, name: str, timezone: str) -> None:
     with domain_errors_as_messages():
         store = stores.create_store(code=code, name=name, timezone=timezone)
     click.echo(f"Created store {store.code} ({store.timezone}).")
+
+
+@demo_cli.command("history")
+@click.argument("code")
+@click.option("--days", default=90, show_default=True, help="Days of history before today.")
+@click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
+def add_history(code: str, days: int, seed: int) -> None:
+    """Add simulated help requests, events and ratings to a store's past days."""
+    with domain_errors_as_messages():
+        store = history.find_store(code)
+        report = history.generate_history(store, days=days, seed=seed)
+    click.echo(f"{store.code}: {report.requests} requests, {report.events} events, "
+               f"{report.feedback} ratings over {days} days.")
+
+
+@demo_cli.command("scale-history")
+@click.option("--stores", "store_count", default=50, show_default=True)
+@click.option("--requests", default=2_000_000, show_default=True)
+@click.option("--days", default=365, show_default=True, help="Days of history per store.")
+@click.option("--seed", default=1, show_default=True)
+def scale_history(store_count: int, requests: int, days: int, seed: int) -> None:
+    """Build benchmark stores (BENCH-001…) and spread many requests over them, fast."""
+    from werkzeug.security import generate_password_hash
+
+    def progress(code, written, elapsed):
+        click.echo(f"  {code}: {written.requests} requests, {written.events} events "
+                   f"({elapsed:.1f} s so far)")
+
+    with domain_errors_as_messages():
+        report = history_scale.scale_history(
+            stores=store_count, requests=requests, seed=seed, days=days, progress=progress,
+            password_hash=generate_password_hash(current_app.config["DEMO_PASSWORD"]))
+    rate = report.requests / report.seconds if report.seconds else 0
+    click.echo(f"{report.requests} requests, {report.events} events, {report.feedback} ratings "
+               f"in {report.seconds:.1f} s ({rate:,.0f} requests/s); stores created "
+               f"{report.stores_created}, filled {report.stores_filled}, "
+               f"skipped (had history) {report.stores_skipped}.")
