@@ -18,7 +18,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 HOUR_SHAPE = {10: 0.5, 11: 0.7, 12: 0.9, 13: 1.2, 14: 1.4, 15: 1.5, 16: 1.5, 17: 1.3,
@@ -45,7 +45,7 @@ RELEASE_SHARE = 0.04
 RATED_SHARE = 0.30
 EXPIRE_AFTER_S = 30 * 60
 BREAK_S = 30 * 60
-SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+NAIVE_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001  (SQLite keeps naive UTC)
 
 
 @dataclass(frozen=True)
@@ -92,16 +92,14 @@ class Day:
               subject: int | None = None) -> None:
         """Add an event row (its id is given later, in time order)."""
         row = (self.spec.store_id, request_id, kind, self.stamp(at), actor, subject,
-               from_status, to_status, json.dumps(data))
+               from_status, to_status, json.dumps(data) if data else "{}")
         self.events.append((at, len(self.events), row))
 
 
 def stamper(dialect: str) -> Callable[[float], object]:
     """Return how epoch seconds become a timestamp value for `dialect`'s bulk insert."""
-    from datetime import UTC
-
     if dialect == "sqlite":  # naive UTC text, as SQLAlchemy's DateTime stores it there
-        return lambda at: datetime.fromtimestamp(at, UTC).strftime(SQLITE_FORMAT)
+        return lambda at: (NAIVE_EPOCH + timedelta(seconds=at)).isoformat(" ", "microseconds")
     return lambda at: datetime.fromtimestamp(at, UTC)
 
 
