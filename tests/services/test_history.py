@@ -3,6 +3,7 @@
 import json
 from collections import Counter, defaultdict
 from datetime import date
+from statistics import median
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -177,3 +178,22 @@ def test_bad_history_requests_are_refused_and_write_nothing(app, store_id):
             generate_history(empty, days=3, seed=1)
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == 0
+
+
+def test_busy_hours_are_slower_to_acknowledge_and_zones_differ_in_time_to_reach(app, store_id):
+    with app.app_context():
+        _generate(store_id)
+        zone = ZoneInfo("America/New_York")
+        busy, quiet, reach_by_zone = [], [], defaultdict(list)
+        for help_request in db.session.scalars(select(HelpRequest).where(
+                HelpRequest.reached_at.is_not(None))):
+            local = help_request.requested_at.astimezone(zone)
+            acknowledge = (help_request.acknowledged_at - help_request.requested_at).seconds
+            if local.weekday() >= 5 and 13 <= local.hour <= 16:
+                busy.append(acknowledge)
+            elif local.weekday() < 4 and local.hour <= 11:
+                quiet.append(acknowledge)
+            reach_by_zone[help_request.zone.name].append(
+                (help_request.reached_at - help_request.requested_at).total_seconds())
+        assert median(busy) > 1.2 * median(quiet)
+        assert median(reach_by_zone["Women's"]) > 1.15 * median(reach_by_zone["Shoes"])
