@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 run: $(STAMP) ## Serve the demo on SQLite at http://127.0.0.1:$(PORT)
 	@$(FLASK) db upgrade
-	@$(FLASK) demo seed --if-empty
+	@$(FLASK) demo seed --if-empty --base-url http://127.0.0.1:$(PORT)
 	@echo "floorapp is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	@$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --worker-class gthread \
 		--threads 8 --access-logfile - wsgi:app

@@ -62,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth.bp, health.bp, home.bp, manage.bp, pwa.bp):
         app.register_blueprint(blueprint)
+    from floorapp.web import signs
+    app.register_blueprint(signs.bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     from floorapp.api import events, help_requests, queue
     from floorapp.web import customer, floor

@@ -1,7 +1,11 @@
 """The `flask` commands: demo data, users and stores."""
 
+from datetime import UTC, datetime
+
 from floorapp.extensions import db
-from floorapp.models import Role, Store, User, Zone
+from floorapp.models import HelpRequest, Role, Sign, Store, User, Zone
+from floorapp.services.signage import resolve_sign_token
+from tests.factories import make_sign, make_user
 
 
 def test_demo_seed_creates_two_stores_in_different_time_zones(app, runner):
@@ -27,9 +31,8 @@ def test_demo_seed_is_deterministic_for_a_seed(make_app):
         app.test_cli_runner().invoke(args=["demo", "seed", "--seed", "3"])
         with app.app_context():
             names.append(db.session.scalars(db.select(User.name).order_by(User.login)).all())
-            db.session.execute(db.delete(User))
-            db.session.execute(db.delete(Zone))
-            db.session.execute(db.delete(Store))
+            for table in reversed(db.metadata.sorted_tables):  # children before parents
+                db.session.execute(table.delete())
             db.session.commit()
     assert names[0] == names[1]
 
@@ -109,3 +112,58 @@ def test_stores_create_refuses_an_unknown_time_zone(runner):
                                  "Europe/Atlantis"])
     assert result.exit_code == 1
     assert "Unknown time zone" in result.output
+
+
+def test_demo_seed_puts_a_sign_in_every_zone_and_prints_a_customer_url(app, runner):
+    result = runner.invoke(args=["demo", "seed", "--base-url", "http://127.0.0.1:8123"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        zones = db.session.scalars(db.select(Zone)).all()
+        signed = set(db.session.scalars(db.select(Sign.zone_id).where(Sign.active)).all())
+        assert zones and signed == {zone.id for zone in zones}
+        url = result.output.split("A customer's sign to try: ")[1].split()[0]
+        assert url.startswith("http://127.0.0.1:8123/s/")
+        assert resolve_sign_token(url.rsplit("/", 1)[1]).zone.store.code == "NYC-5TH"
+    logins = runner.invoke(args=["demo", "logins"])
+    assert f"A customer's sign to try: {url.removeprefix('http://127.0.0.1:8123')}" in logins.output
+
+
+def test_demo_seed_adds_90_days_of_history_to_each_demo_store(app, runner):
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        for store in db.session.scalars(db.select(Store)):
+            first, count = db.session.execute(
+                db.select(db.func.min(HelpRequest.requested_at), db.func.count())
+                .where(HelpRequest.store_id == store.id)).one()
+            assert count > 5000
+            assert 89 <= (datetime.now(UTC) - first).days <= 91
+
+
+def test_demo_history_adds_days_to_a_named_store_and_refuses_unknown_ones(app, runner):
+    runner.invoke(args=["stores", "create", "NYC-1", "--name", "Fifth", "--timezone",
+                        "America/New_York"])
+    with app.app_context():
+        store = db.session.scalar(db.select(Store))
+        make_user(store=store)
+        make_sign(zone=Zone(store=store, name="Shoes"))
+    result = runner.invoke(args=["demo", "history", "nyc-1", "--days", "3", "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("NYC-1: ") and "over 3 days" in result.output
+    assert runner.invoke(args=["demo", "history", "NOPE"]).output == (
+        "Error: No store with the code 'NOPE'.\n")
+
+
+def test_scale_history_builds_bench_stores_and_skips_them_when_run_again(app, runner):
+    args = ["demo", "scale-history", "--stores", "2", "--requests", "600", "--days", "10"]
+    first = runner.invoke(args=args)
+    assert first.exit_code == 0, first.output
+    assert "stores created 2, filled 2" in first.output
+    again = runner.invoke(args=args)
+    assert "stores created 0, filled 0, skipped (had history) 2" in again.output
+    with app.app_context():
+        counts = db.session.execute(db.select(HelpRequest.store_id, db.func.count())
+                                    .group_by(HelpRequest.store_id)).all()
+        assert len(counts) == 2 and 450 <= sum(n for _, n in counts) <= 750
+        assert db.session.scalar(db.select(db.func.count()).select_from(Sign)) == 10
+    refused = runner.invoke(args=["demo", "scale-history", "--stores", "0"])
+    assert refused.exit_code == 1 and "Use 1 to 999 stores" in refused.output

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from floorapp.extensions import db
-from floorapp.models import Role, Store, User, Zone
+from floorapp.models import Role, Sign, Store, User, Zone
+from floorapp.services.history import generate_history
+from floorapp.services.signage import new_sign_token
 
 DEMO_STORES = (
     ("NYC-5TH", "Fifth Avenue, New York", "America/New_York"),
@@ -26,6 +28,7 @@ LAST_NAMES = (
     "Garcia", "Chen", "Okafor", "Rossi", "Kim", "Novak", "Patel", "Silva", "Walker", "Haddad",
 )
 ASSOCIATES_PER_STORE = 6
+HISTORY_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,25 @@ def demo_logins() -> list[DemoLogin]:
             for login in wanted if login in found]
 
 
+def demo_customer_path() -> str | None:
+    """Return the path of one demo sign's customer page (/s/<token>), or None if unseeded."""
+    token = db.session.scalar(
+        select(Sign.token).join(Zone).join(Store)
+        .where(Store.code == DEMO_STORES[0][0], Sign.active.is_(True))
+        .order_by(Zone.name, Sign.id).limit(1))
+    return f"/s/{token}" if token else None
+
+
 def _login_prefix(store_code: str) -> str:
     return store_code.split("-")[0].lower()
 
 
-def seed_demo(*, seed: int, password: str) -> None:
-    """Create the demo stores, zones and users in one transaction.
+def seed_demo(*, seed: int, password: str, history_days: int = HISTORY_DAYS) -> None:
+    """Create the demo stores, zones, signs and users, then each store's history.
 
-    All demo users share the one password; it is hashed once, since scrypt is slow
-    on purpose and the demo has a dozen users.
+    The stores and people are one transaction, each store's history another. All demo
+    users share the one password; it is hashed once, since scrypt is slow on purpose
+    and the demo has a dozen users.
     """
     rng = random.Random(seed)
     password_hash = generate_password_hash(password)
@@ -73,6 +86,8 @@ def seed_demo(*, seed: int, password: str) -> None:
     for code, name, timezone in DEMO_STORES:
         store = Store(code=code, name=name, timezone=timezone)
         store.zones = [Zone(name=zone) for zone in DEMO_ZONES]
+        for zone in store.zones:  # one sign per zone, so every zone can be tried
+            db.session.add(Sign(zone=zone, token=new_sign_token(), label=""))
         db.session.add(store)
         prefix = _login_prefix(code)
         _add_user(login=f"{prefix}.manager", name=names.pop(), role=Role.MANAGER,
@@ -81,6 +96,10 @@ def seed_demo(*, seed: int, password: str) -> None:
             _add_user(login=f"{prefix}.associate{number}", name=names.pop(),
                       role=Role.ASSOCIATE, store=store, password_hash=password_hash)
     db.session.commit()
+    if history_days:
+        for code, _, _ in DEMO_STORES:
+            store = db.session.scalar(select(Store).where(Store.code == code))
+            generate_history(store, days=history_days, seed=seed)
 
 
 def _distinct_names(rng: random.Random, count: int) -> list[str]:

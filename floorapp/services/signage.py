@@ -1,14 +1,27 @@
-"""QR signs: the opaque token printed on a sign leads a customer to their store and zone."""
+"""QR signs: the opaque token printed on a sign leads a customer to their store and zone.
+
+Managers create a sign for a zone, rotate its token (the old printout then tells the
+customer the code is no longer in use) and deactivate it. Every managing function takes
+the acting user, so an audit log can record who did what.
+"""
 
 import secrets
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
-from sqlalchemy import select
+import qrcode
+import qrcode.image.svg
+from sqlalchemy import select, update
 
-from floorapp.errors import DomainError, NotFound
+from floorapp.errors import Conflict, DomainError, InvalidInput, NotFound
 from floorapp.extensions import db
-from floorapp.models import RetiredSignToken, Sign
+from floorapp.models import RetiredSignToken, Sign, Store, User, Zone
+from floorapp.models.types import utcnow
+from floorapp.services.stores import require_manager
 
 TOKEN_BYTES = 24  # 32 URL-safe characters: not guessable, short enough for a dense QR code
+MAX_LABEL = 80
 
 
 class SignRetired(DomainError):
@@ -16,6 +29,14 @@ class SignRetired(DomainError):
 
     status = 410
     code = "sign_retired"
+
+
+@dataclass(frozen=True)
+class ZoneSigns:
+    """A zone of a store with its signs, active ones first."""
+
+    zone: Zone
+    signs: list[Sign]
 
 
 def new_sign_token() -> str:
@@ -40,3 +61,142 @@ def resolve_sign_token(token: str) -> Sign:
     if retired:
         raise SignRetired("This code is no longer in use. Please ask at the nearest register.")
     raise NotFound("This help code is not one of ours.")
+
+
+def signs_of_store(store: Store) -> list[ZoneSigns]:
+    """Return every zone of `store` (by name) with its signs, active first, then oldest."""
+    signs = db.session.scalars(
+        select(Sign).join(Zone).where(Zone.store_id == store.id)
+        .order_by(Sign.active.desc(), Sign.created_at, Sign.id)).all()
+    by_zone: dict[int, list[Sign]] = {}
+    for sign in signs:
+        by_zone.setdefault(sign.zone_id, []).append(sign)
+    return [ZoneSigns(zone=zone, signs=by_zone.get(zone.id, [])) for zone in store.zones]
+
+
+def printable_signs(store: Store, *, sign_id: object = None) -> list[Sign]:
+    """Return the active signs of active zones to print: all of them, or the one asked for."""
+    query = (select(Sign).join(Zone).where(Zone.store_id == store.id, Zone.active.is_(True),
+                                           Sign.active.is_(True))
+             .order_by(Zone.name, Sign.created_at, Sign.id))
+    if sign_id not in (None, ""):
+        query = query.where(Sign.id == _parse_id(sign_id, "sign"))
+        signs = db.session.scalars(query).all()
+        if not signs:
+            raise NotFound("No active sign with that number in this store.")
+        return list(signs)
+    return list(db.session.scalars(query))
+
+
+def create_sign(actor: User, store: Store, *, zone_id: object, label: str | None = None) -> Sign:
+    """Create a sign with a fresh token for a zone of `store`; the label is optional."""
+    require_manager(actor, store)
+    label = parse_label(label)
+    zone = _zone_of_store(store, zone_id)
+    if not zone.active:
+        raise Conflict(f"The zone {zone.name!r} is closed; open it before adding signs.")
+    sign = Sign(zone=zone, token=new_sign_token(), label=label, active=True)
+    db.session.add(sign)
+    db.session.commit()
+    return sign
+
+
+def rotate_sign(actor: User, store: Store, sign_id: object) -> Sign:
+    """Give a sign a new token; the old one is retired so old printouts say so.
+
+    The token changes with a compare-and-set (`WHERE token = <the one we read>`): of two
+    managers rotating at once, one wins and the other is told, and a token is never
+    retired twice.
+    """
+    require_manager(actor, store)
+    sign = sign_of_store(store, sign_id)
+    if not sign.active:
+        raise Conflict("A deactivated sign cannot be rotated; create a new sign instead.")
+    old_token, new_token = sign.token, new_sign_token()
+    changed = db.session.execute(
+        update(Sign).where(Sign.id == sign.id, Sign.token == old_token, Sign.active.is_(True))
+        .values(token=new_token, rotated_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise Conflict("This sign was changed meanwhile; reload the page and try again.")
+    db.session.add(RetiredSignToken(token=old_token, sign_id=sign.id))
+    db.session.commit()
+    db.session.refresh(sign)
+    return sign
+
+
+def deactivate_sign(actor: User, store: Store, sign_id: object) -> Sign:
+    """Take a sign out of use: its code then tells customers it is no longer in use."""
+    require_manager(actor, store)
+    sign = sign_of_store(store, sign_id)
+    changed = db.session.execute(
+        update(Sign).where(Sign.id == sign.id, Sign.active.is_(True)).values(active=False)
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise Conflict("This sign is deactivated already.")
+    db.session.commit()
+    db.session.refresh(sign)
+    return sign
+
+
+def sign_of_store(store: Store, sign_id: object) -> Sign:
+    """Return the sign `sign_id` if it hangs in a zone of `store`; otherwise NotFound."""
+    sign = db.session.scalar(select(Sign).join(Zone).where(
+        Sign.id == _parse_id(sign_id, "sign"), Zone.store_id == store.id))
+    if sign is None:
+        raise NotFound("No sign with that number in this store.")
+    return sign
+
+
+def parse_label(label: str | None) -> str:
+    """Return a sign's label tidied; None or "" mean no label, blanks or >80 chars are refused."""
+    if label is None or label == "":
+        return ""
+    tidy = " ".join(label.split())
+    if not tidy:
+        raise InvalidInput("A label cannot be only spaces; leave it empty for no label.")
+    if len(tidy) > MAX_LABEL:
+        raise InvalidInput(f"A label is at most {MAX_LABEL} characters.")
+    if any(unicodedata.category(char).startswith("C") for char in tidy):
+        raise InvalidInput("A label cannot contain control characters.")
+    return tidy
+
+
+def sign_url(url_root: str, token: str) -> str:
+    """Return the absolute customer URL a sign's QR code points at."""
+    return f"{url_root.rstrip('/')}/s/{token}"
+
+
+def qr_svg(url: str, *, title: str) -> str:
+    """Return `url` as an inline SVG QR code (no Pillow), sized by CSS, with an accessible name."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    root = image.get_image()
+    for attribute in ("width", "height"):
+        root.attrib.pop(attribute, None)
+    root.set("role", "img")
+    root.set("aria-label", title)
+    root.set("class", "qr")
+    for path in root.iter():
+        path.attrib.pop("id", None)  # several codes on one sheet must not share an id
+    return ET.tostring(root, encoding="unicode")
+
+
+def _zone_of_store(store: Store, zone_id: object) -> Zone:
+    zone = db.session.scalar(select(Zone).where(
+        Zone.id == _parse_id(zone_id, "zone"), Zone.store_id == store.id))
+    if zone is None:
+        raise NotFound("No zone with that number in this store.")
+    return zone
+
+
+def _parse_id(value: object, noun: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise InvalidInput(f"Choose a {noun} from the list.") from None
+    if not 1 <= number <= 2**31 - 1:
+        raise InvalidInput(f"Choose a {noun} from the list.")
+    return number

@@ -1,0 +1,170 @@
+"""Realistic history for a store: help requests over past days, with every event row.
+
+The rows come from the simulation in history_flow / history_sim and are written in
+bulk (PostgreSQL COPY, SQLite executemany in one transaction), never one ORM object at
+a time, so 90 days for the demo take about a second and millions of requests minutes.
+
+Ids are given here, in time order within each store day, so the event log's ids follow
+its timestamps as the live system's do (an SSE stream resumes by id). On PostgreSQL the
+tables are locked for the transaction so no live insert can take an id meanwhile, and
+the sequences are moved past the new rows at the end.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, text
+
+from floorapp.errors import InvalidInput, NotFound
+from floorapp.extensions import db
+from floorapp.models import Event, Feedback, HelpRequest, Role, Sign, Store, User, Zone
+from floorapp.services.history_flow import simulate_day
+from floorapp.services.history_sim import StoreSpec, expected_requests, stamper
+
+MAX_DAYS = 3660
+REQUEST_COLUMNS = (
+    "id", "store_id", "zone_id", "sign_id", "public_token", "need", "product_query",
+    "size_label", "variant_id", "note", "language", "status", "requested_at",
+    "acknowledged_at", "reached_at", "resolved_at", "closed_at", "claimed_by_id", "outcome",
+    "escalation_level", "last_escalated_at")
+EVENT_COLUMNS = ("id", "store_id", "request_id", "kind", "at", "actor_id", "subject_id",
+                 "from_status", "to_status", "data")
+FEEDBACK_COLUMNS = ("id", "request_id", "rating", "comment", "created_at")
+TABLES = (("help_requests", REQUEST_COLUMNS), ("events", EVENT_COLUMNS),
+          ("feedback", FEEDBACK_COLUMNS))
+FLUSH_ROWS = 50_000
+
+
+@dataclass
+class HistoryReport:
+    """What a history run wrote."""
+
+    requests: int = 0
+    events: int = 0
+    feedback: int = 0
+
+
+def find_store(code: str) -> Store:
+    """Return the store with `code` (any case), or raise NotFound."""
+    store = db.session.scalar(select(Store).where(Store.code == (code or "").strip().upper()))
+    if store is None:
+        raise NotFound(f"No store with the code {code!r}.")
+    return store
+
+
+def history_days(store: Store, days: int, end: date | None = None) -> list[date]:
+    """Return the `days` local dates before `end` (default: today in the store's zone)."""
+    if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(f"History covers 1 to {MAX_DAYS} days.")
+    end = end or datetime.now(ZoneInfo(store.timezone)).date()
+    return [end - timedelta(days=n) for n in range(days, 0, -1)]
+
+
+def store_spec(store: Store) -> StoreSpec:
+    """Return the simulation's view of a store: zones with a sign each, and associates."""
+    zones = db.session.execute(
+        select(Zone.id, func.min(Sign.id)).outerjoin(
+            Sign, (Sign.zone_id == Zone.id) & Sign.active.is_(True))
+        .where(Zone.store_id == store.id, Zone.active.is_(True))
+        .group_by(Zone.id, Zone.name).order_by(Zone.name)).all()
+    associates = db.session.scalars(
+        select(User.id).where(User.home_store_id == store.id, User.active.is_(True),
+                              User.role == Role.ASSOCIATE).order_by(User.id)).all()
+    if not zones or not associates:
+        raise InvalidInput(f"Store {store.code} needs a zone and an associate for history.")
+    return StoreSpec(store_id=store.id, timezone=store.timezone,
+                     acknowledge_target_s=store.acknowledge_target_s,
+                     reach_target_s=store.reach_target_s,
+                     zones=tuple((zone_id, sign_id) for zone_id, sign_id in zones),
+                     associates=tuple(associates))
+
+
+def generate_history(store: Store, *, days: int, seed: int, end: date | None = None,
+                     requests: int | None = None) -> HistoryReport:
+    """Add simulated history to `store` over the days before `end`, in one transaction.
+
+    The same seed, store code, days and end give the same rows. `requests` scales the
+    arrival rate so that about that many requests are made in all.
+    """
+    dates = history_days(store, days, end)
+    spec = store_spec(store)
+    scale = 1.0 if requests is None else requests / expected_requests(dates)
+    rng = random.Random(f"{seed}:{store.code}")  # noqa: S311  (a simulation, not a secret)
+    writer = BulkWriter()
+    for day in dates:
+        rows = simulate_day(spec, day, rng, scale=scale, stamp=writer.stamp,
+                            next_request_id=writer.next_ids["help_requests"])
+        writer.add(rows)
+    report = writer.finish()
+    db.session.commit()
+    return report
+
+
+class BulkWriter:
+    """Give rows their ids and write them in big batches on the session's connection."""
+
+    def __init__(self):
+        connection = db.session.connection()
+        self.dialect = connection.dialect.name
+        self.raw = connection.connection.dbapi_connection
+        self.stamp = stamper(self.dialect)
+        if self.dialect == "postgresql":
+            connection.execute(text(
+                "LOCK TABLE help_requests, events, feedback IN SHARE ROW EXCLUSIVE MODE"))
+        self.next_ids = {
+            table: (db.session.scalar(select(func.max(model.id))) or 0) + 1
+            for table, model in (("help_requests", HelpRequest), ("events", Event),
+                                 ("feedback", Feedback))}
+        self.buffers: dict[str, list[tuple]] = {table: [] for table, _ in TABLES}
+        self.report = HistoryReport()
+
+    def add(self, day) -> None:
+        """Take one simulated day's rows; requests already carry their ids."""
+        self.buffers["help_requests"] += day.requests
+        self.next_ids["help_requests"] += len(day.requests)
+        events = self.buffers["events"]
+        for _at, _order, row in sorted(day.events, key=lambda item: (item[0], item[1])):
+            events.append((self.next_ids["events"], *row))
+            self.next_ids["events"] += 1
+        for row in day.feedback:
+            self.buffers["feedback"].append((self.next_ids["feedback"], *row))
+            self.next_ids["feedback"] += 1
+        if sum(len(rows) for rows in self.buffers.values()) >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered rows, parents before children."""
+        for table, columns in TABLES:
+            rows = self.buffers[table]
+            if rows:
+                self._write(table, columns, rows)
+                setattr(self.report, _REPORT_FIELD[table],
+                        getattr(self.report, _REPORT_FIELD[table]) + len(rows))
+                self.buffers[table] = []
+
+    def finish(self) -> HistoryReport:
+        """Write what is left and, on PostgreSQL, move the id sequences past it."""
+        self.flush()
+        if self.dialect == "postgresql":
+            cursor = self.raw.cursor()
+            for table, _ in TABLES:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"(SELECT max(id) FROM {table}), true) WHERE EXISTS (SELECT 1 FROM {table})")
+        return self.report
+
+    def _write(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        names = ", ".join(columns)
+        cursor = self.raw.cursor()
+        if self.dialect == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+_REPORT_FIELD = {"help_requests": "requests", "events": "events", "feedback": "feedback"}
