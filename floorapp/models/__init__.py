@@ -1,5 +1,6 @@
 """The models, one module per noun group; importing this package registers them all."""
 
+from floorapp.models.catalog import Product, Stock, Variant
 from floorapp.models.help import (
     OPEN_STATUSES,
     Event,
@@ -13,11 +14,16 @@ from floorapp.models.help import (
     Sign,
     Status,
 )
+from floorapp.models.search_ddl import include_object
+from floorapp.models.stock import Hold, LookupMiss, PullStatus, StockPull
 from floorapp.models.stores import Store, Zone
+from floorapp.models.tokens import ApiToken
 from floorapp.models.users import Availability, Role, User
 
 __all__ = [
     "OPEN_STATUSES", "Availability", "Event", "EventKind", "Feedback", "HelpRequest",
     "IdempotencyRecord", "Need", "Outcome", "RetiredSignToken", "Role", "Sign", "Status",
     "Store", "User", "Zone",
+    "ApiToken", "Hold", "LookupMiss", "Product", "PullStatus", "Stock", "StockPull", "Variant",
+    "include_object",
 ]
