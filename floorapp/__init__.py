@@ -51,6 +51,17 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth.bp, health.bp, home.bp, manage.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    register_inventory_blueprints(app)
+
+
+def register_inventory_blueprints(app: Flask) -> None:
+    """Mount the lookup pages and the catalog API (the inventory part of the app)."""
+    from floorapp.api import catalog as catalog_api
+    from floorapp.web import catalog_admin, lookup
+
+    app.register_blueprint(catalog_api.bp, url_prefix="/api/v1")
+    for blueprint in (lookup.bp, catalog_admin.bp):
+        app.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:
