@@ -80,7 +80,15 @@ def seed_demo(*, seed: int, password: str) -> None:
         for number in range(1, ASSOCIATES_PER_STORE + 1):
             _add_user(login=f"{prefix}.associate{number}", name=names.pop(),
                       role=Role.ASSOCIATE, store=store, password_hash=password_hash)
+    _seed_catalog(seed)
     db.session.commit()
+
+
+def _seed_catalog(seed: int) -> None:
+    from floorapp.services.demo_catalog import seed_demo_catalog
+
+    db.session.flush()
+    seed_demo_catalog(seed=seed, stores=list(db.session.scalars(select(Store).order_by(Store.id))))
 
 
 def _distinct_names(rng: random.Random, count: int) -> list[str]:
