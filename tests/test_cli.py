@@ -1,7 +1,7 @@
 """The `flask` commands: demo data, users and stores."""
 
 from floorapp.extensions import db
-from floorapp.models import Role, Store, User, Zone
+from floorapp.models import Product, Role, Stock, Store, User, Variant, Zone
 
 
 def test_demo_seed_creates_two_stores_in_different_time_zones(app, runner):
@@ -27,6 +27,8 @@ def test_demo_seed_is_deterministic_for_a_seed(make_app):
         app.test_cli_runner().invoke(args=["demo", "seed", "--seed", "3"])
         with app.app_context():
             names.append(db.session.scalars(db.select(User.name).order_by(User.login)).all())
+            for catalog_table in (Stock, Variant, Product):  # they refer to the stores
+                db.session.execute(db.delete(catalog_table))
             db.session.execute(db.delete(User))
             db.session.execute(db.delete(Zone))
             db.session.execute(db.delete(Store))
