@@ -72,6 +72,17 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (help_requests.bp, queue.bp, events.bp):
         app.register_blueprint(blueprint, url_prefix="/api/v1")
+    register_inventory_blueprints(app)
+
+
+def register_inventory_blueprints(app: Flask) -> None:
+    """Mount the lookup pages and the catalog API (the inventory part of the app)."""
+    from floorapp.api import catalog as catalog_api
+    from floorapp.web import catalog_admin, lookup
+
+    app.register_blueprint(catalog_api.bp, url_prefix="/api/v1")
+    for blueprint in (lookup.bp, catalog_admin.bp):
+        app.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:

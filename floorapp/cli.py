@@ -21,6 +21,10 @@ def register(app: Flask) -> None:
     """Add the command groups to `app`."""
     for group in (demo_cli, users_cli, stores_cli, maintenance_cli):
         app.cli.add_command(group)
+    from floorapp.cli_catalog import catalog_cli, tokens_cli
+
+    for group in (catalog_cli, tokens_cli):
+        app.cli.add_command(group)
 
 
 @contextmanager

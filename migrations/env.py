@@ -7,6 +7,8 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
+from floorapp.models.search_ddl import include_object
+
 config = context.config
 if config.config_file_name:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -50,6 +52,7 @@ def run_migrations_online() -> None:
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     configure_args.setdefault("render_item", render_item)
+    configure_args.setdefault("include_object", include_object)
     with database.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=database.metadata,
                           **configure_args)

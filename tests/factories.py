@@ -93,3 +93,40 @@ def submit_request(*, sign: Sign | None = None, now: datetime | None = None, **f
     sign = sign or make_sign()
     help_request, _ = submit(sign.token, make_submission(**fields), now=now)
     return help_request
+def make_product(*, style: str | None = None, brand: str = "Northway", name: str = "Trail Runner",
+                 color: str = "Navy", price_cents: int = 8900, department: str = "Women's Shoes",
+                 sizes: tuple[str, ...] = ("8", "8.5", "9"), widths: tuple[str, ...] = ("",),
+                 stock: dict | None = None):
+    """Create a product with a variant per size × width, and stock rows.
+
+    `stock` maps a store to {(size, width): (floor, stockroom)} (or (floor, stockroom,
+    bin)); variants it does not name get no stock row in that store.
+    """
+    from floorapp.models import Product, Stock, Variant
+    from floorapp.services.catalog_write import search_text_for
+    from floorapp.services.sizes import size_sort_key
+
+    style = style or f"ST{next(_numbers):05d}"
+    product = Product(style=style, brand=brand, name=name, color=color, price_cents=price_cents,
+                      department=department,
+                      search_text=search_text_for(brand=brand, name=name, color=color,
+                                                  style=style, department=department))
+    db.session.add(product)
+    db.session.flush()
+    variants = {}
+    for size in sizes:
+        for width in widths:
+            variant = Variant(product_id=product.id, sku=f"{style}-{size}{width}".upper(),
+                              upc=None, size_label=size, width=width,
+                              size_sort=size_sort_key(size))
+            db.session.add(variant)
+            variants[(size, width)] = variant
+    db.session.flush()
+    for store, quantities in (stock or {}).items():
+        for key, figures in quantities.items():
+            floor, stockroom, *rest = figures
+            db.session.add(Stock(variant_id=variants[key].id, store_id=store.id, floor_qty=floor,
+                                 stockroom_qty=stockroom, bin=rest[0] if rest else ""))
+    db.session.commit()
+    product.variants_by_key = variants
+    return product

@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 
 from floorapp import create_app
 from floorapp.extensions import db
+from floorapp.models import include_object
 from tests import databases
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -39,7 +40,8 @@ def test_upgrade_from_empty_reaches_head_and_matches_the_models(empty_database_u
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                              "include_object": include_object})
             assert compare_metadata(context, db.metadata) == []
             assert context.get_current_revision() == _head()
         db.engine.dispose()

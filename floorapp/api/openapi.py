@@ -17,7 +17,7 @@ ERROR_SCHEMA = {
 
 def document() -> dict[str, Any]:
     """Return the OpenAPI document."""
-    return {
+    doc = {
         "openapi": "3.1.0",
         "info": {"title": "floorapp API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
@@ -31,3 +31,14 @@ def document() -> dict[str, Any]:
         },
         "components": {"schemas": {"Error": ERROR_SCHEMA}},
     }
+    add_catalog(doc)
+    return doc
+
+
+def add_catalog(doc: dict[str, Any]) -> None:
+    """Add the catalog API's paths and its security scheme."""
+    from floorapp.api import openapi_catalog
+
+    doc["paths"].update(openapi_catalog.paths())
+    doc["components"].setdefault("securitySchemes", {}).update(
+        openapi_catalog.SECURITY_SCHEMES)

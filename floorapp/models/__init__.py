@@ -1,6 +1,7 @@
 """The models, one module per noun group; importing this package registers them all."""
 
 from floorapp.models.audit import AuditEntry, LoginSession
+from floorapp.models.catalog import Product, Stock, Variant
 from floorapp.models.help import (
     OPEN_STATUSES,
     Event,
@@ -14,26 +15,38 @@ from floorapp.models.help import (
     Sign,
     Status,
 )
+from floorapp.models.search_ddl import include_object
+from floorapp.models.stock import Hold, LookupMiss, PullStatus, StockPull
 from floorapp.models.stores import Store, Zone
+from floorapp.models.tokens import ApiToken
 from floorapp.models.users import Availability, Role, User
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "Availability",
     "Event",
     "EventKind",
     "Feedback",
     "HelpRequest",
+    "Hold",
     "IdempotencyRecord",
+    "include_object",
     "LoginSession",
+    "LookupMiss",
     "Need",
     "OPEN_STATUSES",
     "Outcome",
+    "Product",
+    "PullStatus",
     "RetiredSignToken",
     "Role",
     "Sign",
     "Status",
+    "Stock",
+    "StockPull",
     "Store",
     "User",
+    "Variant",
     "Zone",
 ]

@@ -95,11 +95,19 @@ def seed_demo(*, seed: int, password: str, history_days: int = HISTORY_DAYS) -> 
         for number in range(1, ASSOCIATES_PER_STORE + 1):
             _add_user(login=f"{prefix}.associate{number}", name=names.pop(),
                       role=Role.ASSOCIATE, store=store, password_hash=password_hash)
+    _seed_catalog(seed)
     db.session.commit()
     if history_days:
         for code, _, _ in DEMO_STORES:
             store = db.session.scalar(select(Store).where(Store.code == code))
             generate_history(store, days=history_days, seed=seed)
+
+
+def _seed_catalog(seed: int) -> None:
+    from floorapp.services.demo_catalog import seed_demo_catalog
+
+    db.session.flush()
+    seed_demo_catalog(seed=seed, stores=list(db.session.scalars(select(Store).order_by(Store.id))))
 
 
 def _distinct_names(rng: random.Random, count: int) -> list[str]:

@@ -1,0 +1,40 @@
+"""Writing the catalog: the search text of a product, and creating products and variants.
+
+The CSV import and the demo seed both go through `search_text_for`, so what the
+search finds is the same however a product arrived.
+"""
+
+import re
+
+from floorapp.errors import InvalidInput
+
+UPC_PATTERN = re.compile(r"^\d{12}$")
+
+
+def search_text_for(*, brand: str, name: str, color: str, style: str, department: str) -> str:
+    """Return the lowered text the search indexes for a product."""
+    parts = (brand, name, color, style, department)
+    return " ".join(" ".join(part.lower().split()) for part in parts if part)[:400]
+
+
+def upc_check_digit(first_eleven: str) -> int:
+    """Return the UPC-A check digit of eleven digits."""
+    digits = [int(c) for c in first_eleven]
+    total = 3 * sum(digits[0::2]) + sum(digits[1::2])
+    return (10 - total % 10) % 10
+
+
+def make_upc(number: int) -> str:
+    """Return a valid UPC-A for a number below 10**11 (the demo's codes)."""
+    body = f"{number:011d}"
+    return body + str(upc_check_digit(body))
+
+
+def parse_upc(value: str) -> str | None:
+    """Return a valid 12-digit UPC-A, None when empty, or raise InvalidInput."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not UPC_PATTERN.match(value) or upc_check_digit(value[:11]) != int(value[11]):
+        raise InvalidInput(f"{value!r} is not a valid 12-digit UPC (check digit).")
+    return value

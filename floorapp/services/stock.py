@@ -1,0 +1,169 @@
+"""Changing stock: holds for customers, pulls from the stockroom, manual adjustments.
+
+Concurrency: placing a hold first touches the stock row with a no-op UPDATE. That
+row lock (PostgreSQL) or the write lock (SQLite) makes concurrent holds on the same
+variant and store take turns, so the second one counts the first one's hold and
+two associates reaching for the last pair get one hold and one Conflict.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from floorapp.errors import Conflict, InvalidInput, NotFound
+from floorapp.extensions import db
+from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
+from floorapp.services.sizes import normalize_width
+
+MAX_HOLD_MINUTES = 24 * 60
+MAX_QTY = 100_000
+MISS_REPEAT_WINDOW = timedelta(minutes=10)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _variant(variant_id: int) -> Variant:
+    variant = db.session.get(Variant, variant_id)
+    if variant is None:
+        raise NotFound(f"No size with the id {variant_id}.")
+    return variant
+
+
+def parse_quantity(value: object, label: str, *, minimum: int = 0) -> int:
+    """Return a whole quantity ≥ `minimum`, or raise InvalidInput."""
+    try:
+        quantity = int(str(value).strip())
+    except ValueError:
+        raise InvalidInput(f"The {label} must be a whole number.") from None
+    if quantity < minimum:
+        raise InvalidInput(f"The {label} cannot be less than {minimum}.")
+    if quantity > MAX_QTY:
+        raise InvalidInput(f"The {label} is too large.")
+    return quantity
+
+
+def place_hold(*, store: Store, variant_id: int, customer_label: str, minutes: object,
+               qty: object = 1, user: User | None = None) -> Hold:
+    """Hold units for a customer for N minutes; never more than is available.
+
+    Raises Conflict when the units are no longer available (someone else held
+    or sold them first).
+    """
+    label = " ".join((customer_label or "").split())
+    if not label or len(label) > 60:
+        raise InvalidInput("Name the hold for the customer (at most 60 characters), "
+                           "e.g. 'Ms Lee, blue coat'.")
+    minutes = parse_quantity(minutes, "hold time in minutes", minimum=1)
+    if minutes > MAX_HOLD_MINUTES:
+        raise InvalidInput("A hold lasts at most 24 hours.")
+    qty = parse_quantity(qty, "quantity", minimum=1)
+    _variant(variant_id)
+    # Read ids now: after the commit, touching an expired object would read first.
+    store_id, user_id = store.id, (user.id if user else None)
+    db.session.commit()  # end the request's read transaction: the lock must come first
+    touched = db.session.execute(
+        update(Stock).where(Stock.store_id == store_id, Stock.variant_id == variant_id)
+        .values(floor_qty=Stock.floor_qty))
+    if touched.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This store has none of that size to hold.")
+    now = _now()
+    if qty > _available(store_id, variant_id, now):
+        db.session.rollback()
+        raise Conflict("Not enough left to hold: someone else has just held or sold it.")
+    hold = Hold(store_id=store_id, variant_id=variant_id, customer_label=label, qty=qty,
+                created_by_id=user_id, created_at=now,
+                expires_at=now + timedelta(minutes=minutes))
+    db.session.add(hold)
+    db.session.commit()
+    return hold
+
+
+def _available(store_id: int, variant_id: int, now: datetime) -> int:
+    on_hand = db.session.execute(
+        select(Stock.floor_qty + Stock.stockroom_qty)
+        .where(Stock.store_id == store_id, Stock.variant_id == variant_id)).scalar_one()
+    held = db.session.scalar(
+        select(func.coalesce(func.sum(Hold.qty), 0)).where(
+            Hold.store_id == store_id, Hold.variant_id == variant_id,
+            Hold.released_at.is_(None), Hold.expires_at > now))
+    return on_hand - held
+
+
+def release_hold(*, store: Store, hold_id: int) -> Hold:
+    """Release a hold early (the customer bought it or left)."""
+    now = _now()
+    released = db.session.execute(
+        update(Hold).where(Hold.id == hold_id, Hold.store_id == store.id,
+                           Hold.released_at.is_(None))
+        .values(released_at=now))
+    if released.rowcount != 1:
+        db.session.rollback()
+        hold = db.session.get(Hold, hold_id)
+        if hold is None or hold.store_id != store.id:
+            raise NotFound(f"No hold with the id {hold_id}.")
+        raise Conflict("This hold was released already.")
+    db.session.commit()
+    return db.session.get(Hold, hold_id)
+
+
+def active_holds(store: Store, *, variant_ids: list[int] | None = None) -> list[Hold]:
+    """Return the store's holds that still count, soonest to expire first."""
+    statement = select(Hold).where(Hold.store_id == store.id, Hold.released_at.is_(None),
+                                   Hold.expires_at > _now())
+    if variant_ids is not None:
+        statement = statement.where(Hold.variant_id.in_(variant_ids))
+    return list(db.session.scalars(statement.order_by(Hold.expires_at)))
+
+
+def purge_expired_holds(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Delete holds that ended more than `older_than` ago; return how many."""
+    cutoff = _now() - older_than
+    result = db.session.execute(delete(Hold).where(
+        (Hold.expires_at < cutoff) | (Hold.released_at < cutoff)))
+    db.session.commit()
+    return result.rowcount
+
+
+def set_stock(*, store: Store, variant_id: int, floor: object, stockroom: object,
+              bin_location: str | None = None) -> Stock:
+    """Set a variant's floor and stockroom quantities in a store (never negative)."""
+    floor_qty = parse_quantity(floor, "floor quantity")
+    stockroom_qty = parse_quantity(stockroom, "stockroom quantity")
+    location = None if bin_location is None else " ".join(bin_location.split())
+    if location is not None and len(location) > 24:
+        raise InvalidInput("A bin location is at most 24 characters.")
+    _variant(variant_id)
+    stock = db.session.get(Stock, (variant_id, store.id))
+    if stock is None:
+        stock = Stock(variant_id=variant_id, store_id=store.id, bin="")
+        db.session.add(stock)
+    stock.floor_qty, stock.stockroom_qty = floor_qty, stockroom_qty
+    if location is not None:
+        stock.bin = location
+    stock.updated_at = _now()
+    db.session.commit()
+    return stock
+
+
+def record_lookup_miss(*, store: Store, variant_id: int, user: User | None) -> bool:
+    """Record that a lookup ended on a size this store cannot sell now.
+
+    The same associate landing on the same size again within ten minutes counts
+    once: a reload is not a second customer. Returns whether a row was written.
+    """
+    variant = _variant(variant_id)
+    since = _now() - MISS_REPEAT_WINDOW
+    repeat = db.session.scalar(select(LookupMiss.id).where(
+        LookupMiss.store_id == store.id, LookupMiss.variant_id == variant_id,
+        LookupMiss.user_id == (user.id if user else None), LookupMiss.at > since).limit(1))
+    if repeat is not None:
+        return False
+    label = variant.size_label + (f" {normalize_width(variant.width)}" if variant.width else "")
+    db.session.add(LookupMiss(store_id=store.id, product_id=variant.product_id,
+                              variant_id=variant_id, size_label=label,
+                              user_id=user.id if user else None))
+    db.session.commit()
+    return True

@@ -1,0 +1,88 @@
+"""API tokens: made once and shown once, stored as a SHA-256, scoped, revocable.
+
+A token is 32 random bytes, URL-safe, prefixed `fa_` so it is recognisable in a
+leaked log. Only its hash is kept, so the database cannot give it back.
+"""
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from floorapp.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from floorapp.extensions import db
+from floorapp.models import ApiToken, Store, User
+
+SCOPES = ("catalog:read", "stock:write", "holds:write")
+PREFIX = "fa_"
+# last_used_at is written at most this often per token, not on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_token(raw: str) -> str:
+    """Return the hex SHA-256 of a token."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def parse_scopes(scopes: list[str] | str) -> list[str]:
+    """Return known scopes without duplicates, or raise InvalidInput."""
+    if isinstance(scopes, str):
+        scopes = scopes.replace(",", " ").split()
+    unknown = [scope for scope in scopes if scope not in SCOPES]
+    if unknown or not scopes:
+        raise InvalidInput(f"Choose scopes among {', '.join(SCOPES)}.")
+    return sorted(set(scopes), key=SCOPES.index)
+
+
+def create_token(*, name: str, store: Store | None, scopes: list[str] | str,
+                 created_by: User | None) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret (shown this once, never stored)."""
+    name = " ".join((name or "").split())
+    if not name or len(name) > 80:
+        raise InvalidInput("Name the token after what uses it (at most 80 characters).")
+    raw = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(name=name, store_id=store.id if store else None,
+                     scopes=" ".join(parse_scopes(scopes)), token_hash=hash_token(raw),
+                     prefix=raw[:10], created_by_id=created_by.id if created_by else None)
+    db.session.add(token)
+    db.session.commit()
+    return token, raw
+
+
+def authenticate(raw: str) -> ApiToken:
+    """Return the live token for a bearer secret, noting its use; raise Unauthorized."""
+    if not raw or len(raw) > 200:
+        raise Unauthorized("Send a valid API token: Authorization: Bearer <token>.")
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    if token is None or token.revoked_at is not None:
+        raise Unauthorized("This API token is unknown or revoked.")
+    now = datetime.now(UTC)
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        db.session.commit()
+    return token
+
+
+def list_tokens(store: Store | None) -> list[ApiToken]:
+    """Return a store's tokens (or, for None, every token), newest first."""
+    statement = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    if store is not None:
+        statement = statement.where(ApiToken.store_id == store.id)
+    return list(db.session.scalars(statement))
+
+
+def revoke_token(token_id: int, *, store: Store | None) -> ApiToken:
+    """Revoke a token (of `store`, when given); a revoked token answers 401 at once."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (store is not None and token.store_id != store.id):
+        raise NotFound(f"No API token with the id {token_id}.")
+    revoked = db.session.execute(update(ApiToken).where(
+        ApiToken.id == token_id, ApiToken.revoked_at.is_(None)).values(
+        revoked_at=datetime.now(UTC)))
+    if revoked.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This token was revoked already.")
+    db.session.commit()
+    db.session.refresh(token)
+    return token

@@ -1,0 +1,5 @@
+"""Placeholder."""
+
+from flask import Blueprint
+
+bp = Blueprint("catalog_admin", __name__)

@@ -1,0 +1,5 @@
+"""Placeholder."""
+
+from flask import Blueprint
+
+bp = Blueprint("lookup", __name__)

@@ -1,0 +1,72 @@
+"""Stock pulls move open → picked → delivered (or not found), each step timed, once."""
+
+import threading
+
+import pytest
+
+from floorapp.errors import Conflict, InvalidInput
+from floorapp.extensions import db
+from floorapp.models import PullStatus
+from floorapp.services import pulls
+from tests.factories import make_product, make_store, make_user
+
+
+def _pull(store):
+    product = make_product(sizes=("9",), stock={store: {("9", ""): (0, 1)}})
+    asker = make_user(store=store)
+    return pulls.ask_for_pull(store=store, variant_id=product.variants_by_key[("9", "")].id,
+                              user=asker), asker
+
+
+def test_a_pull_is_picked_then_delivered_with_each_time_stamped(app):
+    with app.app_context():
+        store = make_store()
+        pull, asker = _pull(store)
+        picked = pulls.move_pull(store=store, pull_id=pull.id, to="picked", user=asker)
+        assert picked.status is PullStatus.PICKED and picked.picked_at is not None
+        done = pulls.move_pull(store=store, pull_id=pull.id, to="delivered", user=asker)
+        shown = pulls.pull_dict(done)
+        assert shown["status"] == "delivered"
+        assert shown["seconds_to_pick"] >= 0 and shown["seconds_to_close"] >= 0
+
+
+def test_a_pull_cannot_skip_a_step_or_go_back(app):
+    with app.app_context():
+        store = make_store()
+        pull, asker = _pull(store)
+        with pytest.raises(Conflict, match="open"):
+            pulls.move_pull(store=store, pull_id=pull.id, to="delivered", user=asker)
+        pulls.move_pull(store=store, pull_id=pull.id, to="not_found", user=asker)
+        with pytest.raises(Conflict):
+            pulls.move_pull(store=store, pull_id=pull.id, to="picked", user=asker)
+        with pytest.raises(InvalidInput):
+            pulls.move_pull(store=store, pull_id=pull.id, to="open", user=asker)
+
+
+def test_two_people_picking_the_same_pull_at_once_give_one_success(app):
+    with app.app_context():
+        store = make_store()
+        pull, asker = _pull(store)
+        ids = (store.id, pull.id, asker.id)
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def pick():
+        with app.app_context():
+            from floorapp.models import Store, User
+            shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
+            db.session.commit()
+            barrier.wait()
+            try:
+                pulls.move_pull(store=shop, pull_id=ids[1], to="picked", user=user)
+                outcomes.append("ok")
+            except Conflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=pick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "ok"]
