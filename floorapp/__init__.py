@@ -51,6 +51,11 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth.bp, health.bp, home.bp, manage.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    from floorapp.api import metrics as api_metrics
+    from floorapp.web import dashboard
+
+    app.register_blueprint(api_metrics.bp, url_prefix="/api/v1")
+    app.register_blueprint(dashboard.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -89,3 +89,12 @@ def _parse_date(value: str | None, label: str) -> date:
     except ValueError:
         raise InvalidInput(f"The '{label}' date {value[:20]!r} is not a date like "
                            "2026-03-08 (YYYY-MM-DD).") from None
+
+
+def chosen_period(choice: str | None, first: str | None, last: str | None, timezone: str,
+                  now: datetime | None = None) -> Period:
+    """Return the period a page asks for: a preset (default 7d) or custom dates."""
+    choice = choice or "7d"
+    if choice == "custom":
+        return parse_period(first, last, timezone)
+    return preset_period(choice, timezone, now)
