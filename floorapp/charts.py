@@ -31,9 +31,10 @@ def _frame(title: str, desc: str, width: int, height: int, body: str, css: str) 
 
 
 def bar_chart(title: str, desc: str, labels: Sequence[str], values: Sequence[float | None],
-              *, label_every: int = 1, highlight: Sequence[bool] | None = None) -> Markup:
+              *, label_every: int = 1, highlight: Sequence[bool] | None = None,
+              unit: str = "") -> Markup:
     """Return vertical bars, one per label; None values draw nothing (no data, not zero)."""
-    width, height, bottom, top = 720, 240, 28, 14
+    width, height, bottom, top = 480, 200, 26, 20
     top_value = max([v for v in values if v is not None] or [0]) or 1
     step = width / max(len(labels), 1)
     parts = [f'<line x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
@@ -46,9 +47,44 @@ def bar_chart(title: str, desc: str, labels: Sequence[str], values: Sequence[flo
             parts.append(f'<rect x="{x + step * 0.12:.1f}" y="{height - bottom - bar_height:.1f}" '
                          f'width="{step * 0.76:.1f}" height="{bar_height:.1f}" fill="{colour}"/>')
         if index % label_every == 0:
-            parts.append(f'<text x="{x + step / 2:.1f}" y="{height - 8}" font-size="15" '
+            parts.append(f'<text x="{x + step / 2:.1f}" y="{height - 8}" font-size="14" '
                          f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
-    parts.append(f'<text x="4" y="{top}" font-size="15" fill="{INK}">max {top_value:g}</text>')
+    parts.append(f'<text x="{width - 4}" y="{top}" font-size="14" text-anchor="end" '
+                 f'fill="{INK}">max {top_value:g}{unit}</text>')
+    return _frame(title, desc, width, height, "".join(parts), "bars")
+
+
+def paired_bar_chart(title: str, desc: str, labels: Sequence[str],
+                     series: tuple[Sequence[float | None], Sequence[float | None]],
+                     names: tuple[str, str], *, label_every: int = 1) -> Markup:
+    """Return two bars per label (dark, then light with an outline) and a text legend."""
+    width, height, bottom, top = 480, 220, 26, 34
+    peak = max([v for values in series for v in values if v is not None] or [0]) or 1
+    step = width / max(len(labels), 1)
+    styles = ((BAR, BAR), ("#dce7f3", INK))
+    parts = [f'<line x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
+             f'stroke="{INK}" stroke-width="1"/>']
+    for number, (name, (fill, stroke)) in enumerate(zip(names, styles, strict=True)):
+        x = 4 + number * 130
+        parts.append(f'<rect x="{x}" y="6" width="16" height="16" fill="{fill}" '
+                     f'stroke="{stroke}"/><text x="{x + 22}" y="20" font-size="14" '
+                     f'fill="{INK}">{escape(name)}</text>')
+    for index, label in enumerate(labels):
+        for number, (fill, stroke) in enumerate(styles):
+            value = series[number][index]
+            if value is None:
+                continue
+            bar_height = (height - bottom - top) * value / peak
+            x = index * step + step * (0.1 + 0.4 * number)
+            parts.append(f'<rect x="{x:.1f}" y="{height - bottom - bar_height:.1f}" '
+                         f'width="{step * 0.38:.1f}" height="{bar_height:.1f}" fill="{fill}" '
+                         f'stroke="{stroke}" stroke-width="0.8"/>')
+        if index % label_every == 0:
+            parts.append(f'<text x="{index * step + step / 2:.1f}" y="{height - 8}" '
+                         f'font-size="14" text-anchor="middle" fill="{INK}">'
+                         f'{escape(label)}</text>')
+    parts.append(f'<text x="{width - 4}" y="20" font-size="14" text-anchor="end" '
+                 f'fill="{INK}">max {peak:g}</text>')
     return _frame(title, desc, width, height, "".join(parts), "bars")
 
 

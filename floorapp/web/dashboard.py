@@ -26,7 +26,8 @@ def duration(seconds: float | None) -> str:
     if seconds < 60:
         return f"{seconds} s"
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
+        minutes, rest = divmod(seconds, 60)
+        return f"{minutes} min {rest:02d} s" if rest else f"{minutes} min"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 

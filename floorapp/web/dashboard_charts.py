@@ -31,7 +31,8 @@ def dashboard_charts(figures: dict) -> dict[str, Markup]:
         "by_zone": charts.bar_chart(
             "Median time to reach the customer, by zone",
             "One bar per zone, in seconds; zones without reached requests have no bar.",
-            [zone["zone"][:10] for zone in zones], [zone["reach_p50_s"] for zone in zones]),
+            [zone["zone"][:10] for zone in zones], [zone["reach_p50_s"] for zone in zones],
+            unit=" s"),
         "ratings": charts.bar_chart(
             "Ratings from 1 to 5 stars",
             "One bar per rating with the number of customers who gave it.",
@@ -40,11 +41,11 @@ def dashboard_charts(figures: dict) -> dict[str, Markup]:
 
 
 def staffing_chart(result: dict, weekday: int) -> Markup:
-    """Return the needed-versus-present bars for one weekday of the staffing result."""
+    """Return needed-versus-present bars for one weekday of the staffing result."""
     cells = result["cells"][weekday * 24:(weekday + 1) * 24]
-    return charts.bar_chart(
-        f"Associates needed on {WEEKDAYS[weekday]} by local hour",
-        "Bars are the associates needed; hours where fewer were on the floor on average "
-        "are drawn darker. The table has both numbers for every hour.",
-        HOURS, [cell["needed"] for cell in cells], label_every=3,
-        highlight=[(cell["on_floor"] or 0) < cell["needed"] for cell in cells])
+    return charts.paired_bar_chart(
+        f"Associates needed and on the floor on {WEEKDAYS[weekday]}s, by local hour",
+        "For each hour, a dark bar for the associates needed and a light bar for the "
+        "mean number on the floor. The table has both numbers for every hour.",
+        HOURS, ([cell["needed"] for cell in cells], [cell["on_floor"] for cell in cells]),
+        ("Needed", "On the floor (mean)"), label_every=3)
