@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from floorapp.errors import InvalidInput
 
 MAX_DAYS = 366
+# Dates outside these make no sense for a store and would overflow datetime arithmetic.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 PRESETS = {"today": 1, "7d": 7, "30d": 30}
 
 
@@ -63,6 +65,8 @@ def parse_period(first: str | None, last: str | None, timezone: str) -> Period:
     start, end = _parse_date(first, "from"), _parse_date(last, "to")
     if end < start:
         raise InvalidInput(f"The range ends ({end}) before it starts ({start}).")
+    if start < EARLIEST or end > LATEST:
+        raise InvalidInput(f"Dates must lie between {EARLIEST} and {LATEST}.")
     period = Period(start, end, timezone)
     if period.days > MAX_DAYS:
         raise InvalidInput(f"A range can cover at most {MAX_DAYS} days; this one has "

@@ -166,6 +166,8 @@ def test_open_requests_are_counted_but_not_timed_as_missing(shop):
     ("", "2026-06-10", "missing"),
     ("2025-01-01", "2026-06-10", "at most 366"),
     ("2026-02-30", "2026-03-01", "not a date"),
+    ("0001-01-01", "0001-01-02", "between"),
+    ("9999-12-30", "9999-12-31", "between"),
 ])
 def test_bad_ranges_are_refused_with_a_message(first, last, message):
     with pytest.raises(InvalidInput, match=message):

@@ -1,5 +1,8 @@
 """Percentiles and the censored median, checked by hand on tiny data."""
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from floorapp.services import stats
 
 
@@ -39,3 +42,18 @@ def test_shares_and_means_of_nothing_are_none():
     assert stats.share(1, 3) == 0.3333
     assert stats.mean([]) is None
     assert stats.mean([4, 5]) == 4.5
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=60),
+       st.sampled_from([50, 90]))
+def test_a_percentile_is_a_measured_value_with_enough_values_at_or_below_it(values, p):
+    ordered = sorted(values)
+    result = stats.percentile(ordered, p)
+    assert result in values
+    assert sum(v <= result for v in values) >= p / 100 * len(values)
+    assert sum(v < result for v in values) < p / 100 * len(values)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_size=60))
+def test_without_walkaways_the_kaplan_meier_median_is_the_plain_median(values):
+    assert stats.kaplan_meier_median(values, []) == stats.median(values)
