@@ -56,33 +56,29 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the HTML blueprints and the JSON API."""
-    from floorapp.api import bp as api_bp
-    from floorapp.web import auth, health, home, manage, pwa
+    """Mount the HTML blueprints and the JSON API (its blueprints under /api/v1)."""
+    from floorapp import api
+    from floorapp.api import catalog, events, help_requests, metrics, queue
+    from floorapp.web import (
+        auth,
+        catalog_admin,
+        customer,
+        dashboard,
+        floor,
+        health,
+        home,
+        lookup,
+        manage,
+        pwa,
+        signs,
+    )
 
-    for blueprint in (auth.bp, health.bp, home.bp, manage.bp, pwa.bp):
-        app.register_blueprint(blueprint)
-    from floorapp.web import signs
-    app.register_blueprint(signs.bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    from floorapp.api import events, help_requests, queue
-    from floorapp.web import customer, floor
-
-    for blueprint in (customer.bp, floor.bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (help_requests.bp, queue.bp, events.bp):
-        app.register_blueprint(blueprint, url_prefix="/api/v1")
-    register_inventory_blueprints(app)
-
-
-def register_inventory_blueprints(app: Flask) -> None:
-    """Mount the lookup pages and the catalog API (the inventory part of the app)."""
-    from floorapp.api import catalog as catalog_api
-    from floorapp.web import catalog_admin, lookup
-
-    app.register_blueprint(catalog_api.bp, url_prefix="/api/v1")
-    for blueprint in (lookup.bp, catalog_admin.bp):
-        app.register_blueprint(blueprint)
+    pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, catalog_admin,
+             dashboard)
+    for module in pages:
+        app.register_blueprint(module.bp)
+    for module in (api, help_requests, queue, events, catalog, metrics):
+        app.register_blueprint(module.bp, url_prefix="/api/v1")
 
 
 def register_error_handlers(app: Flask) -> None:

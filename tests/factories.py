@@ -7,12 +7,26 @@ because scrypt is slow on purpose.
 import functools
 import itertools
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from werkzeug.security import generate_password_hash
 
 from floorapp.extensions import db
-from floorapp.models import HelpRequest, Need, Role, Sign, Status, Store, User, Zone
+from floorapp.models import (
+    Availability,
+    Event,
+    EventKind,
+    Feedback,
+    HelpRequest,
+    Need,
+    Outcome,
+    Role,
+    Sign,
+    Status,
+    Store,
+    User,
+    Zone,
+)
 
 TEST_PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(1)
@@ -93,6 +107,8 @@ def submit_request(*, sign: Sign | None = None, now: datetime | None = None, **f
     sign = sign or make_sign()
     help_request, _ = submit(sign.token, make_submission(**fields), now=now)
     return help_request
+
+
 def make_product(*, style: str | None = None, brand: str = "Northway", name: str = "Trail Runner",
                  color: str = "Navy", price_cents: int = 8900, department: str = "Women's Shoes",
                  sizes: tuple[str, ...] = ("8", "8.5", "9"), widths: tuple[str, ...] = ("",),
@@ -130,3 +146,46 @@ def make_product(*, style: str | None = None, brand: str = "Northway", name: str
     db.session.commit()
     product.variants_by_key = variants
     return product
+def make_feedback(*, help_request: HelpRequest, rating: int, comment: str = "") -> Feedback:
+    """Store a customer's rating (and comment) of a help request."""
+    feedback = Feedback(request_id=help_request.id, rating=rating, comment=comment)
+    db.session.add(feedback)
+    db.session.commit()
+    return feedback
+
+
+def make_timed_request(*, sign: Sign, requested_at: datetime, acknowledge_s: float | None = None,
+                       reach_s: float | None = None, handle_s: float | None = None,
+                       closed_s: float | None = None, status: Status | None = None,
+                       claimed_by: User | None = None, **fields) -> HelpRequest:
+    """Create a request whose clock is given as seconds after `requested_at`.
+
+    The status follows from the timestamps unless given: resolved when handled,
+    helping when reached, claimed when acknowledged, cancelled when closed.
+    """
+    def after(seconds):
+        return None if seconds is None else requested_at + timedelta(seconds=seconds)
+
+    resolved_at = None if handle_s is None else after(reach_s + handle_s)
+    if status is None:
+        status = (Status.RESOLVED if handle_s is not None else Status.HELPING if reach_s
+                  is not None else Status.CANCELLED if closed_s is not None else Status.CLAIMED
+                  if acknowledge_s is not None else Status.WAITING)
+    return make_help_request(
+        sign=sign, status=status, requested_at=requested_at,
+        acknowledged_at=after(acknowledge_s), reached_at=after(reach_s),
+        resolved_at=resolved_at, closed_at=after(closed_s),
+        claimed_by_id=claimed_by.id if claimed_by else None,
+        outcome=Outcome.HELPED if resolved_at else None, **fields)
+
+
+def make_availability_event(*, user: User, at: datetime, to_status: Availability,
+                            from_status: Availability | None = None) -> Event:
+    """Append an availability change of `user` to the event log (no service rules)."""
+    event = Event(store_id=user.home_store_id, kind=EventKind.AVAILABILITY, at=at,
+                  actor_id=user.id, subject_id=user.id,
+                  from_status=from_status.value if from_status else None,
+                  to_status=to_status.value, data={"zone_id": None})
+    db.session.add(event)
+    db.session.commit()
+    return event

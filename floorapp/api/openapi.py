@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from floorapp.api.metrics_openapi import METRICS_PATHS, METRICS_SCHEMAS
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -28,8 +30,9 @@ def document() -> dict[str, Any]:
                     "responses": {"200": {"description": "The OpenAPI document"}},
                 }
             },
+            **METRICS_PATHS,
         },
-        "components": {"schemas": {"Error": ERROR_SCHEMA}},
+        "components": {"schemas": {"Error": ERROR_SCHEMA, **METRICS_SCHEMAS}},
     }
     add_catalog(doc)
     return doc

@@ -150,6 +150,8 @@ class Event(db.Model):
     __table_args__ = (
         Index("ix_events_store_id_id", "store_id", "id"),
         Index("ix_events_request_id_id", "request_id", "id"),
+        # The staffing page reads a store's availability changes over a date range.
+        Index("ix_events_store_kind_at", "store_id", "kind", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,77 @@
+"""The live board of a store: open requests with their waits against the targets, and the team.
+
+A waiting request is measured against the acknowledge target, a claimed one against
+the reach target; a request being helped has been reached. "Due soon" starts at
+three quarters of the target, so the board warns before the target is missed.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from floorapp.extensions import db
+from floorapp.models import Availability, HelpRequest, Role, Status, Store, User
+from floorapp.models.help import OPEN_STATUSES
+
+DUE_SOON = 0.75
+TEAM_ROLES = (Role.ASSOCIATE, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    """One open request as the board shows it."""
+
+    help_request: HelpRequest
+    wait_s: int
+    sla: str  # on_time, due_soon, overdue, reached
+    target_s: int | None
+
+
+def sla_state(wait_s: float, target_s: int | None) -> str:
+    """Return on_time, due_soon or overdue for a wait against a target (reached if none)."""
+    if target_s is None:
+        return "reached"
+    if wait_s > target_s:
+        return "overdue"
+    return "due_soon" if wait_s >= DUE_SOON * target_s else "on_time"
+
+
+def open_requests(store: Store, now: datetime | None = None) -> list[BoardItem]:
+    """Return the store's open requests, longest waiting first."""
+    now = now or datetime.now(UTC)
+    found = db.session.scalars(
+        select(HelpRequest).options(joinedload(HelpRequest.zone),
+                                    joinedload(HelpRequest.claimed_by))
+        .where(HelpRequest.store_id == store.id, HelpRequest.status.in_(OPEN_STATUSES))
+        .order_by(HelpRequest.requested_at))
+    items = []
+    for help_request in found:
+        target = {Status.WAITING: store.acknowledge_target_s,
+                  Status.CLAIMED: store.reach_target_s}.get(help_request.status)
+        wait = int((now - help_request.requested_at).total_seconds())
+        items.append(BoardItem(help_request, wait, sla_state(wait, target), target))
+    return items
+
+
+def team(store: Store) -> dict[str, list[User]]:
+    """Return the store's active team grouped by availability, by name."""
+    people = db.session.scalars(
+        select(User).where(User.home_store_id == store.id, User.active.is_(True),
+                           User.role.in_(TEAM_ROLES)).order_by(User.name))
+    groups: dict[str, list[User]] = {state.value: [] for state in Availability}
+    for person in people:
+        groups[person.availability.value].append(person)
+    return groups
+
+
+def snapshot(store: Store, now: datetime | None = None) -> dict:
+    """Return everything the board shows: requests, escalations and the team."""
+    items = open_requests(store, now)
+    return {
+        "items": items,
+        "escalated": [item for item in items if item.help_request.escalation_level > 0],
+        "team": team(store),
+        "now": now or datetime.now(UTC),
+    }

@@ -1,0 +1,105 @@
+"""CSV exports of the dashboards: every request with its clock, and the aggregated figures.
+
+Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed
+with an apostrophe, since zone and associate names are typed in by people.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from floorapp.extensions import db
+from floorapp.models import Store, User, Zone
+from floorapp.services.periods import Period
+from floorapp.services.request_rows import RequestRow, fetch_rows
+
+REQUEST_COLUMNS = (
+    "id", "zone", "associate", "status", "outcome", "requested_local",
+    "requested_at", "acknowledged_at", "reached_at", "resolved_at", "closed_at",
+    "acknowledge_s", "reach_s", "handle_s", "walkaway", "walkaway_wait_s", "rating",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Return `value`, defused if a spreadsheet would read it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _lines(rows: Iterator[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
+def requests_csv(store: Store, period: Period) -> str:
+    """Return the CSV of the store's requests in `period`: timestamps (UTC) and durations."""
+    rows = fetch_rows(store.id, period)
+    zones = dict(db.session.execute(select(Zone.id, Zone.name)
+                                    .where(Zone.store_id == store.id)).all())
+    people = {row.claimed_by_id for row in rows if row.claimed_by_id is not None}
+    names = dict(db.session.execute(select(User.id, User.name)
+                                    .where(User.id.in_(people))).all()) if people else {}
+    zone = ZoneInfo(store.timezone)
+    return _lines([list(REQUEST_COLUMNS)] + [
+        _request_line(row, zones, names, zone) for row in rows])
+
+
+def _request_line(row: RequestRow, zones: dict, names: dict, zone: ZoneInfo) -> list:
+    return [
+        row.id, zones.get(row.zone_id, ""), names.get(row.claimed_by_id, ""), row.status,
+        row.outcome or "", row.local.isoformat(timespec="seconds"),
+        *(_iso(value) for value in (row.requested, row.acknowledged, row.reached,
+                                    row.resolved, row.closed)),
+        *(_seconds(value) for value in (row.acknowledge_s, row.reach_s, row.handle_s)),
+        "yes" if row.is_walkaway else "no", _seconds(row.walkaway_wait_s),
+        "" if row.rating is None else row.rating,
+    ]
+
+
+def _iso(epoch: float | None) -> str:
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace(
+        "+00:00", "Z")
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def figures_csv(figures: dict) -> str:
+    """Return the aggregated figures of `store_metrics` as section,name,measure,value lines."""
+    lines = [["section", "name", "measure", "value"]]
+    for period_name, block in (("range", figures), ("previous", figures["previous"])):
+        for section in ("requests", "acknowledge", "reach", "handle", "within_target",
+                        "walkaways"):
+            lines += [[period_name, section, key, _plain(value)]
+                      for key, value in block[section].items()]
+    for cell in figures["by_hour"]:
+        lines += _cell_lines("by_hour", f"{cell['hour']:02d}:00", cell)
+    for cell in figures["by_zone"]:
+        lines += _cell_lines("by_zone", cell["zone"], cell)
+    for cell in figures["by_associate"]:
+        lines += _cell_lines("by_associate", cell["name"], cell)
+    lines += [["ratings", "all", key, _plain(value)] for key, value in figures["ratings"].items()
+              if key != "comments"]
+    return _lines(lines)
+
+
+def _cell_lines(section: str, name: str, cell: dict) -> list[list]:
+    return [[section, name, key, _plain(value)] for key, value in cell.items()
+            if not isinstance(value, dict) and key not in ("hour", "zone", "name")]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return " ".join(f"{k}={v}" for k, v in value.items())
+    return "" if value is None else value

@@ -1,0 +1,119 @@
+"""The managers' pages: the dashboard, staffing, every store side by side, and the live board."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, render_template, request
+from flask_login import login_required
+
+from floorapp.errors import InvalidInput
+from floorapp.services import board, metrics, staffing, stores
+from floorapp.services.periods import chosen_period
+from floorapp.web.access import admin_required, managed_store, store_for_caller
+from floorapp.web.dashboard_charts import WEEKDAYS, dashboard_charts, staffing_chart
+
+bp = Blueprint("dashboard", __name__)
+RANGE_CHOICES = (("today", "Today"), ("7d", "7 days"), ("30d", "30 days"),
+                 ("custom", "Custom"))
+
+
+@bp.app_template_filter("duration")
+def duration(seconds: float | None) -> str:
+    """Format seconds for people: 45 s, 3 min 05 s, 1 h 02 min; an en dash for no data."""
+    if seconds is None:
+        return "–"
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        minutes, rest = divmod(seconds, 60)
+        return f"{minutes} min {rest:02d} s" if rest else f"{minutes} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+@bp.app_template_filter("local_clock")
+def local_clock(moment: datetime, timezone: str) -> str:
+    """Format an instant as the store's local wall-clock time (HH:MM:SS)."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M:%S")
+
+
+@bp.app_template_filter("percent")
+def percent(share: float | None) -> str:
+    """Format a share as a whole percentage; an en dash for no data."""
+    return "–" if share is None else f"{share * 100:.0f}%"
+
+
+def _range_args() -> dict:
+    return {"choice": request.args.get("range", "7d"), "first": request.args.get("from"),
+            "last": request.args.get("to")}
+
+
+@bp.get("/stores/<code>/dashboard")
+@login_required
+def dashboard(code: str):
+    """Show a store's wait times, targets, walk-aways, breakdowns and ratings for a range."""
+    store = managed_store(code)
+    args = _range_args()
+    try:
+        period = chosen_period(args["choice"], args["first"], args["last"], store.timezone)
+    except InvalidInput as error:
+        return render_template("dashboard/index.html", store=store, error=error,
+                               args=args, choices=RANGE_CHOICES, figures=None), 400
+    figures = metrics.store_metrics(store, period)
+    return render_template("dashboard/index.html", store=store, figures=figures, args=args,
+                           choices=RANGE_CHOICES, charts=dashboard_charts(figures),
+                           weekdays=WEEKDAYS, period=period)
+
+
+@bp.get("/stores/<code>/staffing")
+@login_required
+def staffing_page(code: str):
+    """Show associates needed (Erlang C) beside associates present, per hour of the week."""
+    store = managed_store(code)
+    args = _range_args() | {"choice": request.args.get("range", "30d")}
+    try:
+        period = chosen_period(args["choice"], args["first"], args["last"], store.timezone)
+        share = staffing.parse_target_share(request.args.get("target_share"))
+    except InvalidInput as error:
+        return render_template("dashboard/staffing.html", store=store, error=error, args=args,
+                               choices=RANGE_CHOICES, result=None), 400
+    result = staffing.staffing(store, period, share)
+    day = _weekday_arg()
+    return render_template("dashboard/staffing.html", store=store, result=result, args=args,
+                           choices=RANGE_CHOICES, weekdays=WEEKDAYS, day=day,
+                           chart=staffing_chart(result, day), share=share)
+
+
+def _weekday_arg() -> int:
+    value = request.args.get("day", "5")
+    return int(value) if value in {str(n) for n in range(7)} else 5
+
+
+@bp.get("/admin/dashboard")
+@admin_required
+def all_stores():
+    """Show every store's headline figures side by side (admins only)."""
+    args = _range_args()
+    try:
+        rows = metrics.compare_stores(stores.list_stores(), **args)
+    except InvalidInput as error:
+        return render_template("dashboard/stores.html", error=error, args=args,
+                               choices=RANGE_CHOICES, rows=None), 400
+    return render_template("dashboard/stores.html", rows=rows, args=args,
+                           choices=RANGE_CHOICES)
+
+
+@bp.get("/stores/<code>/board")
+@login_required
+def live_board(code: str):
+    """Show the live board of a store (for a tablet): open requests, escalations, team."""
+    store = store_for_caller(code)
+    return render_template("dashboard/board.html", store=store, **board.snapshot(store))
+
+
+@bp.get("/stores/<code>/board/live")
+@login_required
+def live_board_part(code: str):
+    """Return the board's changing part as HTML, for static/js/board.js to swap in."""
+    store = store_for_caller(code)
+    return render_template("dashboard/_board.html", store=store, **board.snapshot(store))

@@ -1,0 +1,102 @@
+"""The managers' JSON and CSV API: the contract, who may read it, and bad input."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from floorapp.models import Role
+from tests.factories import make_sign, make_store, make_timed_request, make_user
+
+RANGE = "from=2026-06-10&to=2026-06-10"
+
+
+@pytest.fixture
+def shop(app):
+    with app.app_context():
+        store = make_store(code="NY-9", timezone="America/New_York")
+        make_user(login="boss", role=Role.MANAGER, store=store)
+        make_user(login="clerk", role=Role.ASSOCIATE, store=store)
+        make_user(login="root", role=Role.ADMIN)
+        other = make_store(code="LA-9", timezone="America/Los_Angeles")
+        make_user(login="other-boss", role=Role.MANAGER, store=other)
+        sign = make_sign(zone=store.zones[0])
+        make_timed_request(sign=sign, requested_at=datetime(2026, 6, 10, 16, tzinfo=UTC),
+                           acknowledge_s=30, reach_s=90, handle_s=200)
+        make_timed_request(sign=sign, requested_at=datetime(2026, 6, 10, 17, tzinfo=UTC),
+                           closed_s=400)
+        yield store
+
+
+def test_a_manager_reads_the_metrics_contract(shop, client, auth):
+    auth.login("boss")
+    body = client.get(f"/api/v1/stores/NY-9/metrics?{RANGE}").json
+    assert body["acknowledge"] == {"count": 1, "p50_s": 30.0, "p90_s": 30.0, "max_s": 30.0}
+    assert body["reach"]["p50_s"] == 90.0 and body["handle"]["max_s"] == 200.0
+    assert body["walkaways"] == {"count": 1, "median_wait_s": 400.0, "share": 0.5}
+    assert body["within_target"]["reach"] == 0.5
+    assert [cell["hour"] for cell in body["by_hour"]] == list(range(24))
+    assert body["by_hour"][12]["count"] == 1 and body["by_hour"][13]["count"] == 1
+    assert {"by_zone", "by_associate", "ratings", "previous"} <= set(body)
+
+
+def test_the_requests_csv_has_every_timestamp_and_duration(shop, client, auth):
+    auth.login("root")
+    response = client.get(f"/api/v1/stores/NY-9/requests.csv?{RANGE}")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 2
+    assert rows[0]["requested_at"] == "2026-06-10T16:00:00Z"
+    assert rows[0]["requested_local"] == "2026-06-10T12:00:00-04:00"
+    assert (rows[0]["acknowledge_s"], rows[0]["reach_s"], rows[0]["handle_s"]) == (
+        "30.0", "90.0", "200.0")
+    assert rows[1]["walkaway"] == "yes" and rows[1]["walkaway_wait_s"] == "400.0"
+
+
+def test_the_figures_csv_has_the_aggregates(shop, client, auth):
+    auth.login("boss")
+    text = client.get(f"/api/v1/stores/NY-9/metrics.csv?{RANGE}").text
+    assert "range,reach,p50_s,90.0" in text
+    assert "by_hour,12:00,count,1" in text
+
+
+def test_staffing_answers_168_cells(shop, client, auth):
+    auth.login("boss")
+    body = client.get(f"/api/v1/stores/NY-9/staffing?{RANGE}&target_share=0.8").json
+    assert len(body["cells"]) == 168 and body["target_share"] == 0.8
+
+
+@pytest.mark.parametrize(("login", "status"), [
+    ("clerk", 403), ("other-boss", 404), (None, 401)])
+def test_only_the_stores_managers_and_admins_may_read_it(shop, client, auth, login, status):
+    if login:
+        auth.login(login)
+    for path in ("metrics", "requests.csv", "metrics.csv", "staffing"):
+        response = client.get(f"/api/v1/stores/NY-9/{path}?{RANGE}")
+        assert response.status_code == status, path
+        assert response.json["error"]["code"]
+
+
+@pytest.mark.parametrize("query", [
+    "from=2026-06-10&to=2026-06-01", "from=2026-06-xx&to=2026-06-10", "to=2026-06-10",
+    "from=2025-01-01&to=2026-06-10", "from=2026-06-10&to=2026-06-10&target_share=1",
+    "from=2026-06-10&to=2026-06-10&target_share=zero",
+])
+def test_bad_input_is_a_400_with_a_message(shop, client, auth, query):
+    auth.login("boss")
+    response = client.get(f"/api/v1/stores/NY-9/staffing?{query}")
+    assert response.status_code == 400
+    assert response.json["error"]["message"]
+
+
+def test_an_unknown_store_is_not_found(shop, client, auth):
+    auth.login("root")
+    assert client.get(f"/api/v1/stores/NOPE/metrics?{RANGE}").status_code == 404
+
+
+def test_the_operations_are_documented(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in ("metrics", "requests.csv", "metrics.csv", "staffing"):
+        assert "get" in paths[f"/stores/{{code}}/{path}"]

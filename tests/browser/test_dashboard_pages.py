@@ -1,0 +1,78 @@
+"""The managers' pages in Chromium: axe-clean at phone and desktop width, and a live board."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from floorapp.extensions import db
+from floorapp.models import Availability, Status, Store, User
+from floorapp.services import demo
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
+from tests.browser.test_foundation_pages import _page_fits_the_width, log_in
+from tests.factories import make_feedback, make_help_request, make_sign, make_timed_request
+
+PASSWORD = "browser-demo-pw"
+PAGES_BY_LOGIN = {
+    "nyc.manager": ["/stores/NYC-5TH/dashboard?range=30d", "/stores/NYC-5TH/staffing?range=30d",
+                    "/stores/NYC-5TH/board",
+                    "/stores/NYC-5TH/dashboard?range=custom&from=2020-01-01&to=2020-01-02"],
+    "admin": ["/admin/dashboard?range=30d"],
+}
+
+
+@pytest.fixture
+def busy_store(live_server):
+    """The demo, with a month of requests and some open ones at the New York store."""
+    with live_server.app.app_context():
+        demo.seed_demo(seed=1, password=PASSWORD)
+        store = db.session.scalar(select(Store).where(Store.code == "NYC-5TH"))
+        people = list(db.session.scalars(select(User).where(User.home_store_id == store.id)))
+        signs = [make_sign(zone=zone) for zone in store.zones]
+        now = datetime.now(UTC)
+        for n in range(120):
+            at = now - timedelta(days=n % 28, hours=(n * 7) % 10, minutes=n)
+            if n % 9 == 0:
+                make_timed_request(sign=signs[n % 5], requested_at=at, closed_s=200 + n * 3)
+                continue
+            done = make_timed_request(sign=signs[n % 5], requested_at=at,
+                                      acknowledge_s=10 + n % 80, reach_s=90 + (n * 13) % 300,
+                                      handle_s=120 + n * 5, claimed_by=people[1 + n % 6])
+            if n % 4 == 0:
+                make_feedback(help_request=done, rating=1 + n % 5,
+                              comment="Quick and kind" if n % 8 == 0 else "")
+        make_help_request(sign=signs[0], requested_at=now - timedelta(seconds=400))
+        make_help_request(sign=signs[1], requested_at=now - timedelta(seconds=50),
+                          status=Status.CLAIMED, claimed_by_id=people[2].id, acknowledged_at=now,
+                          escalation_level=1)
+        people[3].availability = Availability.ON_FLOOR
+        people[4].availability = Availability.ON_BREAK
+        db.session.commit()
+    return live_server
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("login", list(PAGES_BY_LOGIN))
+def test_dashboard_pages_have_no_accessibility_violations(busy_store, new_page, login, viewport):
+    page = new_page(viewport)
+    log_in(page, busy_store.url, login, PASSWORD)
+    for number, path in enumerate(PAGES_BY_LOGIN[login]):
+        page.goto(busy_store.url + path)
+        save_screenshot(page, f"dashboard-{login}-{number}-{viewport['width']}")
+        assert axe_violations(page) == [], path
+        assert _page_fits_the_width(page), f"{path} scrolls sideways at {viewport['width']} px"
+
+
+def test_the_live_board_shows_a_new_request_without_a_reload(busy_store, new_page):
+    page = new_page(DESKTOP)
+    log_in(page, busy_store.url, "nyc.manager", PASSWORD)
+    page.goto(busy_store.url + "/stores/NYC-5TH/board")
+    before = page.locator(".board-item").count()
+    page.evaluate("window.__same_page = true")
+    with busy_store.app.app_context():
+        store = db.session.scalar(select(Store).where(Store.code == "NYC-5TH"))
+        make_help_request(sign=make_sign(zone=store.zones[2]), size_label="9W")
+    page.wait_for_function(f"document.querySelectorAll('.board-item').length > {before}",
+                           timeout=12_000)
+    assert page.evaluate("window.__same_page") is True
+    assert "size 9W" in page.locator("#board").inner_text()

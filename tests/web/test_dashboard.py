@@ -1,0 +1,109 @@
+"""The managers' pages: dashboard, staffing, all stores and the live board."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from floorapp.models import Availability, Role, Status
+from floorapp.services.board import sla_state
+from tests.factories import make_help_request, make_sign, make_store, make_timed_request, make_user
+
+
+@pytest.fixture
+def shop(app):
+    with app.app_context():
+        store = make_store(code="NY-7", name="Fifth Avenue", zones=("Shoes", "Kids"),
+                           acknowledge_target_s=60, reach_target_s=180)
+        make_user(login="boss", role=Role.MANAGER, store=store)
+        make_user(login="clerk", role=Role.ASSOCIATE, store=store, name="Mei Chen")
+        make_user(login="root", role=Role.ADMIN)
+        other = make_store(code="LA-7")
+        make_user(login="other-boss", role=Role.MANAGER, store=other)
+        yield store
+
+
+def test_the_dashboard_shows_figures_charts_and_tables(shop, client, auth):
+    sign = make_sign(zone=shop.zones[0])
+    now = datetime.now(UTC) - timedelta(hours=1)
+    make_timed_request(sign=sign, requested_at=now, acknowledge_s=30, reach_s=120, handle_s=300)
+    auth.login("boss")
+    page = client.get("/stores/NY-7/dashboard?range=7d").text
+    assert "How long customers waited" in page
+    assert page.count('role="img"') == 3  # no ratings, so no ratings chart
+    assert "<title" in page and "<desc" in page
+    assert "Arrives with the inventory feature" in page
+    assert "requests.csv" in page and "metrics.csv" in page
+    assert "<script>" not in page and "style=" not in page
+
+
+def test_a_range_without_requests_says_so(shop, client, auth):
+    auth.login("boss")
+    page = client.get("/stores/NY-7/dashboard?range=custom&from=2020-01-01&to=2020-01-31").text
+    assert "No help requests in this range" in page
+    assert "How long customers waited" not in page
+
+
+def test_a_bad_custom_range_is_a_400_page_with_the_reason(shop, client, auth):
+    auth.login("boss")
+    response = client.get("/stores/NY-7/dashboard?range=custom&from=2026-02-01&to=2026-01-01")
+    assert response.status_code == 400
+    assert "ends (2026-01-01) before it starts" in response.text
+
+
+@pytest.mark.parametrize(("login", "status"), [("clerk", 403), ("other-boss", 404),
+                                               ("root", 200), ("boss", 200)])
+def test_dashboard_and_staffing_are_for_the_stores_managers(shop, client, auth, login, status):
+    auth.login(login)
+    assert client.get("/stores/NY-7/dashboard").status_code == status
+    assert client.get("/stores/NY-7/staffing").status_code == status
+
+
+def test_the_staffing_page_explains_the_computation(shop, client, auth):
+    sign = make_sign(zone=shop.zones[0])
+    make_timed_request(sign=sign, requested_at=datetime.now(UTC) - timedelta(days=1),
+                       acknowledge_s=30, reach_s=120, handle_s=300)
+    auth.login("boss")
+    page = client.get("/stores/NY-7/staffing?range=30d&target_share=0.8").text
+    assert "Erlang C queueing formula" in page and "80.0%" in page
+    assert client.get("/stores/NY-7/staffing?target_share=2").status_code == 400
+
+
+def test_the_admin_sees_every_store_side_by_side(shop, client, auth):
+    auth.login("root")
+    page = client.get("/admin/dashboard?range=30d").text
+    assert "Fifth Avenue" in page and "Test Store" in page
+    auth.logout()
+    auth.login("boss")
+    assert client.get("/admin/dashboard").status_code == 403
+
+
+def test_the_live_board_shows_waits_against_the_targets_and_the_team(shop, client, auth):
+    sign = make_sign(zone=shop.zones[0])
+    clerk = make_user(login="runner", role=Role.ASSOCIATE, store=shop, name="Tom Novak")
+    clerk.availability = Availability.ON_BREAK
+    now = datetime.now(UTC)
+    make_help_request(sign=sign, requested_at=now - timedelta(seconds=300))
+    make_help_request(sign=sign, requested_at=now - timedelta(seconds=10))
+    make_help_request(sign=sign, requested_at=now - timedelta(seconds=600), status=Status.CLAIMED,
+                      claimed_by_id=clerk.id, acknowledged_at=now, escalation_level=1)
+    make_help_request(sign=sign, requested_at=now - timedelta(hours=2), status=Status.RESOLVED)
+    auth.login("clerk")
+    page = client.get("/stores/NY-7/board").text
+    assert page.count('class="board-item') == 3
+    assert "Overdue" in page and "On time" in page
+    assert "Tom Novak is on the way" in page and "escalated to everyone on the floor" in page
+    assert "board.js" in page
+    part = client.get("/stores/NY-7/board/live")
+    assert part.status_code == 200 and "<html" not in part.text
+
+
+def test_another_stores_board_is_not_found(shop, client, auth):
+    auth.login("other-boss")
+    assert client.get("/stores/NY-7/board").status_code == 404
+    assert client.get("/stores/NY-7/board/live").status_code == 404
+
+
+@pytest.mark.parametrize(("wait", "target", "state"), [
+    (10, 60, "on_time"), (45, 60, "due_soon"), (61, 60, "overdue"), (999, None, "reached")])
+def test_sla_states_warn_before_the_target_is_missed(wait, target, state):
+    assert sla_state(wait, target) == state
