@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from floorapp.extensions import db
-from floorapp.models import HelpRequest, Product, Role, Sign, Stock, Store, User, Variant, Zone
+from floorapp.models import HelpRequest, Role, Sign, Store, User, Zone
 from floorapp.services.signage import resolve_sign_token
 from tests.factories import make_sign, make_user
 

@@ -126,9 +126,9 @@ def move_pull(pull_id: int):
     """Move a stock pull to picked, delivered or not_found."""
     caller = current_caller()
     user = session_user(caller, "move a stock pull")
-    body = _json_body()
     store = caller_store(caller, request.args.get("store"))
-    status = body.get("status")
+    pulls.get_pull(store, pull_id)  # another store's pull is not found, whatever the body
+    status = _json_body().get("status")
     if not isinstance(status, str):
         raise InvalidInput("status must be picked, delivered or not_found.")
     return jsonify(pulls.pull_dict(pulls.move_pull(store=store, pull_id=pull_id, to=status,

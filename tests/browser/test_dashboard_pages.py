@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from floorapp.extensions import db
@@ -72,7 +73,7 @@ def test_the_live_board_shows_a_new_request_without_a_reload(busy_store, new_pag
     with busy_store.app.app_context():
         store = db.session.scalar(select(Store).where(Store.code == "NYC-5TH"))
         make_help_request(sign=make_sign(zone=store.zones[2]), size_label="9W")
-    page.wait_for_function(f"document.querySelectorAll('.board-item').length > {before}",
-                           timeout=12_000)
+    # a locator assertion, not wait_for_function: the page's CSP forbids eval
+    expect(page.locator(".board-item")).to_have_count(before + 1, timeout=12_000)
     assert page.evaluate("window.__same_page") is True
     assert "size 9W" in page.locator("#board").inner_text()
