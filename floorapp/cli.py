@@ -14,11 +14,12 @@ from floorapp.services import demo, stores, users
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="User accounts.")
 stores_cli = AppGroup("stores", help="Stores.")
+help_cli = AppGroup("help-requests", help="Help requests: escalation, expiry, idleness.")
 
 
 def register(app: Flask) -> None:
     """Add the command groups to `app`."""
-    for group in (demo_cli, users_cli, stores_cli):
+    for group in (demo_cli, users_cli, stores_cli, help_cli):
         app.cli.add_command(group)
 
 
@@ -118,3 +119,13 @@ def create_store(code: str, name: str, timezone: str) -> None:
     with domain_errors_as_messages():
         store = stores.create_store(code=code, name=name, timezone=timezone)
     click.echo(f"Created store {store.code} ({store.timezone}).")
+
+
+@help_cli.command("tick")
+def help_tick() -> None:
+    """Escalate overdue requests, expire unreached ones, set idle associates off (for cron)."""
+    from floorapp.realtime import run_tick
+
+    report = run_tick(current_app)
+    click.echo(f"Escalated {report['escalated']}, expired {report['expired']}, "
+               f"set {report['set_off']} idle associates off.")

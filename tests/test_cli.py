@@ -109,3 +109,18 @@ def test_stores_create_refuses_an_unknown_time_zone(runner):
                                  "Europe/Atlantis"])
     assert result.exit_code == 1
     assert "Unknown time zone" in result.output
+
+
+def test_the_help_requests_tick_command_escalates_and_expires(app, runner):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.factories import submit_request
+
+    with app.app_context():
+        now = datetime.now(UTC)
+        submit_request(now=now - timedelta(minutes=31))
+        submit_request(now=now - timedelta(minutes=5))
+    result = runner.invoke(args=["help-requests", "tick"])
+    assert result.exit_code == 0, result.output
+    assert "Escalated 1, expired 1" in result.output
+    assert "Escalated 0, expired 0" in runner.invoke(args=["help-requests", "tick"]).output

@@ -17,6 +17,15 @@ ERROR_SCHEMA = {
 
 def document() -> dict[str, Any]:
     """Return the OpenAPI document."""
+    from floorapp.api.openapi_help import help_paths, security_schemes
+
+    spec = _base_document()
+    spec["paths"].update(help_paths())
+    spec["components"].setdefault("securitySchemes", {}).update(security_schemes())
+    return spec
+
+
+def _base_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "floorapp API", "version": "1"},

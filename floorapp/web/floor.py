@@ -4,7 +4,7 @@ Every button is a plain POST form (works without JavaScript); static/js/floor.js
 enhances the page with the live stream, a sound and a vibration for new requests.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, user_logged_out
 
 from floorapp import realtime
@@ -29,6 +29,14 @@ def _off_on_logout(_app, user=None, **_extra) -> None:
     """Logging out sets the associate off, so nobody counts them as covering a zone."""
     if user is not None and getattr(user, "id", None):
         availability.log_off(user, actor_id=user.id)
+
+
+@bp.before_app_request
+def _start_realtime() -> None:
+    """Start this worker's listener (and its escalation timer) with its first request."""
+    app = current_app._get_current_object()
+    if not app.testing and "floorapp_hub" not in app.extensions:
+        realtime.hub_for(app, db.engine).start()
 
 
 @bp.before_request

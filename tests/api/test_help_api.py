@@ -191,3 +191,14 @@ def test_fetch_calls_need_the_csrf_header_when_csrf_is_on(make_app):
 def _csrf(client, path: str, follow: bool = False) -> str:
     page = client.get(path, follow_redirects=follow).get_data(as_text=True)
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_every_help_route_is_documented_in_the_openapi_document(app, client):
+    documented = set(client.get("/api/v1/openapi.json").json["paths"])
+    routes = {rule.rule.removeprefix("/api/v1") for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/v1/") and rule.endpoint.startswith("api_")}
+    as_openapi = {re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", route).replace("{request_id}", "{id}")
+                  for route in routes if "<any(" not in route}
+    moves = {f"/help-requests/{{id}}/{move}" for move in
+             ("claim", "arrive", "resolve", "release", "handoff", "cancel")}
+    assert as_openapi | moves <= documented
