@@ -135,6 +135,8 @@ class Hub:
             rows = event_rows(self.engine, store_id, after)
             if not rows:
                 continue
+            for row in rows:  # format once per worker, not once per stream
+                row["sse"], row["sse_public"] = sse(row), sse(row, public=True)
             with self._lock:
                 self._last[store_id] = max(self._last[store_id], rows[-1]["id"])
                 subscribers = list(self._queues[store_id])
@@ -201,6 +203,6 @@ def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None
                      (request_id is None or e["request_id"] == request_id)]
             if fresh:
                 last = fresh[-1]["id"]
-                yield "".join(sse(e, public=public) for e in fresh)
+                yield "".join(e["sse_public" if public else "sse"] for e in fresh)
     finally:
         hub.unsubscribe(store_id, subscriber)
