@@ -37,7 +37,12 @@ def race(app, store_id, user_ids, request_ids) -> tuple[Counter, float]:
         order = request_ids[:]
         random.Random(seed).shuffle(order)
         with app.app_context():
-            user = db.session.get(User, user_id)
+            try:
+                user = db.session.get(User, user_id)
+            except Exception as error:  # noqa: BLE001  (e.g. the server's connection limit)
+                with lock:
+                    outcomes[f"thread could not start: {type(error).__name__}"] += len(order)
+                return
             for request_id in order:
                 try:
                     help_queue.claim(store_id, request_id, user)
