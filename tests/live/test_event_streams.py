@@ -67,6 +67,16 @@ def test_a_submission_reaches_an_open_store_stream_and_a_resume_misses_nothing(m
         resumed.close()
 
 
+def test_a_quiet_stream_gets_keep_alive_comments(migrated_url):
+    with Gunicorn(migrated_url["url"], workers=1, SSE_KEEPALIVE_S="0.3") as server:
+        created = _submit(server, migrated_url["token"])
+        stream = EventStream(server, f"/api/v1/help-requests/{created['public_token']}/events")
+        stream.wait_connected()  # the first comment comes at once, before any event
+        lines = [stream.response.fp.readline().decode() for _ in range(6)]  # chunk framing too
+        assert any(line.startswith(": keep-alive") for line in lines), lines
+        stream.close()
+
+
 def test_the_customer_stream_shows_only_its_own_request(migrated_url):
     with Gunicorn(migrated_url["url"], workers=2) as server:
         mine = _submit(server, migrated_url["token"])
