@@ -98,15 +98,21 @@ class Hub:
             self._queues[store_id].discard(subscriber)
 
     def _run(self) -> None:
+        pause = 1.0
         while True:
+            started = time.monotonic()
             try:
                 if self.postgres:
                     self._listen()
                 else:
                     self._poll()
-            except Exception:
-                log.exception("Realtime listener failed; restarting in a second")
-                time.sleep(1)
+            except Exception as error:  # the database went away: retry, more slowly each time
+                if time.monotonic() - started > 60:
+                    pause = 1.0
+                log.warning("Realtime listener stopped (%s); retrying in %.0f s",
+                            str(error).splitlines()[0][:200], pause)
+                time.sleep(pause)
+                pause = min(pause * 2, 30.0)
 
     def _poll(self) -> None:
         while True:

@@ -63,6 +63,8 @@ def parse_submission(form: dict[str, Any]) -> Submission:
 def _text(value: object, limit: int, label: str) -> str:
     if value is not None and not isinstance(value, str):
         raise InvalidInput(f"{label} must be text.")
+    if value and "\x00" in value:  # PostgreSQL cannot store it: refuse rather than fail
+        raise InvalidInput(f"{label} contains a character we cannot keep.")
     text = " ".join((value or "").split())
     if len(text) > limit:
         raise InvalidInput(f"{label} is too long (at most {limit} characters).", code="too_long")
@@ -78,7 +80,7 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     """
     now = now or utcnow()
     key = idempotency.check_key(idempotency_key)
-    sign = resolve_sign_token(sign_token)
+    sign = sign_for(sign_token)
     store_id, zone_id, sign_id = sign.zone.store_id, sign.zone_id, sign.id
     begin_write(store_id)
     scope, body = f"submit:{sign_id}", idempotency.fingerprint(submission.body())
@@ -103,11 +105,18 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     return help_request, True
 
 
+def sign_for(sign_token: str):
+    """Return the active sign of a token (SignRetired, NotFound), refusing unprintable input."""
+    if not (sign_token or "").isprintable():
+        raise NotFound("This help code is not one of ours.")
+    return resolve_sign_token(sign_token)
+
+
 def by_public_token(public_token: str) -> HelpRequest:
     """Return the request behind a customer's status link, or raise NotFound."""
     token = (public_token or "").strip()
     help_request = None
-    if 0 < len(token) <= 64:
+    if 0 < len(token) <= 64 and token.isprintable():
         help_request = db.session.scalar(
             select(HelpRequest).where(HelpRequest.public_token == token))
     if help_request is None:
