@@ -53,12 +53,13 @@ def queue(code: str):
     user = acting_user()
     items = help_views.open_queue(store)
     mine = help_views.my_current(store, user)
+    covered, whole_store = help_views.covered_zone_ids(store)
     return render_template(
         "floor/queue.html", store=store, items=items, me=user,
         mine=next((item for item in items if mine and item["id"] == mine.id), None),
         colleagues=help_views.colleagues(store, user), outcomes=OUTCOME_LABELS,
         needs=NEED_LABELS, after=realtime.last_event_id(db.engine, store.id),
-        availabilities=Availability)
+        availabilities=Availability, covered=sorted(covered), whole_store=whole_store)
 
 
 @bp.post("/stores/<code>/floor/requests/<int:request_id>/<any(claim, arrive, resolve, release, "
