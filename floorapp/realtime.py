@@ -68,7 +68,7 @@ class Hub:
         self.poll_s = float(app.config["SSE_POLL_S"])
         self.tick_s = float(app.config["TICK_INTERVAL_S"])
         self._lock = threading.Lock()
-        self._queues: dict[int, set[queue.Queue]] = defaultdict(set)
+        self._queues: dict[int, set[queue.SimpleQueue]] = defaultdict(set)
         self._last: dict[int, int] = {}
         self._started = False
         self._last_tick = 0.0
@@ -81,18 +81,18 @@ class Hub:
             self._started = True
         threading.Thread(target=self._run, name="floorapp-realtime", daemon=True).start()
 
-    def subscribe(self, store_id: int) -> queue.Queue:
+    def subscribe(self, store_id: int) -> queue.SimpleQueue:
         """Return a new queue that receives lists of the store's new events."""
         self.start()
         first = store_id not in self._last
         latest = last_event_id(self.engine, store_id) if first else 0
-        subscriber: queue.Queue = queue.Queue()
+        subscriber: queue.SimpleQueue = queue.SimpleQueue()
         with self._lock:
             self._last.setdefault(store_id, latest)
             self._queues[store_id].add(subscriber)
         return subscriber
 
-    def unsubscribe(self, store_id: int, subscriber: queue.Queue) -> None:
+    def unsubscribe(self, store_id: int, subscriber: queue.SimpleQueue) -> None:
         """Stop delivering to a stream's queue (called in the stream's `finally`)."""
         with self._lock:
             self._queues[store_id].discard(subscriber)
