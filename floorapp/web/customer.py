@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 
 from floorapp import realtime
+from floorapp.api.parsing import limit_body
 from floorapp.errors import DomainError, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Need, Status
@@ -51,6 +52,7 @@ def sign(sign_token: str):
     found = help_intake.sign_for(sign_token)
     if request.method == "GET":
         return _form(found)
+    limit_body()
     form = request.form.to_dict()
     form["language"] = g.language or _accepted()
     try:

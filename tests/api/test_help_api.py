@@ -202,3 +202,13 @@ def test_every_help_route_is_documented_in_the_openapi_document(app, client):
     moves = {f"/help-requests/{{id}}/{move}" for move in
              ("claim", "arrive", "resolve", "release", "handoff", "cancel")}
     assert as_openapi | moves <= documented
+
+
+def test_an_oversized_body_is_refused_with_413_and_nothing_written(app, client, shop):
+    response = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
+                           json={"need": "other", "padding": "x" * 20000})
+    assert response.status_code == 413 and "error" in response.json
+    page = client.post(f"/s/{shop['token']}", data={"need": "other", "note": "x" * 20000})
+    assert page.status_code == 413
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == 0
