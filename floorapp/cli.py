@@ -15,15 +15,15 @@ demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="User accounts.")
 stores_cli = AppGroup("stores", help="Stores.")
 maintenance_cli = AppGroup("maintenance", help="Housekeeping for a cron job.")
+help_cli = AppGroup("help-requests", help="Help requests: escalation, expiry, idleness.")
 
 
 def register(app: Flask) -> None:
     """Add the command groups to `app`."""
-    for group in (demo_cli, users_cli, stores_cli, maintenance_cli):
-        app.cli.add_command(group)
     from floorapp.cli_catalog import catalog_cli, tokens_cli
 
-    for group in (catalog_cli, tokens_cli):
+    for group in (demo_cli, users_cli, stores_cli, maintenance_cli, help_cli, catalog_cli,
+                  tokens_cli):
         app.cli.add_command(group)
 
 
@@ -181,3 +181,11 @@ def scale_history(store_count: int, requests: int, days: int, seed: int) -> None
                f"in {report.seconds:.1f} s ({rate:,.0f} requests/s); stores created "
                f"{report.stores_created}, filled {report.stores_filled}, "
                f"skipped (had history) {report.stores_skipped}.")
+@help_cli.command("tick")
+def help_tick() -> None:
+    """Escalate overdue requests, expire unreached ones, set idle associates off (for cron)."""
+    from floorapp.realtime import run_tick
+
+    report = run_tick(current_app)
+    click.echo(f"Escalated {report['escalated']}, expired {report['expired']}, "
+               f"set {report['set_off']} idle associates off.")

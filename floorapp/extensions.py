@@ -1,6 +1,7 @@
 """The extension singletons, made once here and bound to an app in `create_app`."""
 
 import sqlite3
+import threading
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -66,4 +67,28 @@ def _begin_sqlite(connection) -> None:
     """
     if connection.dialect.name == "sqlite":
         write = connection.get_execution_options().get("sqlite_write")
+        if write:
+            _take_sqlite_writer_lock(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+# SQLite's busy handler polls with sleeps of up to 100 ms and is not fair: with 50 threads
+# of one process writing at once, some waited past the 15 s busy timeout ("database is
+# locked", measured with bench/claims.py). Writers of one process therefore queue on this
+# lock first (a green lock under gevent); the busy timeout only arbitrates between processes.
+_SQLITE_WRITER = threading.Lock()
+SQLITE_WRITER_WAIT_S = 30
+
+
+def _take_sqlite_writer_lock(connection) -> None:
+    if not _SQLITE_WRITER.acquire(timeout=SQLITE_WRITER_WAIT_S):
+        raise TimeoutError("Too many writers at once; try again.")
+    connection.info["floorapp_writer_lock"] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _release_sqlite_writer_lock(connection) -> None:
+    """Let the next writer of this process in once a write transaction ends."""
+    if connection.info.pop("floorapp_writer_lock", False):
+        _SQLITE_WRITER.release()

@@ -68,7 +68,7 @@ class Hub:
         self.poll_s = float(app.config["SSE_POLL_S"])
         self.tick_s = float(app.config["TICK_INTERVAL_S"])
         self._lock = threading.Lock()
-        self._queues: dict[int, set[queue.Queue]] = defaultdict(set)
+        self._queues: dict[int, set[queue.SimpleQueue]] = defaultdict(set)
         self._last: dict[int, int] = {}
         self._started = False
         self._last_tick = 0.0
@@ -81,32 +81,38 @@ class Hub:
             self._started = True
         threading.Thread(target=self._run, name="floorapp-realtime", daemon=True).start()
 
-    def subscribe(self, store_id: int) -> queue.Queue:
+    def subscribe(self, store_id: int) -> queue.SimpleQueue:
         """Return a new queue that receives lists of the store's new events."""
         self.start()
         first = store_id not in self._last
         latest = last_event_id(self.engine, store_id) if first else 0
-        subscriber: queue.Queue = queue.Queue()
+        subscriber: queue.SimpleQueue = queue.SimpleQueue()
         with self._lock:
             self._last.setdefault(store_id, latest)
             self._queues[store_id].add(subscriber)
         return subscriber
 
-    def unsubscribe(self, store_id: int, subscriber: queue.Queue) -> None:
+    def unsubscribe(self, store_id: int, subscriber: queue.SimpleQueue) -> None:
         """Stop delivering to a stream's queue (called in the stream's `finally`)."""
         with self._lock:
             self._queues[store_id].discard(subscriber)
 
     def _run(self) -> None:
+        pause = 1.0
         while True:
+            started = time.monotonic()
             try:
                 if self.postgres:
                     self._listen()
                 else:
                     self._poll()
-            except Exception:
-                log.exception("Realtime listener failed; restarting in a second")
-                time.sleep(1)
+            except Exception as error:  # the database went away: retry, more slowly each time
+                if time.monotonic() - started > 60:
+                    pause = 1.0
+                log.warning("Realtime listener stopped (%s); retrying in %.0f s",
+                            str(error).splitlines()[0][:200], pause)
+                time.sleep(pause)
+                pause = min(pause * 2, 30.0)
 
     def _poll(self) -> None:
         while True:
@@ -135,6 +141,8 @@ class Hub:
             rows = event_rows(self.engine, store_id, after)
             if not rows:
                 continue
+            for row in rows:  # format once per worker, not once per stream
+                row["sse"], row["sse_public"] = sse(row), sse(row, public=True)
             with self._lock:
                 self._last[store_id] = max(self._last[store_id], rows[-1]["id"])
                 subscribers = list(self._queues[store_id])
@@ -201,6 +209,6 @@ def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None
                      (request_id is None or e["request_id"] == request_id)]
             if fresh:
                 last = fresh[-1]["id"]
-                yield "".join(sse(e, public=public) for e in fresh)
+                yield "".join(e["sse_public" if public else "sse"] for e in fresh)
     finally:
         hub.unsubscribe(store_id, subscriber)

@@ -167,3 +167,16 @@ def test_scale_history_builds_bench_stores_and_skips_them_when_run_again(app, ru
         assert db.session.scalar(db.select(db.func.count()).select_from(Sign)) == 10
     refused = runner.invoke(args=["demo", "scale-history", "--stores", "0"])
     assert refused.exit_code == 1 and "Use 1 to 999 stores" in refused.output
+def test_the_help_requests_tick_command_escalates_and_expires(app, runner):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.factories import submit_request
+
+    with app.app_context():
+        now = datetime.now(UTC)
+        submit_request(now=now - timedelta(minutes=31))
+        submit_request(now=now - timedelta(minutes=5))
+    result = runner.invoke(args=["help-requests", "tick"])
+    assert result.exit_code == 0, result.output
+    assert "Escalated 1, expired 1" in result.output
+    assert "Escalated 0, expired 0" in runner.invoke(args=["help-requests", "tick"]).output

@@ -18,8 +18,18 @@ ERROR_SCHEMA = {
 
 
 def document() -> dict[str, Any]:
-    """Return the OpenAPI document."""
-    doc = {
+    """Return the OpenAPI document: the base, then each part's paths and schemes."""
+    from floorapp.api.openapi_help import help_paths, security_schemes
+
+    spec = _base_document()
+    spec["paths"].update(help_paths())
+    spec["components"].setdefault("securitySchemes", {}).update(security_schemes())
+    add_catalog(spec)
+    return spec
+
+
+def _base_document() -> dict[str, Any]:
+    return {
         "openapi": "3.1.0",
         "info": {"title": "floorapp API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
@@ -34,8 +44,6 @@ def document() -> dict[str, Any]:
         },
         "components": {"schemas": {"Error": ERROR_SCHEMA, **METRICS_SCHEMAS}},
     }
-    add_catalog(doc)
-    return doc
 
 
 def add_catalog(doc: dict[str, Any]) -> None:

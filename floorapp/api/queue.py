@@ -17,6 +17,15 @@ bp = Blueprint("api_queue", __name__)
 MOVES = ("claim", "arrive", "resolve", "release", "handoff", "cancel")
 
 
+@bp.before_request
+def _note_activity() -> None:
+    """Count API use as activity, so a busy associate is never set off as idle."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        availability.touch(current_user._get_current_object())
+
+
 @bp.get("/stores/<code>/queue")
 def queue(code: str):
     """Return the store's open requests, oldest first."""

@@ -88,6 +88,7 @@ def touch(user: User, *, now: datetime | None = None) -> None:
     now = now or utcnow()
     if user.last_seen_at is not None and now - user.last_seen_at < TOUCH_EVERY:
         return
+    begin_write(user.home_store_id or 0)  # a writer like any other (no lock upgrade on SQLite)
     db.session.execute(update(User).where(User.id == user.id).values(last_seen_at=now)
                        .execution_options(synchronize_session=False))
     db.session.commit()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
-from floorapp.models import EventKind, Feedback, HelpRequest, Need, Status
+from floorapp.models import EventKind, Feedback, HelpRequest, Need, Sign, Status, Store, Zone
 from floorapp.models.types import utcnow
 from floorapp.services import help_queue, idempotency
 from floorapp.services.event_log import record_event
@@ -63,6 +63,8 @@ def parse_submission(form: dict[str, Any]) -> Submission:
 def _text(value: object, limit: int, label: str) -> str:
     if value is not None and not isinstance(value, str):
         raise InvalidInput(f"{label} must be text.")
+    if value and "\x00" in value:  # PostgreSQL cannot store it: refuse rather than fail
+        raise InvalidInput(f"{label} contains a character we cannot keep.")
     text = " ".join((value or "").split())
     if len(text) > limit:
         raise InvalidInput(f"{label} is too long (at most {limit} characters).", code="too_long")
@@ -78,8 +80,8 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     """
     now = now or utcnow()
     key = idempotency.check_key(idempotency_key)
-    sign = resolve_sign_token(sign_token)
-    store_id, zone_id, sign_id = sign.zone.store_id, sign.zone_id, sign.id
+    place = _place(sign_token)
+    store_id, zone_id, sign_id = place.store_id, place.zone_id, place.sign_id
     begin_write(store_id)
     scope, body = f"submit:{sign_id}", idempotency.fingerprint(submission.body())
     record = idempotency.replay(scope, key, body, now)
@@ -103,11 +105,46 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     return help_request, True
 
 
+def sign_for(sign_token: str):
+    """Return the active sign of a token (SignRetired, NotFound), refusing unprintable input."""
+    if not (sign_token or "").isprintable():
+        raise NotFound("This help code is not one of ours.")
+    return resolve_sign_token(sign_token)
+
+
+@dataclass(frozen=True)
+class SignPlace:
+    """Where a sign hangs: the ids a new request needs."""
+
+    sign_id: int
+    zone_id: int
+    store_id: int
+
+
+def _place(sign_token: str) -> SignPlace:
+    """Return an active sign's place in one statement (the public submit is a hot path).
+
+    Anything but an active sign in an active zone of an active store goes through
+    `sign_for`, which tells a retired code (410) from an unknown one (404).
+    """
+    token = (sign_token or "").strip()
+    if token.isprintable() and 0 < len(token) <= 64:
+        row = db.session.execute(
+            select(Sign.id, Sign.zone_id, Zone.store_id).join(Zone, Zone.id == Sign.zone_id)
+            .join(Store, Store.id == Zone.store_id)
+            .where(Sign.token == token, Sign.active.is_(True), Zone.active.is_(True),
+                   Store.active.is_(True))).first()
+        if row is not None:
+            return SignPlace(*row)
+    sign = sign_for(sign_token)
+    return SignPlace(sign.id, sign.zone_id, sign.zone.store_id)
+
+
 def by_public_token(public_token: str) -> HelpRequest:
     """Return the request behind a customer's status link, or raise NotFound."""
     token = (public_token or "").strip()
     help_request = None
-    if 0 < len(token) <= 64:
+    if 0 < len(token) <= 64 and token.isprintable():
         help_request = db.session.scalar(
             select(HelpRequest).where(HelpRequest.public_token == token))
     if help_request is None:

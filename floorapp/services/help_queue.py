@@ -51,14 +51,33 @@ STATUS_PHRASES = {
 }
 
 
-def load_for_write(store_id: int, request_id: int) -> HelpRequest:
-    """Start the store's write transaction and return its request, or raise NotFound."""
+def load_for_write(store_id: int, request_id: int, move: str | None = None) -> HelpRequest:
+    """Start the store's write transaction and return its request, or raise NotFound.
+
+    With `move`, a request already past that move is refused before waiting for the
+    store's write lock: a crowd of late claimers then costs one read each. The read is
+    only a shortcut; the compare-and-set under the lock still decides.
+    """
+    if move is not None:
+        _read(store_id, request_id, move)
     begin_write(store_id)
-    help_request = db.session.scalar(select(HelpRequest).where(
-        HelpRequest.id == request_id, HelpRequest.store_id == store_id))
+    return _read(store_id, request_id)
+
+
+def _read(store_id: int, request_id: int, move: str | None = None) -> HelpRequest:
+    help_request = db.session.scalar(
+        select(HelpRequest).where(HelpRequest.id == request_id, HelpRequest.store_id == store_id)
+        .execution_options(populate_existing=True))
     if help_request is None:
         raise NotFound("No such help request in this store.")
+    if move is not None and help_request.status not in MOVES[move].sources:
+        raise _wrong_state(help_request, MOVES[move])
     return help_request
+
+
+def _wrong_state(help_request: HelpRequest, move: Move) -> Conflict:
+    return Conflict(f"This request is {_phrase(help_request)}, so it cannot be {move.verb} now.",
+                    code="wrong_state")
 
 
 def apply_move(help_request: HelpRequest, name: str, *, actor_id: int | None, now: datetime,
@@ -68,8 +87,7 @@ def apply_move(help_request: HelpRequest, name: str, *, actor_id: int | None, no
     move = MOVES[name]
     before = help_request.status
     if before not in move.sources:
-        raise Conflict(f"This request is {_phrase(help_request)}, so it cannot be "
-                       f"{move.verb} now.", code="wrong_state")
+        raise _wrong_state(help_request, move)
     target = move.target or before
     statement = update(HelpRequest).where(HelpRequest.id == help_request.id,
                                           HelpRequest.status == before)
@@ -97,7 +115,7 @@ def claim(store_id: int, request_id: int, associate: User, *,
           now: datetime | None = None) -> HelpRequest:
     """Claim a waiting request ("on my way"); exactly one of many claimers wins."""
     now = now or utcnow()
-    help_request = load_for_write(store_id, request_id)
+    help_request = load_for_write(store_id, request_id, "claim")
     _require_staff(associate, store_id)
     apply_move(help_request, "claim", actor_id=associate.id, now=now,
                values={"claimed_by_id": associate.id,

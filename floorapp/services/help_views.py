@@ -165,3 +165,11 @@ def has_feedback(help_request: HelpRequest) -> bool:
 
     return db.session.scalar(
         select(Feedback.id).where(Feedback.request_id == help_request.id)) is not None
+
+
+def covered_zone_ids(store: Store) -> tuple[set[int], bool]:
+    """Return the zones someone on the floor covers, and whether someone covers them all."""
+    zones = set(db.session.scalars(select(User.availability_zone_id).where(
+        User.home_store_id == store.id, User.active.is_(True),
+        User.availability == Availability.ON_FLOOR)))
+    return {zone for zone in zones if zone is not None}, None in zones

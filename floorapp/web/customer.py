@@ -13,11 +13,13 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 
 from floorapp import realtime
+from floorapp.api.parsing import limit_body
 from floorapp.errors import DomainError, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Need, Status
 from floorapp.services import help_intake, help_views
-from floorapp.services.signage import SignRetired, resolve_sign_token
+from floorapp.services.idempotency import KeyReused
+from floorapp.services.signage import SignRetired
 from floorapp.web.language import chosen_language, remember_choice
 from floorapp.web.public_limits import status_limit, submit_limits
 
@@ -47,17 +49,20 @@ def _language() -> dict:
 @submit_limits
 def sign(sign_token: str):
     """Show the sign's form; on POST create the request and go to its status page."""
-    found = resolve_sign_token(sign_token)
+    found = help_intake.sign_for(sign_token)
     if request.method == "GET":
         return _form(found)
+    limit_body()
     form = request.form.to_dict()
     form["language"] = g.language or _accepted()
     try:
         help_request, _created = help_intake.submit(
             sign_token, help_intake.parse_submission(form),
             idempotency_key=form.get("idempotency_key"))
-    except InvalidInput as error:
+    except (InvalidInput, KeyReused) as error:
         db.session.rollback()
+        if isinstance(error, KeyReused):  # sent before, then changed (the back button)
+            form.pop("idempotency_key", None)
         return _form(found, error=_submission_error(error), values=form), 400
     return redirect(url_for("customer.status", public_token=help_request.public_token), 303)
 
@@ -75,6 +80,9 @@ def _form(found, *, error: str | None = None, values: dict | None = None):
 def _submission_error(error: DomainError) -> str:
     if error.code == "invalid_need":
         return _("Please choose what you need help with.")
+    if error.code == "idempotency_key_reused":
+        return _("This form was already sent with other answers. Please check them and send "
+                 "again.")
     if error.code == "too_long":
         return _("Please keep it short: the note can be up to 280 characters.")
     return _("Something in the form was not right. Please check it and try again.")

@@ -4,7 +4,7 @@ Every button is a plain POST form (works without JavaScript); static/js/floor.js
 enhances the page with the live stream, a sound and a vibration for new requests.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, user_logged_out
 
 from floorapp import realtime
@@ -31,6 +31,14 @@ def _off_on_logout(_app, user=None, **_extra) -> None:
         availability.log_off(user, actor_id=user.id)
 
 
+@bp.before_app_request
+def _start_realtime() -> None:
+    """Start this worker's listener (and its escalation timer) with its first request."""
+    app = current_app._get_current_object()
+    if not app.testing and "floorapp_hub" not in app.extensions:
+        realtime.hub_for(app, db.engine).start()
+
+
 @bp.before_request
 def _note_activity() -> None:
     if current_user.is_authenticated:
@@ -45,12 +53,13 @@ def queue(code: str):
     user = acting_user()
     items = help_views.open_queue(store)
     mine = help_views.my_current(store, user)
+    covered, whole_store = help_views.covered_zone_ids(store)
     return render_template(
         "floor/queue.html", store=store, items=items, me=user,
         mine=next((item for item in items if mine and item["id"] == mine.id), None),
         colleagues=help_views.colleagues(store, user), outcomes=OUTCOME_LABELS,
         needs=NEED_LABELS, after=realtime.last_event_id(db.engine, store.id),
-        availabilities=Availability)
+        availabilities=Availability, covered=sorted(covered), whole_store=whole_store)
 
 
 @bp.post("/stores/<code>/floor/requests/<int:request_id>/<any(claim, arrive, resolve, release, "

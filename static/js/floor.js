@@ -38,7 +38,11 @@
       return event.data.level === 2 ? d.role !== "associate" : d.availability === "on_floor";
     }
     if (event.kind !== "requested" || d.availability !== "on_floor") { return false; }
-    return !d.zone || String(event.data.zone_id) === d.zone;
+    var zone = String(event.data.zone_id);
+    // Those covering the zone (or the whole store) are alerted; when nobody covers it,
+    // everybody on the floor is.
+    var covered = d.wholeStore === "yes" || d.covered.split(",").indexOf(zone) >= 0;
+    return !d.zone || zone === d.zone || !covered;
   }
 
   function refresh(highlight) {
@@ -51,8 +55,9 @@
         var nextFloor = page.getElementById("floor");
         if (next) { document.getElementById("queue-region").replaceWith(next); }
         if (nextFloor) {
-          floor.dataset.availability = nextFloor.dataset.availability;
-          floor.dataset.zone = nextFloor.dataset.zone;
+          ["availability", "zone", "covered", "wholeStore"].forEach(function (name) {
+            floor.dataset[name] = nextFloor.dataset[name];
+          });
         }
         if (highlight && next) {
           var items = next.querySelectorAll(".request");
@@ -68,7 +73,6 @@
   source.onerror = function () { state.textContent = "Reconnecting…"; };
   source.onmessage = function (message) {
     var event = JSON.parse(message.data);
-    if (event.kind === "availability" && String(event.subject_id) !== floor.dataset.me) { return; }
     if (concernsMe(event)) { alertMe(); }
     refresh(event.kind === "requested");
   };

@@ -191,3 +191,24 @@ def test_fetch_calls_need_the_csrf_header_when_csrf_is_on(make_app):
 def _csrf(client, path: str, follow: bool = False) -> str:
     page = client.get(path, follow_redirects=follow).get_data(as_text=True)
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_every_help_route_is_documented_in_the_openapi_document(app, client):
+    documented = set(client.get("/api/v1/openapi.json").json["paths"])
+    routes = {rule.rule.removeprefix("/api/v1") for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/v1/") and rule.endpoint.startswith("api_")}
+    as_openapi = {re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", route).replace("{request_id}", "{id}")
+                  for route in routes if "<any(" not in route}
+    moves = {f"/help-requests/{{id}}/{move}" for move in
+             ("claim", "arrive", "resolve", "release", "handoff", "cancel")}
+    assert as_openapi | moves <= documented
+
+
+def test_an_oversized_body_is_refused_with_413_and_nothing_written(app, client, shop):
+    response = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
+                           json={"need": "other", "padding": "x" * 20000})
+    assert response.status_code == 413 and "error" in response.json
+    page = client.post(f"/s/{shop['token']}", data={"need": "other", "note": "x" * 20000})
+    assert page.status_code == 413
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == 0

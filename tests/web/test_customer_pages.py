@@ -159,3 +159,25 @@ def test_a_flood_on_one_sign_is_limited_across_addresses(make_app):
              for n in range(3)]
     assert codes == [303, 303, 429]
     assert client.post(f"/s/{other}", data={"need": "other"}).status_code == 303
+
+
+def test_a_form_sent_again_with_other_answers_asks_to_check_and_send_again(app, client,
+                                                                            sign_token):
+    assert _submit(client, sign_token, need="checkout").status_code == 303
+    again = _submit(client, sign_token, need="fitting_room")  # the back button, then a change
+    assert again.status_code == 400
+    page = again.get_data(as_text=True)
+    assert "already sent with other answers" in page and 'value="key-1"' not in page
+    fresh_key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    assert _submit(client, sign_token, need="fitting_room",
+                   idempotency_key=fresh_key).status_code == 303
+    assert _count(app) == 2
+
+
+def test_unprintable_input_is_a_clear_4xx_on_every_database(app, client, sign_token):
+    assert client.get("/s/bad%00token").status_code == 404
+    assert client.get("/h/bad%00token").status_code == 404
+    assert client.get("/api/v1/help-requests/bad%00token").status_code == 404
+    response = _submit(client, sign_token, note="nul\x00byte")
+    assert response.status_code == 400
+    assert _count(app) == 0

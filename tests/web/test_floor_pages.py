@@ -83,3 +83,14 @@ def test_another_stores_queue_is_not_found(app, client, auth, floor):
 
 def test_the_queue_needs_a_login(client, floor):
     assert client.get("/stores/NYC-1/floor").status_code == 302
+
+
+def test_the_page_tells_its_script_which_zones_are_covered(app, client, auth, floor):
+    with app.app_context():
+        store = db.session.scalar(select(User).where(User.login == "sam")).home_store
+        shoes = store.zones[1]
+    auth.login("sam")
+    client.post("/stores/NYC-1/floor/availability",
+                data={"availability": "on_floor", "zone_id": str(shoes.id)})
+    page = client.get("/stores/NYC-1/floor").get_data(as_text=True)
+    assert f'data-covered="{shoes.id}"' in page and 'data-whole-store=""' in page

@@ -1,0 +1,177 @@
+"""The OpenAPI description of the help-request endpoints (merged into openapi.document)."""
+
+from typing import Any
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+TIME = {"type": ["string", "null"], "format": "date-time"}
+NEEDS = ["find_size", "product_question", "fitting_room", "checkout", "other"]
+STATUSES = ["waiting", "claimed", "helping", "resolved", "cancelled", "expired"]
+OUTCOMES = ["helped", "sold", "out_of_stock", "customer_gone"]
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict:
+    text = {400: "Invalid input", 401: "Not logged in", 403: "Not allowed", 404: "Not found",
+            409: "Not allowed from the current state", 410: "The sign's code was retired",
+            422: "Idempotency key reused with another body", 429: "Rate limited"}
+    return {str(status): _json(ERROR, text[status]) for status in statuses}
+
+
+SUBMISSION = {
+    "type": "object", "required": ["need"], "additionalProperties": True,
+    "properties": {
+        "need": {"type": "string", "enum": NEEDS},
+        "product": {"type": "string", "maxLength": 120},
+        "size": {"type": "string", "maxLength": 24},
+        "note": {"type": "string", "maxLength": 280},
+        "language": {"type": "string", "enum": ["en", "es"]},
+        "idempotency_key": {"type": "string", "minLength": 1, "maxLength": 128},
+    },
+}
+CREATED = {
+    "type": "object", "required": ["id", "public_token", "status", "status_url"],
+    "properties": {"id": {"type": "integer"}, "public_token": {"type": "string"},
+                   "status": {"type": "string", "enum": STATUSES},
+                   "status_url": {"type": "string"}},
+}
+PUBLIC_STATUS = {
+    "type": "object", "required": ["status", "position", "estimate_s", "associate", "events_url"],
+    "properties": {"status": {"type": "string", "enum": STATUSES},
+                   "position": {"type": ["integer", "null"], "minimum": 1},
+                   "estimate_s": {"type": ["integer", "null"], "minimum": 0},
+                   "associate": {"type": ["string", "null"]},
+                   "events_url": {"type": "string"}},
+}
+HELP_REQUEST = {
+    "type": "object",
+    "required": ["id", "status", "zone_id", "need", "product", "size", "note", "requested_at",
+                 "acknowledged_at", "reached_at", "resolved_at", "closed_at", "claimed_by_id",
+                 "outcome", "escalation_level"],
+    "properties": {
+        "id": {"type": "integer"}, "status": {"type": "string", "enum": STATUSES},
+        "zone_id": {"type": "integer"}, "need": {"type": "string", "enum": NEEDS},
+        "product": {"type": "string"}, "size": {"type": "string"}, "note": {"type": "string"},
+        "requested_at": {"type": "string", "format": "date-time"},
+        "acknowledged_at": TIME, "reached_at": TIME, "resolved_at": TIME, "closed_at": TIME,
+        "claimed_by_id": {"type": ["integer", "null"]},
+        "outcome": {"type": ["string", "null"], "enum": [*OUTCOMES, None]},
+        "escalation_level": {"type": "integer", "minimum": 0, "maximum": 2},
+    },
+}
+QUEUE_ITEM = {
+    "type": "object",
+    "required": ["id", "status", "need", "zone_id", "zone", "product_query", "size_label",
+                 "note", "requested_at", "claimed_by_id", "claimed_by", "escalation_level",
+                 "waited_s", "sla"],
+    "properties": {
+        "id": {"type": "integer"}, "status": {"type": "string", "enum": STATUSES[:3]},
+        "need": {"type": "string", "enum": NEEDS}, "zone_id": {"type": "integer"},
+        "zone": {"type": "string"}, "product_query": {"type": "string"},
+        "size_label": {"type": "string"}, "note": {"type": "string"},
+        "requested_at": {"type": "string", "format": "date-time"},
+        "claimed_by_id": {"type": ["integer", "null"]},
+        "claimed_by": {"type": ["string", "null"]},
+        "escalation_level": {"type": "integer"}, "waited_s": {"type": "integer", "minimum": 0},
+        "sla": {"type": "string", "enum": ["ok", "due_soon", "overdue"]},
+    },
+}
+MOVE_BODY = {
+    "type": "object",
+    "properties": {"outcome": {"type": "string", "enum": OUTCOMES,
+                               "description": "resolve only"},
+                   "to_user_id": {"type": "integer", "description": "handoff only"}},
+}
+IDEMPOTENCY_HEADER = {"name": "Idempotency-Key", "in": "header", "required": False,
+                      "schema": {"type": "string", "minLength": 1, "maxLength": 128}}
+STREAM = {"description": "text/event-stream: `id:` is the event id, `data:` one JSON event; "
+                         "comments every ~15 s keep the connection alive",
+          "content": {"text/event-stream": {"schema": {"type": "string"}}}}
+RESUME = [{"name": "Last-Event-ID", "in": "header", "required": False,
+           "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+          {"name": "last_event_id", "in": "query", "required": False,
+           "schema": {"type": "integer", "minimum": 0}}]
+SESSION = [{"session": []}]
+
+
+def _path_param(name: str, schema: dict | None = None) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
+
+
+def _moves() -> dict[str, Any]:
+    paths = {}
+    for move, summary in (("claim", "Claim a waiting request (on my way)"),
+                          ("arrive", "Mark arrival at the customer"),
+                          ("resolve", "Resolve with an outcome"),
+                          ("release", "Release back to the queue"),
+                          ("handoff", "Hand off to a colleague of the store"),
+                          ("cancel", "Cancel (managers)")):
+        paths[f"/help-requests/{{id}}/{move}"] = {"post": {
+            "summary": summary, "security": SESSION,
+            "parameters": [_path_param("id", {"type": "integer"}), IDEMPOTENCY_HEADER,
+                           {"name": "X-CSRFToken", "in": "header", "required": False,
+                            "schema": {"type": "string"}}],
+            "requestBody": {"required": False, "content": {
+                "application/json": {"schema": MOVE_BODY},
+                "application/x-www-form-urlencoded": {"schema": MOVE_BODY}}},
+            "responses": {"200": _json({"type": "object", "required": ["help_request"],
+                                        "properties": {"help_request": HELP_REQUEST}},
+                                       "The request after the move"),
+                          **_errors(400, 401, 403, 404, 409, 422)}}}
+    return paths
+
+
+def help_paths() -> dict[str, Any]:
+    """Return the paths of the help-request API."""
+    return {
+        "/signs/{sign_token}/help-requests": {"post": {
+            "summary": "Ask for help from a sign (public)",
+            "parameters": [_path_param("sign_token"), IDEMPOTENCY_HEADER],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": SUBMISSION},
+                "application/x-www-form-urlencoded": {"schema": SUBMISSION}}},
+            "responses": {"201": _json(CREATED, "Created"),
+                          "200": _json(CREATED, "The same idempotency key: the same request"),
+                          **_errors(400, 404, 410, 422, 429)}}},
+        "/help-requests/{public_token}": {"get": {
+            "summary": "A customer's request: status, position, estimate (public)",
+            "parameters": [_path_param("public_token")],
+            "responses": {"200": _json(PUBLIC_STATUS, "The status"), **_errors(404, 429)}}},
+        "/help-requests/{public_token}/events": {"get": {
+            "summary": "A customer's request, live (SSE)",
+            "parameters": [_path_param("public_token"), *RESUME],
+            "responses": {"200": STREAM, **_errors(404, 429)}}},
+        "/stores/{code}/queue": {"get": {
+            "summary": "The store's open requests, oldest first", "security": SESSION,
+            "parameters": [_path_param("code")],
+            "responses": {"200": _json({"type": "object",
+                                        "required": ["store", "acknowledge_target_s", "requests"],
+                                        "properties": {"store": {"type": "string"},
+                                                       "acknowledge_target_s": {"type": "integer"},
+                                                       "requests": {"type": "array",
+                                                                    "items": QUEUE_ITEM}}},
+                                       "The queue"), **_errors(401, 404)}}},
+        "/stores/{code}/events": {"get": {
+            "summary": "The store's event log, live (SSE)", "security": SESSION,
+            "parameters": [_path_param("code"), *RESUME],
+            "responses": {"200": STREAM, **_errors(401, 404)}}},
+        "/me/availability": {"post": {
+            "summary": "Set my availability", "security": SESSION,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["availability"],
+                "properties": {"availability": {"type": "string", "enum": [
+                    "on_floor", "with_customer", "on_break", "off"]},
+                    "zone_id": {"type": ["integer", "null"]}}}}}},
+            "responses": {"200": _json({"type": "object", "required": ["availability", "zone_id"],
+                                        "properties": {"availability": {"type": "string"},
+                                                       "zone_id": {"type": ["integer", "null"]}}},
+                                       "The new availability"), **_errors(400, 401)}}},
+        **_moves(),
+    }
+
+
+def security_schemes() -> dict[str, Any]:
+    """Return the session cookie scheme the staff endpoints use."""
+    return {"session": {"type": "apiKey", "in": "cookie", "name": "session"}}

@@ -1,0 +1,92 @@
+"""A customer asks for a size on a phone while an associate works the queue in another browser."""
+
+import pytest
+from sqlalchemy import select
+
+from floorapp.extensions import db
+from floorapp.models import RetiredSignToken, Store
+from floorapp.services import demo
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
+from tests.browser.test_foundation_pages import log_in
+from tests.factories import make_sign
+
+PASSWORD = "browser-demo-pw"
+
+
+@pytest.fixture
+def shop(live_server):
+    with live_server.app.app_context():
+        demo.seed_demo(seed=1, password=PASSWORD)
+        store = db.session.scalar(select(Store).where(Store.code == "NYC-5TH"))
+        sign = make_sign(zone=store.zones[0])
+        db.session.add(RetiredSignToken(token="retired-code", sign_id=sign.id))
+        db.session.commit()
+        return {"url": live_server.url, "token": sign.token, "zone": store.zones[0].name}
+
+
+def _no_violations(page, name):
+    save_screenshot(page, name)
+    assert axe_violations(page) == [], name
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+
+
+def test_a_customer_is_helped_live_while_an_associate_works_the_queue(shop, new_page):
+    associate = new_page(PHONE)
+    log_in(associate, shop["url"], "nyc.associate1", PASSWORD)
+    assert associate.get_by_role("heading", name="Queue", level=1).is_visible()
+    associate.get_by_role("button", name="On the floor").click()
+    associate.wait_for_selector("text=Live.")
+
+    customer = new_page(PHONE)
+    customer.goto(f"{shop['url']}/s/{shop['token']}")
+    _no_violations(customer, "customer-sign-360")
+    customer.get_by_label("Find my size").check()
+    customer.get_by_label("Which product? (optional)").fill("Trail runner")
+    customer.get_by_label("Size (optional)").fill("9 wide")
+    customer.get_by_role("button", name="Call an associate").click()
+    customer.wait_for_selector("text=You are number 1 in line.")
+    _no_violations(customer, "customer-status-waiting-360")
+
+    associate.wait_for_selector("text=size 9 wide")  # arrived without a reload
+    _no_violations(associate, "floor-queue-new-request-360")
+    associate.get_by_role("button", name="Claim – on my way").click()
+    customer.wait_for_selector("h1:has-text('is on the way')")
+    _no_violations(customer, "customer-status-on-the-way-360")
+
+    associate.get_by_role("button", name="I'm with the customer").click()
+    customer.wait_for_selector("h1:has-text('is with you')")
+    associate.get_by_label("Outcome").select_option("sold")
+    associate.get_by_role("button", name="Resolve").click()
+    customer.wait_for_selector("text=How was the help?")
+    _no_violations(customer, "customer-status-rate-360")
+    customer.get_by_label("A comment (optional)").fill("Found my size fast")
+    customer.get_by_role("button", name="5 stars").click()
+    customer.wait_for_selector("text=Thanks for your rating!")
+    _no_violations(customer, "customer-status-rated-360")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_help_pages_pass_axe_at_both_widths(shop, new_page, viewport):
+    width = viewport["width"]
+    customer = new_page(viewport)
+    customer.goto(f"{shop['url']}/s/{shop['token']}?lang=es")
+    _no_violations(customer, f"customer-sign-es-{width}")
+    customer.goto(f"{shop['url']}/s/retired-code")
+    _no_violations(customer, f"customer-retired-{width}")
+    associate = new_page(viewport)
+    log_in(associate, shop["url"], "nyc.associate1", PASSWORD)
+    _no_violations(associate, f"floor-queue-empty-{width}")
+
+
+def test_the_sign_form_works_with_javascript_off(shop, browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{shop['url']}/s/{shop['token']}")
+        page.get_by_label("A fitting room").check()
+        page.get_by_role("button", name="Call an associate").click()
+        assert page.get_by_text("You are number 1 in line.").is_visible()
+        page.get_by_role("button", name="I don't need help any more").click()
+        assert page.get_by_role("heading", name="Request cancelled").is_visible()
+    finally:
+        context.close()

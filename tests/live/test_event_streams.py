@@ -1,0 +1,96 @@
+"""The live streams through a real gunicorn with two gevent workers, on both databases."""
+
+import flask_migrate
+import pytest
+
+from floorapp import create_app
+from floorapp.extensions import db
+from floorapp.models import Availability
+from tests import databases
+from tests.factories import make_sign, make_user
+from tests.live.server import EventStream, Gunicorn, csrf_session, log_in, request
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(params=("sqlite", "postgresql"))
+def migrated_url(request, tmp_path):
+    """A database migrated to head, with a sign and an associate."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+        schema = None
+    else:
+        request.getfixturevalue("postgres_schema")  # skips or fails like the other tests
+        schema = databases.PostgresSchema()
+        url = schema.create()
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        flask_migrate.upgrade()
+        sign = make_sign()
+        make_user(login="maria", name="Maria Lopez", store=sign.zone.store).availability = \
+            Availability.ON_FLOOR
+        db.session.commit()
+        seeded = {"url": url, "token": sign.token, "code": sign.zone.store.code}
+        db.engine.dispose()
+    yield seeded
+    if schema:
+        schema.drop()
+
+
+def _submit(server, token, note=""):
+    status, body, _ = request(server, "POST", f"/api/v1/signs/{token}/help-requests",
+                              {"need": "find_size", "note": note})
+    assert status == 201, body
+    return body
+
+
+def test_a_submission_reaches_an_open_store_stream_and_a_resume_misses_nothing(migrated_url):
+    with Gunicorn(migrated_url["url"], workers=2) as server:
+        cookie = log_in(server, "maria", PASSWORD)
+        stream = EventStream(server, f"/api/v1/stores/{migrated_url['code']}/events",
+                             cookie=cookie)
+        assert stream.response.getheader("Content-Type").startswith("text/event-stream")
+        assert stream.response.getheader("Cache-Control") == "no-cache"
+        assert stream.response.getheader("X-Accel-Buffering") == "no"
+        stream.wait_connected()
+        created = _submit(server, migrated_url["token"], "first")
+        event = stream.next_event()
+        assert (event["kind"], event["request_id"]) == ("requested", created["id"])
+        stream.close()
+        missed = [_submit(server, migrated_url["token"], f"while away {n}")["id"]
+                  for n in range(5)]  # spread over both workers while nobody listens
+        resumed = EventStream(server, f"/api/v1/stores/{migrated_url['code']}/events",
+                              cookie=cookie, last_event_id=event["sse_id"])
+        got = [resumed.next_event() for _ in missed]
+        assert [e["request_id"] for e in got] == missed
+        assert [e["sse_id"] for e in got] == sorted(e["sse_id"] for e in got)
+        resumed.close()
+
+
+def test_a_quiet_stream_gets_keep_alive_comments(migrated_url):
+    with Gunicorn(migrated_url["url"], workers=1, SSE_KEEPALIVE_S="0.3") as server:
+        created = _submit(server, migrated_url["token"])
+        stream = EventStream(server, f"/api/v1/help-requests/{created['public_token']}/events")
+        stream.wait_connected()  # the first comment comes at once, before any event
+        lines = [stream.response.fp.readline().decode() for _ in range(6)]  # chunk framing too
+        assert any(line.startswith(": keep-alive") for line in lines), lines
+        stream.close()
+
+
+def test_the_customer_stream_shows_only_its_own_request(migrated_url):
+    with Gunicorn(migrated_url["url"], workers=2) as server:
+        mine = _submit(server, migrated_url["token"])
+        other = _submit(server, migrated_url["token"])
+        stream = EventStream(server, f"/api/v1/help-requests/{mine['public_token']}/events",
+                             last_event_id=0)
+        assert stream.next_event()["kind"] == "requested"
+        cookie, csrf = csrf_session(server, log_in(server, "maria", PASSWORD),
+                                    f"/stores/{migrated_url['code']}/floor")
+        for request_id in (other["id"], mine["id"]):
+            status, body, _ = request(server, "POST", f"/api/v1/help-requests/{request_id}/claim",
+                                      headers={"Cookie": cookie, "X-CSRFToken": csrf})
+            assert status == 200, body
+        event = stream.next_event()
+        assert event["kind"] == "claimed" and set(event) == {"id", "kind", "status", "at",
+                                                             "sse_id"}
+        stream.close()
