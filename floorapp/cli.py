@@ -42,7 +42,7 @@ def domain_errors_as_messages() -> Iterator[None]:
 @click.option("--base-url", default="", help="Prefix of the customer URL printed, e.g. "
               "http://127.0.0.1:8000.")
 def seed_demo(seed: int, if_empty: bool, base_url: str) -> None:
-    """Create the demo stores, zones and users, and print the demo logins."""
+    """Create the demo stores, zones, signs, users and 90 days of history; print the logins."""
     if not demo.database_is_empty():
         if not if_empty:
             raise click.ClickException("The database has data already; seed an empty database.")
@@ -160,8 +160,10 @@ def add_history(code: str, days: int, seed: int) -> None:
 
 
 @demo_cli.command("scale-history")
-@click.option("--stores", "store_count", default=50, show_default=True)
-@click.option("--requests", default=2_000_000, show_default=True)
+@click.option("--stores", "store_count", default=50, show_default=True,
+              help="Benchmark stores to fill (created when missing).")
+@click.option("--requests", default=2_000_000, show_default=True,
+              help="Help requests in all, spread evenly over the stores.")
 @click.option("--days", default=365, show_default=True, help="Days of history per store.")
 @click.option("--seed", default=1, show_default=True)
 def scale_history(store_count: int, requests: int, days: int, seed: int) -> None:

@@ -11,6 +11,7 @@ the sequences are moved past the new rows at the end.
 """
 
 import random
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -93,11 +94,14 @@ def generate_history(store: Store, *, days: int, seed: int, end: date | None = N
     scale = 1.0 if requests is None else requests / expected_requests(dates)
     rng = random.Random(f"{seed}:{store.code}")  # noqa: S311  (a simulation, not a secret)
     writer = BulkWriter()
-    for day in dates:
-        rows = simulate_day(spec, day, rng, scale=scale, stamp=writer.stamp,
-                            next_request_id=writer.next_ids["help_requests"])
-        writer.add(rows)
-    report = writer.finish()
+    try:
+        for day in dates:
+            rows = simulate_day(spec, day, rng, scale=scale, stamp=writer.stamp,
+                                next_request_id=writer.next_ids["help_requests"])
+            writer.add(rows)
+        report = writer.finish()
+    finally:
+        writer.close()
     db.session.commit()
     return report
 
@@ -119,6 +123,11 @@ class BulkWriter:
                                  ("feedback", Feedback))}
         self.buffers: dict[str, list[tuple]] = {table: [] for table, _ in TABLES}
         self.report = HistoryReport()
+        # On PostgreSQL the COPY of one batch runs while the next is simulated (the
+        # server does the work, so the GIL is free); only that thread uses the connection
+        # until `finish`. SQLite's connections belong to their thread: it writes inline.
+        self._copier = ThreadPoolExecutor(1) if self.dialect == "postgresql" else None
+        self._pending: Future | None = None
 
     def add(self, day) -> None:
         """Take one simulated day's rows; requests already carry their ids."""
@@ -135,18 +144,21 @@ class BulkWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Write the buffered rows, parents before children."""
-        for table, columns in TABLES:
-            rows = self.buffers[table]
-            if rows:
-                self._write(table, columns, rows)
-                setattr(self.report, _REPORT_FIELD[table],
-                        getattr(self.report, _REPORT_FIELD[table]) + len(rows))
-                self.buffers[table] = []
+        """Write the buffered rows, parents before children (on PostgreSQL, in the background)."""
+        batch, self.buffers = self.buffers, {table: [] for table, _ in TABLES}
+        for table, _ in TABLES:
+            field = _REPORT_FIELD[table]
+            setattr(self.report, field, getattr(self.report, field) + len(batch[table]))
+        if self._copier is None:
+            self._write_batch(batch)
+            return
+        self._wait()
+        self._pending = self._copier.submit(self._write_batch, batch)
 
     def finish(self) -> HistoryReport:
         """Write what is left and, on PostgreSQL, move the id sequences past it."""
         self.flush()
+        self._wait()
         if self.dialect == "postgresql":
             cursor = self.raw.cursor()
             for table, _ in TABLES:
@@ -154,6 +166,21 @@ class BulkWriter:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                     f"(SELECT max(id) FROM {table}), true) WHERE EXISTS (SELECT 1 FROM {table})")
         return self.report
+
+    def close(self) -> None:
+        """Let a background write end (its error, if any, was raised by `finish`)."""
+        if self._copier is not None:
+            self._copier.shutdown(wait=True)
+
+    def _wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()  # re-raises a failed COPY here, in the caller's thread
+
+    def _write_batch(self, batch: dict[str, list[tuple]]) -> None:
+        for table, columns in TABLES:
+            if batch[table]:
+                self._write(table, columns, batch[table])
 
     def _write(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         names = ", ".join(columns)
