@@ -57,10 +57,10 @@ def register_blueprints(app: Flask) -> None:
 def register_inventory_blueprints(app: Flask) -> None:
     """Mount the lookup pages and the catalog API (the inventory part of the app)."""
     from floorapp.api import catalog as catalog_api
-    from floorapp.web import catalog_admin, lookup
+    from floorapp.web import catalog_admin, lookup, lookup_actions
 
     app.register_blueprint(catalog_api.bp, url_prefix="/api/v1")
-    for blueprint in (lookup.bp, catalog_admin.bp):
+    for blueprint in (lookup.bp, lookup_actions.bp, catalog_admin.bp):
         app.register_blueprint(blueprint)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Product, PullStatus, StockPull, Store, User, Variant
+from floorapp.services.writes import start_write
 
 # target status: (statuses it may come from, the timestamp column it stamps)
 MOVES = {
@@ -54,15 +55,17 @@ def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User) -
     """Move a pull to its next status with a compare-and-set; stamp the time."""
     target = parse_pull_status(str(to))
     sources, stamp = MOVES[target]
+    store_id, user_id = store.id, user.id
+    start_write()
     moved = db.session.execute(
         update(StockPull)
-        .where(StockPull.id == pull_id, StockPull.store_id == store.id,
+        .where(StockPull.id == pull_id, StockPull.store_id == store_id,
                StockPull.status.in_(sources))
-        .values({"status": target, stamp: datetime.now(UTC), "handled_by_id": user.id}))
+        .values({"status": target, stamp: datetime.now(UTC), "handled_by_id": user_id}))
     if moved.rowcount != 1:
         db.session.rollback()
         pull = db.session.get(StockPull, pull_id)
-        if pull is None or pull.store_id != store.id:
+        if pull is None or pull.store_id != store_id:
             raise NotFound(f"No stock pull with the id {pull_id}.")
         raise Conflict(f"This pull is {pull.status.value.replace('_', ' ')}; "
                        f"it cannot become {target.value.replace('_', ' ')}.")

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from floorapp.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from floorapp.extensions import db
 from floorapp.models import ApiToken, Store, User
+from floorapp.services.writes import start_write
 
 SCOPES = ("catalog:read", "stock:write", "holds:write")
 PREFIX = "fa_"
@@ -77,6 +78,7 @@ def revoke_token(token_id: int, *, store: Store | None) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or (store is not None and token.store_id != store.id):
         raise NotFound(f"No API token with the id {token_id}.")
+    start_write()
     revoked = db.session.execute(update(ApiToken).where(
         ApiToken.id == token_id, ApiToken.revoked_at.is_(None)).values(
         revoked_at=datetime.now(UTC)))
