@@ -83,13 +83,15 @@ def product(code: str, product_id: int):
     store = store_for_caller(code)
     view = size_grid.product_view(product_id, store)
     selected, nearest = _selected(view, store)
-    variant_ids = [v["id"] for v in view["variants"]]
-    user = acting_user()
-    my_pulls = [row for row in pulls.store_pulls(store, asked_by=user)
-                if row.Variant.id in variant_ids]
+    user, holds, my_pulls = acting_user(), [], []
+    if selected is not None:  # the plain grid is the hot path: only a chosen size needs these
+        holds = stock.active_holds(store, variant_ids=[selected["id"]])
+        variant_ids = {v["id"] for v in view["variants"]}
+        my_pulls = [row for row in pulls.store_pulls(store, asked_by=user)
+                    if row.Variant.id in variant_ids]
     return render_template(
         "lookup/product.html", store=store, view=view, selected=selected, nearest=nearest,
-        holds=stock.active_holds(store, variant_ids=variant_ids), my_pulls=my_pulls,
+        holds=holds, my_pulls=my_pulls,
         hold_minutes=HOLD_MINUTES, local=_local_time(store),
         can_adjust=user.role is Role.ADMIN or (user.role is Role.MANAGER
                                                and user.home_store_id == store.id))
