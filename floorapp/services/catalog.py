@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, case, func, literal, or_, select, text, 
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Product, Variant
+from floorapp.services.catalog_write import check_text, has_control_characters
 
 MAX_LIMIT = 50
 MAX_QUERY = 80
@@ -36,7 +37,7 @@ def parse_limit(value: object, default: int = 20) -> int:
 
 def normalize_query(query: str | None) -> str:
     """Return the query lowered with single spaces, or raise InvalidInput."""
-    normalized = " ".join((query or "").lower().split())
+    normalized = " ".join(check_text(query or "", "search").lower().split())
     if not normalized:
         raise InvalidInput("Type a name, brand, style number, SKU or UPC to search.")
     if len(normalized) > MAX_QUERY:
@@ -139,7 +140,7 @@ def _product_dict(row) -> dict:
 def variant_by_code(code: str | None) -> dict:
     """Return the variant with this UPC or SKU and its product, or raise NotFound."""
     code = (code or "").strip()
-    if not code or len(code) > 40:
+    if not code or len(code) > 40 or has_control_characters(code):
         raise NotFound("Scan or type a UPC or SKU.")
     statement = (select(*PRODUCT_COLUMNS, Variant.id.label("variant_id"), Variant.sku,
                         Variant.upc, Variant.size_label, Variant.width)

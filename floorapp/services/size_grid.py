@@ -16,6 +16,7 @@ from floorapp.extensions import db
 from floorapp.models import Hold, Product, Stock, Store, Variant
 from floorapp.models.types import UTCDateTime
 from floorapp.services.catalog import PRODUCT_COLUMNS, _product_dict
+from floorapp.services.catalog_write import valid_id
 from floorapp.services.sizes import width_sort_key
 
 NEAREST = 3
@@ -23,6 +24,8 @@ NEAREST = 3
 
 def product_view(product_id: int, store: Store, *, now: datetime | None = None) -> dict:
     """Return the product, its variants with this store's figures, and the grid."""
+    if not valid_id(product_id):
+        raise NotFound(f"No product with the id {product_id}.")
     params = {"product_id": product_id, "now": now or datetime.now(UTC)}
     rows = db.session.connection().execute(_view_statement(), params).all()
     if not rows:

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, insert, select, update
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
+from floorapp.services.catalog_write import check_text, valid_id
 from floorapp.services.sizes import normalize_width
 from floorapp.services.writes import start_write
 
@@ -26,7 +27,7 @@ def _now() -> datetime:
 
 
 def _variant(variant_id: int) -> Variant:
-    variant = db.session.get(Variant, variant_id)
+    variant = db.session.get(Variant, variant_id) if valid_id(variant_id) else None
     if variant is None:
         raise NotFound(f"No size with the id {variant_id}.")
     return variant
@@ -52,7 +53,7 @@ def place_hold(*, store: Store, variant_id: int, customer_label: str, minutes: o
     Raises Conflict when the units are no longer available (someone else held
     or sold them first).
     """
-    label = " ".join((customer_label or "").split())
+    label = " ".join(check_text(customer_label or "", "customer label").split())
     if not label or len(label) > 60:
         raise InvalidInput("Name the hold for the customer (at most 60 characters), "
                            "e.g. 'Ms Lee, blue coat'.")
@@ -96,6 +97,8 @@ def _available(store_id: int, variant_id: int, now: datetime) -> int:
 def release_hold(*, store: Store, hold_id: int) -> Hold:
     """Release a hold early (the customer bought it or left)."""
     now, store_id = _now(), store.id
+    if not valid_id(hold_id):
+        raise NotFound(f"No hold with the id {hold_id}.")
     start_write()
     released = db.session.execute(
         update(Hold).where(Hold.id == hold_id, Hold.store_id == store_id,
@@ -138,7 +141,8 @@ def set_stock(*, store: Store, variant_id: int, floor: object, stockroom: object
     """
     floor_qty = parse_quantity(floor, "floor quantity")
     stockroom_qty = parse_quantity(stockroom, "stockroom quantity")
-    location = None if bin_location is None else " ".join(bin_location.split())
+    location = (None if bin_location is None
+                else " ".join(check_text(bin_location, "bin").split()))
     if location is not None and len(location) > 24:
         raise InvalidInput("A bin location is at most 24 characters.")
     _variant(variant_id)
