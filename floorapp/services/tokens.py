@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from floorapp.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from floorapp.extensions import db
@@ -61,8 +61,14 @@ def authenticate(raw: str) -> ApiToken:
         raise Unauthorized("This API token is unknown or revoked.")
     now = datetime.now(UTC)
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
+        token_id = token.id
+        start_write()  # a conditional UPDATE first: concurrent calls write it once
+        db.session.execute(update(ApiToken).where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at < now - LAST_USED_RESOLUTION)).values(last_used_at=now))
         db.session.commit()
+        token = db.session.get(ApiToken, token_id)
     return token
 
 
