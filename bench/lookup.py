@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 
+from flask import Flask
 from sqlalchemy import func, select
 
 from floorapp import create_app
@@ -48,7 +49,8 @@ def main() -> int:
     client = app.test_client()
     client.post("/login", data={"login": "bench.associate", "password": PASSWORD})
     call = _caller(app, client)
-    results = {name: _measure(call, items) for name, items in workload.items()}
+    results = {"hello world (baseline)": _measure(_hello_world(), ["/"] * options.requests)}
+    results |= {name: _measure(call, items) for name, items in workload.items()}
     _print(backend, variants, results)
     if options.json_path:
         with open(options.json_path, "w") as handle:  # noqa: PTH123
@@ -91,6 +93,14 @@ def _bench_user(store: Store) -> None:
     if db.session.scalar(select(User.id).where(User.login == "bench.associate")) is None:
         users.create_user(login="bench.associate", name="Bench Associate", password=PASSWORD,
                           role=Role.ASSOCIATE, store_code=store.code)
+
+
+def _hello_world():
+    """Return a caller of a minimal Flask app: the noise floor of this machine, this run."""
+    hello = Flask("hello")
+    hello.add_url_rule("/", "hello", lambda: "Hello, World!")
+    client = hello.test_client()
+    return lambda url: client.get(url).status_code
 
 
 def _caller(app, client):
