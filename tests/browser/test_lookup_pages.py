@@ -74,3 +74,18 @@ def test_holding_a_pair_from_a_cell_in_the_browser(demo_server, new_page):
     page.get_by_role("button", name="Hold it").click()
     assert "Held for Ms Lee, blue coat." in page.get_by_role("status").first.inner_text()
     save_screenshot(page, "lookup-held-360")
+
+
+def test_a_typed_code_works_where_the_camera_cannot_scan(demo_server, new_page):
+    page = new_page(PHONE)
+    log_in(page, demo_server.url, "nyc.associate1", PASSWORD)
+    page.goto(demo_server.url + "/stores/NYC-5TH/lookup")
+    can_scan = page.evaluate("'BarcodeDetector' in window")
+    assert page.locator("#scan-button").is_visible() == can_scan
+    with demo_server.app.app_context():
+        upc = db.session.scalar(db.select(Variant.upc).where(
+            Variant.product_id == demo_server.product_id).order_by(Variant.id).limit(1))
+    page.get_by_label("Search or type a code").fill(upc)
+    page.get_by_label("Search or type a code").press("Enter")
+    page.locator("#selected").wait_for()
+    assert f"UPC {upc}" in page.locator("#selected").inner_text()
