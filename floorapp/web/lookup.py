@@ -104,6 +104,8 @@ def _selected(view: dict, store: Store):
     selected = size_grid.find_variant(view, int(raw))
     if selected["available"] > 0:
         return selected, []
+    if request.args.get("after") == "action":  # back from a hold or pull: not a new lookup
+        return selected, size_grid.nearest_in_stock(view, selected["id"])
     # The lookup ended on a size this store cannot sell: that is lost demand.
     stock.record_lookup_miss(store=store, variant_id=selected["id"], user=acting_user())
     return selected, size_grid.nearest_in_stock(view, selected["id"])

@@ -20,8 +20,9 @@ def _back(store_code: str, variant_id: int):
     variant = db.session.get(Variant, variant_id)
     if variant is None:
         return redirect(url_for("lookup.search", code=store_code))
+    # `after` tells the page this is the associate's own action, not a new lookup.
     return redirect(url_for("lookup.product", code=store_code, product_id=variant.product_id,
-                            variant=variant_id, _anchor="selected"))
+                            variant=variant_id, after="action", _anchor="selected"))
 
 
 @bp.post("/stores/<code>/variants/<int:variant_id>/pull")

@@ -205,3 +205,14 @@ def test_a_hold_with_a_nul_in_the_label_is_refused(shop, client, auth):
     response = client.post("/api/v1/holds", json={"variant_id": 1, "customer_label": "A\x00",
                                                   "minutes": 5})
     assert response.status_code == 400
+
+
+def test_every_catalog_api_route_is_in_the_openapi_document(app, client):
+    documented = client.get("/api/v1/openapi.json").json["paths"]
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("catalog_api."):
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        assert path in documented, path
+        assert {m.lower() for m in methods} <= set(documented[path]), path

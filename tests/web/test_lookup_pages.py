@@ -86,7 +86,7 @@ def test_holding_and_asking_for_a_pair_from_a_cell(shop, app, client, auth):
     auth.login("ann")
     held = client.post(f"/stores/HERE/variants/{shop['v8']}/hold",
                        data={"customer_label": "Ms Lee", "minutes": "30"})
-    assert held.status_code == 302
+    assert held.status_code == 302 and "after=action" in held.headers["Location"]
     client.post(f"/stores/HERE/variants/{shop['v8']}/pull")
     text = client.get(f"/stores/HERE/products/{shop['product']}?variant={shop['v8']}").get_data(
         as_text=True)
@@ -161,3 +161,13 @@ def test_a_manager_creates_a_token_sees_it_once_and_revokes_it(shop, app, client
     client.post(f"/stores/HERE/api-tokens/{token_id}/revoke")
     with app.app_context():
         assert db.session.get(ApiToken, token_id).revoked_at is not None
+
+
+def test_holding_the_last_pair_is_not_counted_as_lost_demand(shop, app, client, auth):
+    auth.login("ann")
+    response = client.post(f"/stores/HERE/variants/{shop['v10']}/hold",
+                           data={"customer_label": "Ms Lee", "minutes": "30"},
+                           follow_redirects=True)
+    assert "Held for Ms Lee." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LookupMiss)) == 0
