@@ -68,13 +68,14 @@ def register_blueprints(app: Flask) -> None:
         health,
         home,
         lookup,
+        lookup_actions,
         manage,
         pwa,
         signs,
     )
 
-    pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, catalog_admin,
-             dashboard)
+    pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, lookup_actions,
+             catalog_admin, dashboard)
     for module in pages:
         app.register_blueprint(module.bp)
     for module in (api, help_requests, queue, events, catalog, metrics):

@@ -5,16 +5,19 @@ returning plain dicts the API serializes and the pages render, so both show the
 same figures. Writers live in floorapp/services/stock.py and catalog_import.py.
 """
 
-from sqlalchemy import and_, case, func, literal, or_, select, text, union_all
+import functools
+
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, text, union_all
 
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Product, Variant
+from floorapp.services.catalog_write import check_text, has_control_characters
 
 MAX_LIMIT = 50
 MAX_QUERY = 80
 # A broad word ("shoe") can match most of the catalog; ranking looks at this many.
-CANDIDATES = 1000
+CANDIDATES = 300
 PRODUCT_COLUMNS = (Product.id, Product.style, Product.name, Product.brand, Product.color,
                    Product.price_cents, Product.department, Product.image_url)
 
@@ -34,7 +37,7 @@ def parse_limit(value: object, default: int = 20) -> int:
 
 def normalize_query(query: str | None) -> str:
     """Return the query lowered with single spaces, or raise InvalidInput."""
-    normalized = " ".join((query or "").lower().split())
+    normalized = " ".join(check_text(query or "", "search").lower().split())
     if not normalized:
         raise InvalidInput("Type a name, brand, style number, SKU or UPC to search.")
     if len(normalized) > MAX_QUERY:
@@ -46,62 +49,82 @@ def search_products(query: str | None, *, limit: int = 20) -> dict:
     """Return matches best first, and the product an exact UPC or SKU names, if any.
 
     Ranking: an exact UPC/SKU, then an exact style number, then names or brands that
-    start with the query, then words that start with it, then any substring.
+    start with the query, then words that start with it, then any substring. A broad
+    query ranks only the first CANDIDATES products that contain it.
     """
     q = normalize_query(query)
-    arms = [_text_arm(q)]
-    if " " not in q:
-        arms[:0] = [_code_arm(q), _sku_prefix_arm(q)]
-    matched = union_all(*arms).subquery()
-    best = (select(matched.c.id, func.min(matched.c.rank).label("rank"))
-            .group_by(matched.c.id).subquery())
-    statement = (select(*PRODUCT_COLUMNS, best.c.rank).join(best, best.c.id == Product.id)
-                 .order_by(best.c.rank, Product.name, Product.id).limit(limit))
-    rows = db.session.execute(statement).all()
+    tokens = q.split()[:6]
+    coded = " " not in q
+    dialect = db.engine.dialect.name
+    long_flags = tuple(len(t) >= 3 for t in tokens)
+    statement = _search_statement(dialect, coded, long_flags)
+    params = {"q": q, "q_prefix": _escape(q) + "%", "q_word": "% " + _escape(q) + "%",
+              "limit": limit, "candidates": CANDIDATES, "code": q, "code_upper": q.upper(),
+              "code_end": q.upper() + "\uffff",
+              "match": " AND ".join('"' + t.replace('"', '""') + '"'
+                                    for t in tokens if len(t) >= 3)}
+    params |= {f"like_{n}": "%" + _escape(t) + "%" for n, t in enumerate(tokens)}
+    rows = db.session.connection().execute(statement, params).all()
     results = [_product_dict(row) for row in rows]
     exact = results[0]["id"] if rows and rows[0].rank < 0 else None
     return {"query": q, "results": results, "exact_product_id": exact}
 
 
-def _code_arm(q: str):
+@functools.cache
+def _search_statement(dialect: str, coded: bool, long_flags: tuple[bool, ...]):
+    """Build the search statement once per shape (backend, code arms, token kinds).
+
+    Building a statement of this size costs about a millisecond of Python; the hot
+    path only binds parameters to a cached one.
+    """
+    arms = [_text_arm(dialect, long_flags)]
+    if coded:
+        arms[:0] = [_code_arm(), _sku_prefix_arm()]
+    matched = union_all(*arms).subquery()
+    best = (select(matched.c.id, func.min(matched.c.rank).label("rank"))
+            .group_by(matched.c.id).subquery())
+    return (select(*PRODUCT_COLUMNS, best.c.rank).join(best, best.c.id == Product.id)
+            .order_by(best.c.rank, Product.name, Product.id).limit(bindparam("limit")))
+
+
+def _code_arm():
     return (select(Variant.product_id.label("id"), literal(-1).label("rank"))
-            .where(or_(Variant.upc == q, Variant.sku == q.upper())))
+            .where(or_(Variant.upc == bindparam("code"), Variant.sku == bindparam("code_upper"))))
 
 
-def _sku_prefix_arm(q: str):
+def _sku_prefix_arm():
     # SKUs are upper case and indexed: a range on the index is a prefix search.
-    code = q.upper()
-    prefixed = (select(Variant.id).where(Variant.sku >= code, Variant.sku < code + "\uffff")
-                .limit(CANDIDATES))
+    prefixed = (select(Variant.id).where(Variant.sku >= bindparam("code_upper"),
+                                         Variant.sku < bindparam("code_end"))
+                .limit(bindparam("candidates")))
     return (select(Variant.product_id.label("id"), literal(2).label("rank"))
             .where(Variant.id.in_(prefixed)))
 
 
-def _text_arm(q: str):
+def _text_arm(dialect: str, long_flags: tuple[bool, ...]):
     rank = case(
-        (func.lower(Product.style) == q, 0),
-        (or_(Product.search_text.like(_escape(q) + "%", escape="\\"),
-             func.lower(Product.name).like(_escape(q) + "%", escape="\\")), 1),
-        (Product.search_text.like("% " + _escape(q) + "%", escape="\\"), 2),
+        (func.lower(Product.style) == bindparam("q"), 0),
+        (or_(Product.search_text.like(bindparam("q_prefix"), escape="\\"),
+             func.lower(Product.name).like(bindparam("q_prefix"), escape="\\")), 1),
+        (Product.search_text.like(bindparam("q_word"), escape="\\"), 2),
         else_=3,
     )
     return select(Product.id.label("id"), rank.label("rank")).where(
-        Product.id.in_(_candidates(q.split()[:6])))
+        Product.id.in_(_candidates(dialect, long_flags)))
 
 
-def _candidates(tokens: list[str]):
-    """Return the ids of products whose search text holds every token (at most CANDIDATES)."""
-    likes = [Product.search_text.like("%" + _escape(t) + "%", escape="\\") for t in tokens]
-    long_tokens = [t for t in tokens if len(t) >= 3]
-    if db.engine.dialect.name != "sqlite" or not long_tokens:
+def _candidates(dialect: str, long_flags: tuple[bool, ...]):
+    """Select the ids of products whose search text holds every token (at most CANDIDATES)."""
+    likes = [Product.search_text.like(bindparam(f"like_{n}"), escape="\\")
+             for n in range(len(long_flags))]
+    if dialect != "sqlite" or not any(long_flags):
         # PostgreSQL: LIKE on search_text uses the pg_trgm GIN index.
-        return select(Product.id).where(and_(*likes)).limit(CANDIDATES)
+        return select(Product.id).where(and_(*likes)).limit(bindparam("candidates"))
     # SQLite: the FTS5 trigram table finds tokens of 3+ letters; shorter ones filter.
-    match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_tokens)
     fts = select(text("rowid")).select_from(text("product_fts")).where(
-        text("product_fts MATCH :match").bindparams(match=match))
-    short = [like for token, like in zip(tokens, likes, strict=True) if len(token) < 3]
-    return select(Product.id).where(Product.id.in_(fts), *short).limit(CANDIDATES)
+        text("product_fts MATCH :match"))
+    short = [like for is_long, like in zip(long_flags, likes, strict=True) if not is_long]
+    return select(Product.id).where(Product.id.in_(fts), *short).limit(bindparam("candidates"))
 
 
 def _escape(value: str) -> str:
@@ -117,7 +140,7 @@ def _product_dict(row) -> dict:
 def variant_by_code(code: str | None) -> dict:
     """Return the variant with this UPC or SKU and its product, or raise NotFound."""
     code = (code or "").strip()
-    if not code or len(code) > 40:
+    if not code or len(code) > 40 or has_control_characters(code):
         raise NotFound("Scan or type a UPC or SKU.")
     statement = (select(*PRODUCT_COLUMNS, Variant.id.label("variant_id"), Variant.sku,
                         Variant.upc, Variant.size_label, Variant.width)

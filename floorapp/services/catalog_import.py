@@ -67,6 +67,8 @@ def _read(data: bytes | str) -> list[tuple[int, dict]]:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InvalidInput("The file is not UTF-8 text; export it as CSV UTF-8.") from None
+    if "\x00" in data:
+        raise InvalidInput("The file contains NUL characters; is it really a CSV file?")
     reader = csv.DictReader(io.StringIO(data))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED if name not in header]

@@ -121,7 +121,7 @@ def _demo_stock(rng: random.Random, department: Department, styles: list[str],
                 stores: list[Store]) -> None:
     variants = db.session.execute(
         select(Variant.id, Variant.size_label, Variant.width).join(Product)
-        .where(Product.style.in_(styles))).all()
+        .where(Product.style.in_(styles)).order_by(Variant.id)).all()
     positions = {size: i / max(len(department.sizes) - 1, 1)
                  for i, size in enumerate(department.sizes)}
     now, rows = datetime.now(UTC), []

@@ -13,6 +13,8 @@ from sqlalchemy import select, update
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Product, PullStatus, StockPull, Store, User, Variant
+from floorapp.services.catalog_write import valid_id
+from floorapp.services.writes import start_write
 
 # target status: (statuses it may come from, the timestamp column it stamps)
 MOVES = {
@@ -26,10 +28,11 @@ RECENT = timedelta(hours=12)
 def ask_for_pull(*, store: Store, variant_id: int, user: User,
                  help_request_id: int | None = None) -> StockPull:
     """Ask the stockroom to bring a variant to the floor."""
-    if db.session.get(Variant, variant_id) is None:
+    if not valid_id(variant_id) or db.session.get(Variant, variant_id) is None:
         raise NotFound(f"No size with the id {variant_id}.")
     if help_request_id is not None:
-        help_request = db.session.get(HelpRequest, help_request_id)
+        help_request = (db.session.get(HelpRequest, help_request_id)
+                        if valid_id(help_request_id) else None)
         if help_request is None or help_request.store_id != store.id:
             raise NotFound(f"No help request with the id {help_request_id} in this store.")
     pull = StockPull(store_id=store.id, variant_id=variant_id, asked_by_id=user.id,
@@ -54,15 +57,19 @@ def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User) -
     """Move a pull to its next status with a compare-and-set; stamp the time."""
     target = parse_pull_status(str(to))
     sources, stamp = MOVES[target]
+    store_id, user_id = store.id, user.id
+    if not valid_id(pull_id):
+        raise NotFound(f"No stock pull with the id {pull_id}.")
+    start_write()
     moved = db.session.execute(
         update(StockPull)
-        .where(StockPull.id == pull_id, StockPull.store_id == store.id,
+        .where(StockPull.id == pull_id, StockPull.store_id == store_id,
                StockPull.status.in_(sources))
-        .values({"status": target, stamp: datetime.now(UTC), "handled_by_id": user.id}))
+        .values({"status": target, stamp: datetime.now(UTC), "handled_by_id": user_id}))
     if moved.rowcount != 1:
         db.session.rollback()
         pull = db.session.get(StockPull, pull_id)
-        if pull is None or pull.store_id != store.id:
+        if pull is None or pull.store_id != store_id:
             raise NotFound(f"No stock pull with the id {pull_id}.")
         raise Conflict(f"This pull is {pull.status.value.replace('_', ' ')}; "
                        f"it cannot become {target.value.replace('_', ' ')}.")
@@ -74,7 +81,7 @@ def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User) -
 
 def get_pull(store: Store, pull_id: int) -> StockPull:
     """Return a pull of this store, or raise NotFound."""
-    pull = db.session.get(StockPull, pull_id)
+    pull = db.session.get(StockPull, pull_id) if valid_id(pull_id) else None
     if pull is None or pull.store_id != store.id:
         raise NotFound(f"No stock pull with the id {pull_id}.")
     return pull

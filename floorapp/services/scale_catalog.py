@@ -72,7 +72,7 @@ def _stores(count: int) -> list[Store]:
 
 def _scale_stock(rng: random.Random, department, stores: list[Store]) -> int:
     rows = db.session.execute(select(Variant.id, Variant.size_label).where(
-        Variant.sku.like(f"{PREFIX}{department.letter}%"))).all()
+        Variant.sku.like(f"{PREFIX}{department.letter}%")).order_by(Variant.id)).all()
     positions = {size: i / max(len(department.sizes) - 1, 1)
                  for i, size in enumerate(department.sizes)}
     now, out = datetime.now(UTC), []

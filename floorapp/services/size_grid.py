@@ -6,14 +6,17 @@ in Python. Holds count until released or until `expires_at` passes, so an expire
 hold stops counting the moment it expires, with no job running.
 """
 
+import functools
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from floorapp.errors import NotFound
 from floorapp.extensions import db
 from floorapp.models import Hold, Product, Stock, Store, Variant
+from floorapp.models.types import UTCDateTime
 from floorapp.services.catalog import PRODUCT_COLUMNS, _product_dict
+from floorapp.services.catalog_write import valid_id
 from floorapp.services.sizes import width_sort_key
 
 NEAREST = 3
@@ -21,12 +24,24 @@ NEAREST = 3
 
 def product_view(product_id: int, store: Store, *, now: datetime | None = None) -> dict:
     """Return the product, its variants with this store's figures, and the grid."""
-    now = now or datetime.now(UTC)
+    if not valid_id(product_id):
+        raise NotFound(f"No product with the id {product_id}.")
+    params = {"product_id": product_id, "now": now or datetime.now(UTC)}
+    rows = db.session.connection().execute(_view_statement(), params).all()
+    if not rows:
+        raise NotFound(f"No product with the id {product_id}.")
+    return _assemble(rows, store)
+
+
+@functools.cache
+def _view_statement():
+    """Build the product-view statement once; requests only bind the product and the time."""
     held = (select(func.coalesce(func.sum(Hold.qty), 0))
             .where(Hold.variant_id == Variant.id, Hold.store_id == Stock.store_id,
-                   Hold.released_at.is_(None), Hold.expires_at > now)
+                   Hold.released_at.is_(None),
+                   Hold.expires_at > bindparam("now", type_=UTCDateTime()))
             .scalar_subquery())
-    statement = (
+    return (
         select(*PRODUCT_COLUMNS, Variant.id.label("variant_id"), Variant.sku, Variant.upc,
                Variant.size_label, Variant.width, Variant.size_sort, Stock.store_id,
                Store.code.label("store_code"), Stock.floor_qty, Stock.stockroom_qty,
@@ -35,11 +50,7 @@ def product_view(product_id: int, store: Store, *, now: datetime | None = None) 
         .outerjoin(Variant, Variant.product_id == Product.id)
         .outerjoin(Stock, Stock.variant_id == Variant.id)
         .outerjoin(Store, Store.id == Stock.store_id)
-        .where(Product.id == product_id))
-    rows = db.session.execute(statement).all()
-    if not rows:
-        raise NotFound(f"No product with the id {product_id}.")
-    return _assemble(rows, store)
+        .where(Product.id == bindparam("product_id")))
 
 
 def _assemble(rows, store: Store) -> dict:

@@ -8,12 +8,14 @@ two associates reaching for the last pair get one hold and one Conflict.
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
+from floorapp.services.catalog_write import check_text, valid_id
 from floorapp.services.sizes import normalize_width
+from floorapp.services.writes import start_write
 
 MAX_HOLD_MINUTES = 24 * 60
 MAX_QTY = 100_000
@@ -25,7 +27,7 @@ def _now() -> datetime:
 
 
 def _variant(variant_id: int) -> Variant:
-    variant = db.session.get(Variant, variant_id)
+    variant = db.session.get(Variant, variant_id) if valid_id(variant_id) else None
     if variant is None:
         raise NotFound(f"No size with the id {variant_id}.")
     return variant
@@ -51,7 +53,7 @@ def place_hold(*, store: Store, variant_id: int, customer_label: str, minutes: o
     Raises Conflict when the units are no longer available (someone else held
     or sold them first).
     """
-    label = " ".join((customer_label or "").split())
+    label = " ".join(check_text(customer_label or "", "customer label").split())
     if not label or len(label) > 60:
         raise InvalidInput("Name the hold for the customer (at most 60 characters), "
                            "e.g. 'Ms Lee, blue coat'.")
@@ -62,7 +64,7 @@ def place_hold(*, store: Store, variant_id: int, customer_label: str, minutes: o
     _variant(variant_id)
     # Read ids now: after the commit, touching an expired object would read first.
     store_id, user_id = store.id, (user.id if user else None)
-    db.session.commit()  # end the request's read transaction: the lock must come first
+    start_write()  # the no-op UPDATE below must be the transaction's first statement
     touched = db.session.execute(
         update(Stock).where(Stock.store_id == store_id, Stock.variant_id == variant_id)
         .values(floor_qty=Stock.floor_qty))
@@ -94,15 +96,18 @@ def _available(store_id: int, variant_id: int, now: datetime) -> int:
 
 def release_hold(*, store: Store, hold_id: int) -> Hold:
     """Release a hold early (the customer bought it or left)."""
-    now = _now()
+    now, store_id = _now(), store.id
+    if not valid_id(hold_id):
+        raise NotFound(f"No hold with the id {hold_id}.")
+    start_write()
     released = db.session.execute(
-        update(Hold).where(Hold.id == hold_id, Hold.store_id == store.id,
+        update(Hold).where(Hold.id == hold_id, Hold.store_id == store_id,
                            Hold.released_at.is_(None))
         .values(released_at=now))
     if released.rowcount != 1:
         db.session.rollback()
         hold = db.session.get(Hold, hold_id)
-        if hold is None or hold.store_id != store.id:
+        if hold is None or hold.store_id != store_id:
             raise NotFound(f"No hold with the id {hold_id}.")
         raise Conflict("This hold was released already.")
     db.session.commit()
@@ -129,23 +134,30 @@ def purge_expired_holds(*, older_than: timedelta = timedelta(days=7)) -> int:
 
 def set_stock(*, store: Store, variant_id: int, floor: object, stockroom: object,
               bin_location: str | None = None) -> Stock:
-    """Set a variant's floor and stockroom quantities in a store (never negative)."""
+    """Set a variant's floor and stockroom quantities in a store (never negative).
+
+    The UPDATE comes first (then an INSERT when the store had no row), so the write
+    lock is taken before anything is read in the transaction.
+    """
     floor_qty = parse_quantity(floor, "floor quantity")
     stockroom_qty = parse_quantity(stockroom, "stockroom quantity")
-    location = None if bin_location is None else " ".join(bin_location.split())
+    location = (None if bin_location is None
+                else " ".join(check_text(bin_location, "bin").split()))
     if location is not None and len(location) > 24:
         raise InvalidInput("A bin location is at most 24 characters.")
     _variant(variant_id)
-    stock = db.session.get(Stock, (variant_id, store.id))
-    if stock is None:
-        stock = Stock(variant_id=variant_id, store_id=store.id, bin="")
-        db.session.add(stock)
-    stock.floor_qty, stock.stockroom_qty = floor_qty, stockroom_qty
+    store_id, now = store.id, _now()
+    values = {"floor_qty": floor_qty, "stockroom_qty": stockroom_qty, "updated_at": now}
     if location is not None:
-        stock.bin = location
-    stock.updated_at = _now()
+        values["bin"] = location
+    start_write()
+    updated = db.session.execute(update(Stock).where(
+        Stock.store_id == store_id, Stock.variant_id == variant_id).values(values))
+    if updated.rowcount == 0:
+        db.session.execute(insert(Stock).values(
+            variant_id=variant_id, store_id=store_id, **({"bin": ""} | values)))
     db.session.commit()
-    return stock
+    return db.session.get(Stock, (variant_id, store_id))
 
 
 def record_lookup_miss(*, store: Store, variant_id: int, user: User | None) -> bool:
@@ -155,15 +167,19 @@ def record_lookup_miss(*, store: Store, variant_id: int, user: User | None) -> b
     once: a reload is not a second customer. Returns whether a row was written.
     """
     variant = _variant(variant_id)
+    store_id, user_id = store.id, (user.id if user else None)
+    start_write()
+    # A no-op write first takes the lock, so the check and the insert cannot race.
+    db.session.execute(update(Variant).where(Variant.id == variant_id)
+                       .values(size_sort=Variant.size_sort))
     since = _now() - MISS_REPEAT_WINDOW
     repeat = db.session.scalar(select(LookupMiss.id).where(
-        LookupMiss.store_id == store.id, LookupMiss.variant_id == variant_id,
-        LookupMiss.user_id == (user.id if user else None), LookupMiss.at > since).limit(1))
+        LookupMiss.store_id == store_id, LookupMiss.variant_id == variant_id,
+        LookupMiss.user_id == user_id, LookupMiss.at > since).limit(1))
     if repeat is not None:
         return False
     label = variant.size_label + (f" {normalize_width(variant.width)}" if variant.width else "")
-    db.session.add(LookupMiss(store_id=store.id, product_id=variant.product_id,
-                              variant_id=variant_id, size_label=label,
-                              user_id=user.id if user else None))
+    db.session.add(LookupMiss(store_id=store_id, product_id=variant.product_id,
+                              variant_id=variant_id, size_label=label, user_id=user_id))
     db.session.commit()
     return True

@@ -8,11 +8,13 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from floorapp.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from floorapp.extensions import db
 from floorapp.models import ApiToken, Store, User
+from floorapp.services.catalog_write import check_text, has_control_characters, valid_id
+from floorapp.services.writes import start_write
 
 SCOPES = ("catalog:read", "stock:write", "holds:write")
 PREFIX = "fa_"
@@ -38,7 +40,7 @@ def parse_scopes(scopes: list[str] | str) -> list[str]:
 def create_token(*, name: str, store: Store | None, scopes: list[str] | str,
                  created_by: User | None) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret (shown this once, never stored)."""
-    name = " ".join((name or "").split())
+    name = " ".join(check_text(name or "", "token name").split())
     if not name or len(name) > 80:
         raise InvalidInput("Name the token after what uses it (at most 80 characters).")
     raw = PREFIX + secrets.token_urlsafe(32)
@@ -52,15 +54,21 @@ def create_token(*, name: str, store: Store | None, scopes: list[str] | str,
 
 def authenticate(raw: str) -> ApiToken:
     """Return the live token for a bearer secret, noting its use; raise Unauthorized."""
-    if not raw or len(raw) > 200:
+    if not raw or len(raw) > 200 or has_control_characters(raw):
         raise Unauthorized("Send a valid API token: Authorization: Bearer <token>.")
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
     if token is None or token.revoked_at is not None:
         raise Unauthorized("This API token is unknown or revoked.")
     now = datetime.now(UTC)
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
+        token_id = token.id
+        start_write()  # a conditional UPDATE first: concurrent calls write it once
+        db.session.execute(update(ApiToken).where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at < now - LAST_USED_RESOLUTION)).values(last_used_at=now))
         db.session.commit()
+        token = db.session.get(ApiToken, token_id)
     return token
 
 
@@ -74,9 +82,10 @@ def list_tokens(store: Store | None) -> list[ApiToken]:
 
 def revoke_token(token_id: int, *, store: Store | None) -> ApiToken:
     """Revoke a token (of `store`, when given); a revoked token answers 401 at once."""
-    token = db.session.get(ApiToken, token_id)
+    token = db.session.get(ApiToken, token_id) if valid_id(token_id) else None
     if token is None or (store is not None and token.store_id != store.id):
         raise NotFound(f"No API token with the id {token_id}.")
+    start_write()
     revoked = db.session.execute(update(ApiToken).where(
         ApiToken.id == token_id, ApiToken.revoked_at.is_(None)).values(
         revoked_at=datetime.now(UTC)))

@@ -1,5 +1,125 @@
-"""Placeholder."""
+"""The manager's catalog pages: CSV import (upload, dry run, confirm) and API tokens.
 
-from flask import Blueprint
+An uploaded file waits in the instance folder under a random name between the
+dry run and the confirmation, so the confirmed import is exactly the file whose
+report the manager saw.
+"""
+
+import re
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from floorapp.errors import DomainError, InvalidInput
+from floorapp.services import catalog_import, tokens
+from floorapp.web.access import acting_user, managed_store
 
 bp = Blueprint("catalog_admin", __name__)
+UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _upload_folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@bp.get("/stores/<code>/catalog/import")
+@login_required
+def import_page(code: str):
+    """Show the upload form and what the CSV must contain."""
+    store = managed_store(code)
+    return render_template("catalog_admin/import.html", store=store, report=None, upload=None)
+
+
+@bp.post("/stores/<code>/catalog/import")
+@login_required
+def dry_run(code: str):
+    """Check an uploaded CSV and show what it would change; keep it for the confirmation."""
+    store = managed_store(code)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(store, error=InvalidInput("Choose a CSV file to upload."))
+    data = upload.read(catalog_import.MAX_BYTES + 1)
+    try:
+        report = catalog_import.import_csv(data, dry_run=True, default_store=store)
+    except DomainError as error:
+        return _page(store, error=error)
+    name = secrets.token_urlsafe(24)
+    (_upload_folder() / f"{name}.csv").write_bytes(data)
+    return render_template("catalog_admin/import.html", store=store, report=report, upload=name,
+                           skip=request.form.get("skip_bad_rows") == "on")
+
+
+@bp.post("/stores/<code>/catalog/import/confirm")
+@login_required
+def confirm(code: str):
+    """Import the checked file (all or nothing unless skipping bad rows was chosen)."""
+    store = managed_store(code)
+    name = request.form.get("upload", "")
+    path = _upload_folder() / f"{name}.csv"
+    if not UPLOAD_NAME.match(name) or not path.exists():
+        return _page(store, error=InvalidInput("That upload has expired; upload the file again."))
+    try:
+        report = catalog_import.import_csv(
+            path.read_bytes(), dry_run=False, default_store=store,
+            skip_bad_rows=request.form.get("skip_bad_rows") == "on")
+    except DomainError as error:
+        return _page(store, error=error)
+    if not report.applied:
+        return render_template("catalog_admin/import.html", store=store, report=report,
+                               upload=name, error=InvalidInput(
+                                   "Nothing was imported: fix the rows, or skip them."))
+    path.unlink(missing_ok=True)
+    flash(f"Imported {report.rows - len(report.errors)} rows.", "success")
+    return redirect(url_for("catalog_admin.import_page", code=store.code))
+
+
+def _page(store, *, error: DomainError):
+    return render_template("catalog_admin/import.html", store=store, report=None, upload=None,
+                           error=error), error.status
+
+
+@bp.get("/stores/<code>/api-tokens")
+@login_required
+def tokens_page(code: str):
+    """List this store's API tokens, with a form to create one."""
+    store = managed_store(code)
+    return _tokens(store)
+
+
+def _tokens(store, *, new_secret: str | None = None, error: DomainError | None = None):
+    status = error.status if error else 200
+    return render_template("catalog_admin/tokens.html", store=store,
+                           tokens=tokens.list_tokens(store), scopes=tokens.SCOPES,
+                           new_secret=new_secret, error=error), status
+
+
+@bp.post("/stores/<code>/api-tokens")
+@login_required
+def create_token(code: str):
+    """Create a token for this store and show its secret this once."""
+    store = managed_store(code)
+    try:
+        _token, raw = tokens.create_token(name=request.form.get("name", ""), store=store,
+                                          scopes=request.form.getlist("scopes"),
+                                          created_by=acting_user())
+    except DomainError as error:
+        return _tokens(store, error=error)
+    response = _tokens(store, new_secret=raw)
+    return response[0], 201, {"Cache-Control": "no-store"}
+
+
+@bp.post("/stores/<code>/api-tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(code: str, token_id: int):
+    """Revoke one of this store's tokens."""
+    store = managed_store(code)
+    try:
+        revoked = tokens.revoke_token(token_id, store=store)
+        flash(f"Token {revoked.name!r} is revoked.", "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("catalog_admin.tokens_page", code=store.code))

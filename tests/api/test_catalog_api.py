@@ -184,3 +184,35 @@ def test_session_writes_need_the_csrf_header_but_tokens_do_not(make_app, shop):
     raw = _token(app, store_code="HERE", scopes="holds:write")
     assert app.test_client().post("/api/v1/holds", json=body | {"qty": 1},
                                   headers=_bearer(raw)).status_code == 201
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/products/99999999999999999999", "/api/v1/products/0",
+    "/api/v1/stock-pulls/9223372036854775808", "/api/v1/variants/by-code/%00abc"])
+def test_absurd_ids_and_codes_answer_404_not_500(shop, client, auth, path):
+    auth.login("ann")
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["%00", "a%00b", "%01run"])
+def test_control_characters_in_a_search_answer_400(shop, client, auth, query):
+    auth.login("ann")
+    assert client.get(f"/api/v1/products?q={query}").status_code == 400
+
+
+def test_a_hold_with_a_nul_in_the_label_is_refused(shop, client, auth):
+    auth.login("ann")
+    response = client.post("/api/v1/holds", json={"variant_id": 1, "customer_label": "A\x00",
+                                                  "minutes": 5})
+    assert response.status_code == 400
+
+
+def test_every_catalog_api_route_is_in_the_openapi_document(app, client):
+    documented = client.get("/api/v1/openapi.json").json["paths"]
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("catalog_api."):
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        assert path in documented, path
+        assert {m.lower() for m in methods} <= set(documented[path]), path

@@ -1,0 +1,96 @@
+"""What an associate does from a size cell: ask the stockroom, hold, adjust (managers).
+
+Each action is a CSRF-protected POST that calls one service and redirects back to
+the product page (post/redirect/get), with the outcome or the refusal as a flash.
+"""
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import login_required
+
+from floorapp.errors import DomainError
+from floorapp.extensions import db
+from floorapp.models import Variant
+from floorapp.services import pulls, stock
+from floorapp.web.access import acting_user, managed_store, store_for_caller
+
+bp = Blueprint("lookup_actions", __name__)
+
+
+def _back(store_code: str, variant_id: int):
+    variant = db.session.get(Variant, variant_id)
+    if variant is None:
+        return redirect(url_for("lookup.search", code=store_code))
+    # `after` tells the page this is the associate's own action, not a new lookup.
+    return redirect(url_for("lookup.product", code=store_code, product_id=variant.product_id,
+                            variant=variant_id, after="action", _anchor="selected"))
+
+
+@bp.post("/stores/<code>/variants/<int:variant_id>/pull")
+@login_required
+def ask_for_pull(code: str, variant_id: int):
+    """Ask the stockroom to bring this size to the floor."""
+    store = store_for_caller(code)
+    try:
+        pulls.ask_for_pull(store=store, variant_id=variant_id, user=acting_user())
+        flash("The stockroom has your request; its status shows below.", "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return _back(store.code, variant_id)
+
+
+@bp.post("/stores/<code>/variants/<int:variant_id>/hold")
+@login_required
+def hold(code: str, variant_id: int):
+    """Hold this size for a customer for some minutes."""
+    store = store_for_caller(code)
+    form = request.form
+    try:
+        placed = stock.place_hold(store=store, variant_id=variant_id,
+                                  customer_label=form.get("customer_label", ""),
+                                  minutes=form.get("minutes", ""), user=acting_user())
+        flash(f"Held for {placed.customer_label}.", "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return _back(store.code, variant_id)
+
+
+@bp.post("/stores/<code>/holds/<int:hold_id>/release")
+@login_required
+def release(code: str, hold_id: int):
+    """Release a hold early."""
+    store = store_for_caller(code)
+    try:
+        released = stock.release_hold(store=store, hold_id=hold_id)
+        flash(f"Released the hold for {released.customer_label}.", "success")
+        return _back(store.code, released.variant_id)
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(request.referrer or url_for("lookup.search", code=store.code))
+
+
+@bp.post("/stores/<code>/pulls/<int:pull_id>/<status>")
+@login_required
+def move_pull(code: str, pull_id: int, status: str):
+    """Mark a pull picked, delivered or not found (the stockroom's buttons)."""
+    store = store_for_caller(code)
+    try:
+        moved = pulls.move_pull(store=store, pull_id=pull_id, to=status, user=acting_user())
+        flash(f"Pull {moved.id} is {moved.status.value.replace('_', ' ')}.", "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("lookup.pull_list", code=store.code))
+
+
+@bp.post("/stores/<code>/variants/<int:variant_id>/stock")
+@login_required
+def adjust(code: str, variant_id: int):
+    """Set this size's floor and stockroom quantities and bin by hand (managers)."""
+    store = managed_store(code)
+    form = request.form
+    try:
+        stock.set_stock(store=store, variant_id=variant_id, floor=form.get("floor", ""),
+                        stockroom=form.get("stockroom", ""), bin_location=form.get("bin"))
+        flash("Stock updated.", "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return _back(store.code, variant_id)
