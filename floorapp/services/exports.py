@@ -7,7 +7,6 @@ with an apostrophe, since zone and associate names are typed in by people.
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from floorapp.extensions import db
 from floorapp.models import Store, User, Zone
 from floorapp.services.periods import Period
-from floorapp.services.request_rows import RequestRow, fetch_rows
+from floorapp.services.request_rows import RequestRow, fetch_rows, from_epoch
 
 REQUEST_COLUMNS = (
     "id", "zone", "associate", "status", "outcome", "requested_local",
@@ -34,8 +33,7 @@ def safe_cell(value: object) -> object:
 
 def _lines(rows: Iterator[list]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
 
 
@@ -54,7 +52,8 @@ def requests_csv(store: Store, period: Period) -> str:
 
 def _request_line(row: RequestRow, zones: dict, names: dict, zone: ZoneInfo) -> list:
     return [
-        row.id, zones.get(row.zone_id, ""), names.get(row.claimed_by_id, ""), row.status,
+        row.id, safe_cell(zones.get(row.zone_id, "")), safe_cell(names.get(row.claimed_by_id, "")),
+        row.status,
         row.outcome or "", row.local.isoformat(timespec="seconds"),
         *(_iso(value) for value in (row.requested, row.acknowledged, row.reached,
                                     row.resolved, row.closed)),
@@ -67,8 +66,8 @@ def _request_line(row: RequestRow, zones: dict, names: dict, zone: ZoneInfo) -> 
 def _iso(epoch: float | None) -> str:
     if epoch is None:
         return ""
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace(
-        "+00:00", "Z")
+    # isoformat, not strftime: glibc's strftime re-reads /etc/localtime on every call.
+    return from_epoch(epoch).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def _seconds(value: float | None) -> str:
@@ -95,6 +94,7 @@ def figures_csv(figures: dict) -> str:
 
 
 def _cell_lines(section: str, name: str, cell: dict) -> list[list]:
+    name = safe_cell(name)
     return [[section, name, key, _plain(value)] for key, value in cell.items()
             if not isinstance(value, dict) and key not in ("hour", "zone", "name")]
 
