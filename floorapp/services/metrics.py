@@ -84,11 +84,11 @@ def within_target(store: Store, rows: list[RequestRow]) -> dict:
     reached = [r.reach_s for r in rows if r.reach_s is not None]
     left_unacknowledged = sum(r.is_walkaway and r.acknowledged is None for r in rows)
     left = sum(r.is_walkaway for r in rows)
+    acknowledge_target, reach_target = store.acknowledge_target_s, store.reach_target_s
     return {
-        "acknowledge": stats.share(sum(within(s, store.acknowledge_target_s)
-                                       for s in acknowledged),
+        "acknowledge": stats.share(sum(within(s, acknowledge_target) for s in acknowledged),
                                    len(acknowledged) + left_unacknowledged),
-        "reach": stats.share(sum(within(s, store.reach_target_s) for s in reached),
+        "reach": stats.share(sum(within(s, reach_target) for s in reached),
                              len(reached) + left),
         "acknowledge_target_s": store.acknowledge_target_s,
         "reach_target_s": store.reach_target_s,
