@@ -103,3 +103,21 @@ def _plain(value: object) -> object:
     if isinstance(value, dict):
         return " ".join(f"{k}={v}" for k, v in value.items())
     return "" if value is None else value
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def staffing_csv(result: dict) -> str:
+    """Return the staffing suggestion (services.staffing) as one line per hour of the week."""
+    header = ["weekday", "hour", "hours_in_range", "arrivals", "arrivals_per_hour",
+              "mean_busy_s", "needed", "on_floor_mean", "short_by"]
+    lines = [header]
+    for cell in result["cells"]:
+        on_floor = cell["on_floor"]
+        short = max(0.0, cell["needed"] - on_floor) if on_floor is not None else ""
+        lines.append([WEEKDAY_NAMES[cell["weekday"]], f"{cell['hour']:02d}:00",
+                      cell["hours_in_range"], cell["arrivals"], cell["arrivals_per_hour"],
+                      _plain(cell["mean_handle_s"]), cell["needed"], _plain(on_floor),
+                      short if short == "" else round(short, 2)])
+    return _lines(lines)
