@@ -5,6 +5,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from floorapp.models import Role
 from tests.factories import make_sign, make_store, make_timed_request, make_user
@@ -111,3 +112,18 @@ def test_the_operations_are_documented(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     for path in ("metrics", "requests.csv", "metrics.csv", "staffing", "staffing.csv"):
         assert "get" in paths[f"/stores/{{code}}/{path}"]
+
+
+@pytest.mark.parametrize(("path", "schema"), [
+    (f"metrics?{RANGE}", "StoreMetrics"),
+    ("metrics?from=2020-01-01&to=2020-01-07", "StoreMetrics"),
+    (f"staffing?{RANGE}", "Staffing"),
+])
+def test_the_answers_match_their_openapi_schemas(shop, client, auth, path, schema):
+    auth.login("boss")
+    document = client.get("/api/v1/openapi.json").json
+    validator = Draft202012Validator({"$ref": f"#/components/schemas/{schema}",
+                                      "components": document["components"]})
+    errors = [error.message for error in validator.iter_errors(
+        client.get(f"/api/v1/stores/NY-9/{path}").json)]
+    assert errors == []
