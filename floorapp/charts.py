@@ -34,7 +34,7 @@ def bar_chart(title: str, desc: str, labels: Sequence[str], values: Sequence[flo
               *, label_every: int = 1, highlight: Sequence[bool] | None = None,
               unit: str = "") -> Markup:
     """Return vertical bars, one per label; None values draw nothing (no data, not zero)."""
-    width, height, bottom, top = 480, 200, 26, 20
+    width, height, bottom, top = 480, 208, 26, 28
     top_value = max([v for v in values if v is not None] or [0]) or 1
     step = width / max(len(labels), 1)
     parts = [f'<line x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
@@ -49,7 +49,7 @@ def bar_chart(title: str, desc: str, labels: Sequence[str], values: Sequence[flo
         if index % label_every == 0:
             parts.append(f'<text x="{x + step / 2:.1f}" y="{height - 8}" font-size="14" '
                          f'text-anchor="middle" fill="{INK}">{escape(label)}</text>')
-    parts.append(f'<text x="{width - 4}" y="{top}" font-size="14" text-anchor="end" '
+    parts.append(f'<text x="{width - 4}" y="16" font-size="14" text-anchor="end" '
                  f'fill="{INK}">max {top_value:g}{unit}</text>')
     return _frame(title, desc, width, height, "".join(parts), "bars")
 
@@ -89,12 +89,15 @@ def paired_bar_chart(title: str, desc: str, labels: Sequence[str],
 
 
 def heatmap(title: str, desc: str, row_labels: Sequence[str], column_labels: Sequence[str],
-            values: Sequence[Sequence[float]], *, column_label_every: int = 3) -> Markup:
-    """Return a grid of cells shaded by value (rows × columns), with row and column labels."""
+            values: Sequence[Sequence[float | None]], *, column_label_every: int = 3) -> Markup:
+    """Return a grid of cells shaded by value (rows × columns), with row and column labels.
+
+    A None value (no data) is drawn as an empty white cell, never as the lightest shade.
+    """
     left, top, cell_w, cell_h = 44, 22, 28, 26
     width = left + cell_w * len(column_labels)
     height = top + cell_h * len(row_labels)
-    peak = max((v for row in values for v in row), default=0) or 1
+    peak = max((v for row in values for v in row if v is not None), default=0) or 1
     parts = []
     for column, label in enumerate(column_labels):
         if column % column_label_every == 0:
@@ -105,7 +108,8 @@ def heatmap(title: str, desc: str, row_labels: Sequence[str], column_labels: Seq
         parts.append(f'<text x="0" y="{y + cell_h * 0.7:.1f}" font-size="14" '
                      f'fill="{INK}">{escape(label)}</text>')
         for column, value in enumerate(values[row]):
-            shade = HEAT[min(len(HEAT) - 1, round(value / peak * (len(HEAT) - 1)))]
+            shade = "#ffffff" if value is None else HEAT[
+                min(len(HEAT) - 1, round(value / peak * (len(HEAT) - 1)))]
             parts.append(f'<rect x="{left + column * cell_w}" y="{y}" width="{cell_w - 2}" '
                          f'height="{cell_h - 2}" fill="{shade}" stroke="#d5dbe3" '
                          f'stroke-width="0.5"/>')

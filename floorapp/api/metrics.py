@@ -1,4 +1,4 @@
-"""The managers' figures as JSON and CSV: /api/v1/stores/<code>/metrics, requests.csv, staffing.
+"""The managers' figures as JSON and CSV under /api/v1/stores/<code>/: metrics, staffing.
 
 Managers of the store and admins only: an associate gets 403, another store 404
 (exactly like a store that does not exist), and nobody logged in 401.
@@ -53,6 +53,15 @@ def store_staffing(code: str):
     store, period = _store_and_period(code)
     share = staffing.parse_target_share(request.args.get("target_share"))
     return jsonify(staffing.staffing(store, period, share))
+
+
+@bp.get("/stores/<code>/staffing.csv")
+def store_staffing_csv(code: str):
+    """Return the staffing suggestion as CSV, one line per local hour of the week."""
+    store, period = _store_and_period(code)
+    share = staffing.parse_target_share(request.args.get("target_share"))
+    return csv_response(exports.staffing_csv(staffing.staffing(store, period, share)),
+                        f"{store.code}-staffing-{period.first}-{period.last}.csv")
 
 
 def csv_response(body: str, filename: str) -> Response:

@@ -119,4 +119,9 @@ METRICS_PATHS = {
         extra_parameters=[{"name": "target_share", "in": "query", "required": False,
                            "schema": {"type": "number", "exclusiveMinimum": 0,
                                       "exclusiveMaximum": 1, "default": 0.9}}]),
+    "/stores/{code}/staffing.csv": _operation(
+        "The staffing suggestion as CSV, one line per local hour of the week", _CSV,
+        extra_parameters=[{"name": "target_share", "in": "query", "required": False,
+                           "schema": {"type": "number", "exclusiveMinimum": 0,
+                                      "exclusiveMaximum": 1, "default": 0.9}}]),
 }

@@ -7,7 +7,7 @@ with an apostrophe, since zone and associate names are typed in by people.
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ REQUEST_COLUMNS = (
     "requested_at", "acknowledged_at", "reached_at", "resolved_at", "closed_at",
     "acknowledge_s", "reach_s", "handle_s", "walkaway", "walkaway_wait_s", "rating",
 )
+NAIVE_EPOCH = datetime(1970, 1, 1)  # naive on purpose: CSV timestamps are UTC by construction
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -34,8 +35,7 @@ def safe_cell(value: object) -> object:
 
 def _lines(rows: Iterator[list]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
 
 
@@ -54,7 +54,8 @@ def requests_csv(store: Store, period: Period) -> str:
 
 def _request_line(row: RequestRow, zones: dict, names: dict, zone: ZoneInfo) -> list:
     return [
-        row.id, zones.get(row.zone_id, ""), names.get(row.claimed_by_id, ""), row.status,
+        row.id, safe_cell(zones.get(row.zone_id, "")), safe_cell(names.get(row.claimed_by_id, "")),
+        row.status,
         row.outcome or "", row.local.isoformat(timespec="seconds"),
         *(_iso(value) for value in (row.requested, row.acknowledged, row.reached,
                                     row.resolved, row.closed)),
@@ -67,8 +68,8 @@ def _request_line(row: RequestRow, zones: dict, names: dict, zone: ZoneInfo) -> 
 def _iso(epoch: float | None) -> str:
     if epoch is None:
         return ""
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace(
-        "+00:00", "Z")
+    # Naive UTC arithmetic and isoformat: the cheapest exact way in pure Python.
+    return (NAIVE_EPOCH + timedelta(seconds=epoch)).isoformat(timespec="seconds") + "Z"
 
 
 def _seconds(value: float | None) -> str:
@@ -95,6 +96,7 @@ def figures_csv(figures: dict) -> str:
 
 
 def _cell_lines(section: str, name: str, cell: dict) -> list[list]:
+    name = safe_cell(name)
     return [[section, name, key, _plain(value)] for key, value in cell.items()
             if not isinstance(value, dict) and key not in ("hour", "zone", "name")]
 
@@ -103,3 +105,21 @@ def _plain(value: object) -> object:
     if isinstance(value, dict):
         return " ".join(f"{k}={v}" for k, v in value.items())
     return "" if value is None else value
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def staffing_csv(result: dict) -> str:
+    """Return the staffing suggestion (services.staffing) as one line per hour of the week."""
+    header = ["weekday", "hour", "hours_in_range", "arrivals", "arrivals_per_hour",
+              "mean_busy_s", "needed", "on_floor_mean", "short_by"]
+    lines = [header]
+    for cell in result["cells"]:
+        on_floor = cell["on_floor"]
+        short = max(0.0, cell["needed"] - on_floor) if on_floor is not None else ""
+        lines.append([WEEKDAY_NAMES[cell["weekday"]], f"{cell['hour']:02d}:00",
+                      cell["hours_in_range"], cell["arrivals"], cell["arrivals_per_hour"],
+                      _plain(cell["mean_handle_s"]), cell["needed"], _plain(on_floor),
+                      short if short == "" else round(short, 2)])
+    return _lines(lines)

@@ -30,7 +30,7 @@ from floorapp.models import Store, User, Zone
 from floorapp.models.help import OPEN_STATUSES
 from floorapp.services import stats
 from floorapp.services.periods import Period, chosen_period
-from floorapp.services.request_rows import RequestRow, fetch_rows
+from floorapp.services.request_rows import RequestRow, fetch_rows, within
 
 OPEN = {status.value for status in OPEN_STATUSES}
 MAX_COMMENTS = 50
@@ -47,7 +47,7 @@ def store_metrics(store: Store, period: Period) -> dict:
     )
     previous = period.previous()
     figures["previous"] = {"range": previous.as_dict(),
-                           **headline(store, fetch_rows(store.id, previous))}
+                           **headline(store, fetch_rows(store.id, previous, detail=False))}
     return figures
 
 
@@ -84,10 +84,11 @@ def within_target(store: Store, rows: list[RequestRow]) -> dict:
     reached = [r.reach_s for r in rows if r.reach_s is not None]
     left_unacknowledged = sum(r.is_walkaway and r.acknowledged is None for r in rows)
     left = sum(r.is_walkaway for r in rows)
+    acknowledge_target, reach_target = store.acknowledge_target_s, store.reach_target_s
     return {
-        "acknowledge": stats.share(sum(s <= store.acknowledge_target_s for s in acknowledged),
+        "acknowledge": stats.share(sum(within(s, acknowledge_target) for s in acknowledged),
                                    len(acknowledged) + left_unacknowledged),
-        "reach": stats.share(sum(s <= store.reach_target_s for s in reached),
+        "reach": stats.share(sum(within(s, reach_target) for s in reached),
                              len(reached) + left),
         "acknowledge_target_s": store.acknowledge_target_s,
         "reach_target_s": store.reach_target_s,
@@ -176,5 +177,5 @@ def compare_stores(all_stores: list[Store], *, choice: str | None, first: str | 
     for store in all_stores:
         period = chosen_period(choice, first, last, store.timezone)
         result.append({"store": store_header(store), "range": period.as_dict(),
-                       **headline(store, fetch_rows(store.id, period))})
+                       **headline(store, fetch_rows(store.id, period, detail=False))})
     return result

@@ -5,11 +5,10 @@ UTC epoch seconds computed by the database, so no per-row datetime parsing happe
 in Python; SQLite and PostgreSQL give the same numbers.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, cast, func, null, select, true
 
 from floorapp.extensions import db
 from floorapp.models import Feedback, HelpRequest, Status
@@ -17,86 +16,97 @@ from floorapp.services.periods import Period
 
 CLOSED_UNREACHED = (Status.CANCELLED.value, Status.EXPIRED.value)
 JULIAN_UNIX_EPOCH = 2440587.5
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(slots=True)
+def from_epoch(seconds: float) -> datetime:
+    """Return the aware UTC datetime of epoch seconds (cheaper than datetime.fromtimestamp)."""
+    return EPOCH + timedelta(seconds=seconds)
+
+
 class RequestRow:
-    """One help request's clock, as epoch seconds, with what the dashboards group by."""
+    """One help request's clock as epoch seconds, its durations, and what it is grouped by.
 
-    id: int
-    zone_id: int
-    claimed_by_id: int | None
-    status: str
-    outcome: str | None
-    requested: float
-    acknowledged: float | None
-    reached: float | None
-    resolved: float | None
-    closed: float | None
-    rating: int | None
-    comment: str | None
-    local: datetime  # requested_at in the store's time zone
+    Durations are computed once here because the dashboards read each of them many
+    times. They carry float noise below the millisecond (epoch seconds near 1.8e9);
+    compare them with `within(seconds, target)`, never with a bare <=.
+    """
 
-    @property
-    def acknowledge_s(self) -> float | None:
-        """Return the time to acknowledge, if the request was claimed."""
-        return None if self.acknowledged is None else self.acknowledged - self.requested
+    __slots__ = ("id", "zone_id", "claimed_by_id", "status", "outcome", "requested",
+                 "acknowledged", "reached", "resolved", "closed", "rating", "comment",
+                 "local", "acknowledge_s", "reach_s", "handle_s", "busy_s", "is_walkaway",
+                 "walkaway_wait_s")
 
-    @property
-    def reach_s(self) -> float | None:
-        """Return the time to reach the customer, if an associate got there."""
-        return None if self.reached is None else self.reached - self.requested
+    def __init__(self, id, zone_id, claimed_by_id, status, outcome, requested,  # noqa: A002
+                 acknowledged, reached, resolved, closed, rating, comment, local):
+        self.id, self.zone_id, self.claimed_by_id = id, zone_id, claimed_by_id
+        self.status, self.outcome, self.rating, self.comment = status, outcome, rating, comment
+        self.requested, self.acknowledged, self.reached = requested, acknowledged, reached
+        self.resolved, self.closed = resolved, closed
+        self.local: datetime | None = local  # requested_at in the store's zone, if asked
+        self.acknowledge_s = _between(requested, acknowledged)
+        self.reach_s = _between(requested, reached)
+        self.handle_s = _between(reached, resolved)
+        self.busy_s = _between(acknowledged, resolved)  # claim to resolve: the associate's time
+        self.is_walkaway = status in CLOSED_UNREACHED and reached is None
+        self.walkaway_wait_s = _between(requested, closed) if self.is_walkaway else None
 
-    @property
-    def handle_s(self) -> float | None:
-        """Return the handling time (reached to resolved), if resolved."""
-        if self.reached is None or self.resolved is None:
-            return None
-        return self.resolved - self.reached
 
-    @property
-    def is_walkaway(self) -> bool:
-        """Tell whether the customer left (cancelled or expired) before anyone reached them."""
-        return self.status in CLOSED_UNREACHED and self.reached is None
+def _between(start: float | None, end: float | None) -> float | None:
+    return None if start is None or end is None else end - start
 
-    @property
-    def walkaway_wait_s(self) -> float | None:
-        """Return how long a walk-away customer waited (closed − requested)."""
-        if not self.is_walkaway or self.closed is None:
-            return None
-        return self.closed - self.requested
+
+def within(seconds: float, target_s: float) -> bool:
+    """Tell whether a duration meets a target, to the millisecond both databases keep."""
+    return seconds <= target_s + 0.0005
 
 
 def epoch_seconds(column, dialect: str):
-    """Return a SQL expression for a timestamp column as UTC epoch seconds (a float)."""
+    """Return a SQL expression for a timestamp column as UTC epoch seconds (a float).
+
+    PostgreSQL's epoch is exact to the microsecond. SQLite's julianday() is a double
+    exact only to ~20 µs, so it is rounded to the millisecond in SQL (cheaper than in
+    Python): a 60-second wait then compares equal to a 60-second target.
+    """
     if dialect == "postgresql":
         return cast(func.extract("epoch", column), Float)
-    return (func.julianday(column) - JULIAN_UNIX_EPOCH) * 86400.0
+    return func.round((func.julianday(column) - JULIAN_UNIX_EPOCH) * 86400.0, 3)
 
 
-def fetch_rows(store_id: int, period: Period) -> list[RequestRow]:
-    """Return the store's requests requested within `period`, oldest first."""
-    dialect = db.engine.dialect.name
+def fetch_rows(store_id: int, period: Period, *, detail: bool = True) -> list[RequestRow]:
+    """Return the store's requests requested within `period`, oldest first.
+
+    `detail=False` leaves out the ratings and the local time of each request, which
+    headline figures (the previous period, the stores side by side) do not need.
+    """
     table = HelpRequest.__table__
-    feedback = Feedback.__table__
-    clock = [epoch_seconds(table.c[name], dialect) for name in
-             ("requested_at", "acknowledged_at", "reached_at", "resolved_at", "closed_at")]
-    statement = (
-        select(table.c.id, table.c.zone_id, table.c.claimed_by_id,
-               cast(table.c.status, db.String), cast(table.c.outcome, db.String), *clock,
-               feedback.c.rating, feedback.c.comment)
-        .select_from(table.outerjoin(feedback, feedback.c.request_id == table.c.id))
-        .where(table.c.store_id == store_id,
-               table.c.requested_at >= period.start_utc,
-               table.c.requested_at < period.end_utc)
-        .order_by(table.c.requested_at)
-    )
+    statement = (_with_ratings(table) if detail else
+                 select(*_clock_columns(table), null(), null()).select_from(table))
+    statement = statement.where(
+        table.c.store_id == store_id, table.c.requested_at >= period.start_utc,
+        table.c.requested_at < period.end_utc).order_by(table.c.requested_at)
     zone = ZoneInfo(period.timezone)
-    return [RequestRow(*row[:5], *(_ms(value) for value in row[5:10]), row[10], row[11],
-                       datetime.fromtimestamp(_ms(row[5]), UTC).astimezone(zone))
+    return [RequestRow(*row, from_epoch(row[5]).astimezone(zone) if detail else None)
             for row in db.session.execute(statement)]
 
 
-def _ms(value: float | None) -> float | None:
-    # julianday() is exact only to ~20 µs; round to the millisecond both databases keep.
-    return None if value is None else round(value, 3)
+def _clock_columns(table) -> list:
+    dialect = db.engine.dialect.name
+    return [table.c.id, table.c.zone_id, table.c.claimed_by_id,
+            cast(table.c.status, db.String), cast(table.c.outcome, db.String),
+            *(epoch_seconds(table.c[name], dialect) for name in
+              ("requested_at", "acknowledged_at", "reached_at", "resolved_at", "closed_at"))]
+
+
+def _with_ratings(table):
+    feedback = Feedback.__table__
+    if db.engine.dialect.name == "postgresql":
+        # A lateral probe of the feedback index per request: PostgreSQL's planner
+        # otherwise hashes the whole feedback table for a few thousand requests.
+        rated = (select(feedback.c.rating, feedback.c.comment)
+                 .where(feedback.c.request_id == table.c.id).limit(1).lateral("rated"))
+        joined = table.outerjoin(rated, true())
+    else:
+        rated = feedback
+        joined = table.outerjoin(feedback, feedback.c.request_id == table.c.id)
+    return select(*_clock_columns(table), rated.c.rating, rated.c.comment).select_from(joined)

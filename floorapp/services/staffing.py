@@ -59,8 +59,8 @@ def staffing(store: Store, period: Period, target_share: float = DEFAULT_TARGET_
     for row in rows:
         key = (row.local.weekday(), row.local.hour)
         arrivals[key] += 1
-        if row.acknowledged is not None and row.resolved is not None:
-            busy[key].append(row.resolved - row.acknowledged)
+        if row.busy_s is not None:
+            busy[key].append(row.busy_s)
     overall_handle = stats.mean(value for values in busy.values() for value in values)
     present = on_floor_by_cell(store, period, slots)
     cells = [_cell(store, (day, hour), occurrences, arrivals, busy, present, overall_handle,

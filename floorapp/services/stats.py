@@ -7,6 +7,7 @@ PostgreSQL and a person with a pencil agree on it.
 """
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 
@@ -55,14 +56,14 @@ def kaplan_meier_median(events: Iterable[float], censored: Iterable[float]) -> f
     it never does (more than half of the customers were never reached). At a tie,
     events count before censorings, the usual convention.
     """
-    timeline = sorted([(t, 0) for t in events] + [(t, 1) for t in censored])
-    at_risk, survival = len(timeline), 1.0
-    for time, is_censored in timeline:
-        if not is_censored:
-            survival *= (at_risk - 1) / at_risk
-            if survival <= 0.5 + 1e-12:
-                return _round(time)
-        at_risk -= 1
+    event_times, censored_times = sorted(events), sorted(censored)
+    total, survival = len(event_times) + len(censored_times), 1.0
+    for done, time in enumerate(event_times):
+        # Still at risk: everyone whose event or censoring is not before this time.
+        at_risk = total - done - bisect_left(censored_times, time)
+        survival *= (at_risk - 1) / at_risk
+        if survival <= 0.5 + 1e-12:
+            return _round(time)
     return None
 
 

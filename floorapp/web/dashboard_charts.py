@@ -12,8 +12,10 @@ def dashboard_charts(figures: dict) -> dict[str, Markup]:
     """Return the SVG charts of the dashboard page."""
     hours = figures["by_hour"]
     grid = [[0] * 24 for _ in WEEKDAYS]
+    waits: list[list[float | None]] = [[None] * 24 for _ in WEEKDAYS]
     for cell in figures["heatmap"]:
         grid[cell["weekday"]][cell["hour"]] = cell["count"]
+        waits[cell["weekday"]][cell["hour"]] = cell["reach_p50_s"]
     busiest = max(hours, key=lambda cell: cell["count"])
     zones = figures["by_zone"]
     ratings = figures["ratings"]["distribution"]
@@ -28,6 +30,11 @@ def dashboard_charts(figures: dict) -> dict[str, Markup]:
             "A grid with a row per weekday (Monday first) and a column per hour; darker "
             "cells had more requests. The table below has every number.",
             WEEKDAYS, HOURS, grid),
+        "wait_heatmap": charts.heatmap(
+            "Median time to reach the customer by day of week and local hour",
+            "A grid with a row per weekday and a column per hour; darker cells mean longer "
+            "waits, white cells had no reached requests. The table below has every number.",
+            WEEKDAYS, HOURS, waits),
         "by_zone": charts.bar_chart(
             "Median time to reach the customer, by zone",
             "One bar per zone, in seconds; zones without reached requests have no bar.",

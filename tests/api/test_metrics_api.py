@@ -5,6 +5,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from floorapp.models import Role
 from tests.factories import make_sign, make_store, make_timed_request, make_user
@@ -66,6 +67,17 @@ def test_staffing_answers_168_cells(shop, client, auth):
     auth.login("boss")
     body = client.get(f"/api/v1/stores/NY-9/staffing?{RANGE}&target_share=0.8").json
     assert len(body["cells"]) == 168 and body["target_share"] == 0.8
+    wednesday_noon = body["cells"][2 * 24 + 12]
+    assert wednesday_noon["arrivals"] == 1 and wednesday_noon["needed"] >= 1
+
+
+def test_the_staffing_csv_has_a_line_per_hour_of_the_week(shop, client, auth):
+    auth.login("boss")
+    rows = list(csv.DictReader(io.StringIO(
+        client.get(f"/api/v1/stores/NY-9/staffing.csv?{RANGE}").text)))
+    assert len(rows) == 168
+    noon = rows[2 * 24 + 12]
+    assert (noon["weekday"], noon["hour"], noon["arrivals"]) == ("Wednesday", "12:00", "1")
 
 
 @pytest.mark.parametrize(("login", "status"), [
@@ -73,7 +85,7 @@ def test_staffing_answers_168_cells(shop, client, auth):
 def test_only_the_stores_managers_and_admins_may_read_it(shop, client, auth, login, status):
     if login:
         auth.login(login)
-    for path in ("metrics", "requests.csv", "metrics.csv", "staffing"):
+    for path in ("metrics", "requests.csv", "metrics.csv", "staffing", "staffing.csv"):
         response = client.get(f"/api/v1/stores/NY-9/{path}?{RANGE}")
         assert response.status_code == status, path
         assert response.json["error"]["code"]
@@ -98,5 +110,20 @@ def test_an_unknown_store_is_not_found(shop, client, auth):
 
 def test_the_operations_are_documented(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    for path in ("metrics", "requests.csv", "metrics.csv", "staffing"):
+    for path in ("metrics", "requests.csv", "metrics.csv", "staffing", "staffing.csv"):
         assert "get" in paths[f"/stores/{{code}}/{path}"]
+
+
+@pytest.mark.parametrize(("path", "schema"), [
+    (f"metrics?{RANGE}", "StoreMetrics"),
+    ("metrics?from=2020-01-01&to=2020-01-07", "StoreMetrics"),
+    (f"staffing?{RANGE}", "Staffing"),
+])
+def test_the_answers_match_their_openapi_schemas(shop, client, auth, path, schema):
+    auth.login("boss")
+    document = client.get("/api/v1/openapi.json").json
+    validator = Draft202012Validator({"$ref": f"#/components/schemas/{schema}",
+                                      "components": document["components"]})
+    errors = [error.message for error in validator.iter_errors(
+        client.get(f"/api/v1/stores/NY-9/{path}").json)]
+    assert errors == []

@@ -77,3 +77,14 @@ def test_the_live_board_shows_a_new_request_without_a_reload(busy_store, new_pag
     expect(page.locator(".board-item")).to_have_count(before + 1, timeout=12_000)
     assert page.evaluate("window.__same_page") is True
     assert "size 9W" in page.locator("#board").inner_text()
+
+
+def test_typing_a_custom_date_picks_the_custom_range(busy_store, new_page):
+    page = new_page(PHONE)
+    log_in(page, busy_store.url, "nyc.manager", PASSWORD)
+    page.goto(busy_store.url + "/stores/NYC-5TH/dashboard?range=7d")
+    page.get_by_label("From (custom)").fill("2020-01-01")
+    page.get_by_label("To (custom)").fill("2020-01-31")
+    assert page.get_by_role("combobox", name="Range").input_value() == "custom"
+    page.get_by_role("button", name="Show").click()
+    assert page.get_by_role("heading", name="No help requests in this range").is_visible()

@@ -172,3 +172,16 @@ def test_open_requests_are_counted_but_not_timed_as_missing(shop):
 def test_bad_ranges_are_refused_with_a_message(first, last, message):
     with pytest.raises(InvalidInput, match=message):
         parse_period(first, last, NY)
+
+
+def test_a_wait_of_exactly_the_target_is_within_it_on_both_databases(shop):
+    sign = make_sign(zone=shop.zones[0])
+    at = datetime(2026, 6, 10, 16, 0, 0, 123456, tzinfo=UTC)
+    make_timed_request(sign=sign, requested_at=at, acknowledge_s=60, reach_s=180, handle_s=1)
+    make_timed_request(sign=sign, requested_at=at, acknowledge_s=60.001, reach_s=180.001,
+                       handle_s=1)
+
+    figures = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NY))
+
+    assert figures["within_target"]["acknowledge"] == 0.5
+    assert figures["within_target"]["reach"] == 0.5

@@ -57,3 +57,10 @@ def test_a_percentile_is_a_measured_value_with_enough_values_at_or_below_it(valu
 @given(st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_size=60))
 def test_without_walkaways_the_kaplan_meier_median_is_the_plain_median(values):
     assert stats.kaplan_meier_median(values, []) == stats.median(values)
+
+
+def test_at_a_tie_the_event_counts_before_the_walkaway():
+    # At 10: 3 at risk, one reached: S = 2/3; the walk-away at 10 leaves after.
+    # At 20: 1 at risk, reached: S = 0, so the median is 20.
+    assert stats.kaplan_meier_median([10, 20], [10]) == 20
+    assert stats.kaplan_meier_median([10, 10, 30], [5]) == 10  # 3 at risk at 10, 2 reached: S=1/3

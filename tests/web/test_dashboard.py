@@ -29,7 +29,7 @@ def test_the_dashboard_shows_figures_charts_and_tables(shop, client, auth):
     auth.login("boss")
     page = client.get("/stores/NY-7/dashboard?range=7d").text
     assert "How long customers waited" in page
-    assert page.count('role="img"') == 3  # no ratings, so no ratings chart
+    assert page.count('role="img"') == 4  # no ratings, so no ratings chart
     assert "<title" in page and "<desc" in page
     assert "Arrives with the inventory feature" in page
     assert "requests.csv" in page and "metrics.csv" in page
