@@ -1,13 +1,17 @@
 """The live streams through a real gunicorn with two gevent workers, on both databases."""
 
+import time
+from datetime import UTC, datetime, timedelta
+
 import flask_migrate
 import pytest
+from sqlalchemy import select
 
 from floorapp import create_app
 from floorapp.extensions import db
-from floorapp.models import Availability
+from floorapp.models import Availability, Event, EventKind, Sign
 from tests import databases
-from tests.factories import make_sign, make_user
+from tests.factories import make_sign, make_user, submit_request
 from tests.live.server import EventStream, Gunicorn, csrf_session, log_in, request
 
 PASSWORD = "correct-horse-battery"
@@ -94,3 +98,30 @@ def test_the_customer_stream_shows_only_its_own_request(migrated_url):
         assert event["kind"] == "claimed" and set(event) == {"id", "kind", "status", "at",
                                                              "sse_id"}
         stream.close()
+
+
+def test_two_workers_ticking_escalate_an_overdue_request_once(migrated_url):
+    app = create_app({"DATABASE_URL": migrated_url["url"], "SECRET_KEY": "x"})
+    with app.app_context():
+        sign = db.session.scalar(select(Sign).where(Sign.token == migrated_url["token"]))
+        sign.zone.store.acknowledge_target_s = 1
+        db.session.commit()
+        overdue = submit_request(sign=sign, now=datetime.now(UTC) - timedelta(seconds=5)).id
+        db.engine.dispose()
+    with Gunicorn(migrated_url["url"], workers=2, TICK_INTERVAL_S="0.1",
+                  ESCALATE_AFTER_S="3600") as server:
+        for _ in range(20):  # wake both workers' listeners (each starts on its first request)
+            request(server, "GET", "/healthz")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not _escalations(app, overdue):
+            time.sleep(0.2)
+        time.sleep(1.5)  # both workers keep ticking meanwhile
+    assert [event.data for event in _escalations(app, overdue)] == [{"level": 1}]
+
+
+def _escalations(app, request_id):
+    with app.app_context():
+        found = list(db.session.scalars(select(Event).where(
+            Event.request_id == request_id, Event.kind == EventKind.ESCALATED)))
+        db.engine.dispose()
+    return found
