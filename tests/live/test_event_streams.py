@@ -1,7 +1,10 @@
 """The live streams through a real gunicorn with two gevent workers, on both databases."""
 
+import os
+import signal
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -125,3 +128,32 @@ def _escalations(app, request_id):
             Event.request_id == request_id, Event.kind == EventKind.ESCALATED)))
         db.engine.dispose()
     return found
+
+
+@pytest.mark.postgres_only
+def test_streams_resume_without_a_gap_after_a_worker_is_killed(migrated_url):
+    if not migrated_url["url"].startswith("postgresql"):
+        pytest.skip("the fault test runs on PostgreSQL")
+    path = f"/api/v1/stores/{migrated_url['code']}/events"
+    with Gunicorn(migrated_url["url"], workers=2) as server:
+        cookie = log_in(server, "maria", PASSWORD)
+        streams = [EventStream(server, path, cookie=cookie, last_event_id=0) for _ in range(4)]
+        created = [_submit(server, migrated_url["token"])["id"] for _ in range(3)]
+        seen = [[stream.next_event() for _ in created] for stream in streams]
+        os.kill(int(_worker_pids(server)[0]), signal.SIGKILL)
+        created += [_submit(server, migrated_url["token"])["id"] for _ in range(5)]
+        for number, stream in enumerate(streams):
+            got = seen[number]
+            while len(got) < len(created):
+                try:
+                    got.append(stream.next_event())
+                except (ConnectionError, OSError):  # its worker died: reconnect and resume
+                    stream = EventStream(server, path, cookie=cookie,
+                                         last_event_id=got[-1]["sse_id"])
+            assert [event["request_id"] for event in got] == created
+            stream.close()
+
+
+def _worker_pids(server) -> list[str]:
+    pid = server.process.pid
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
