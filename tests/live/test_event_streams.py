@@ -1,13 +1,20 @@
 """The live streams through a real gunicorn with two gevent workers, on both databases."""
 
+import os
+import signal
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 import flask_migrate
 import pytest
+from sqlalchemy import select
 
 from floorapp import create_app
 from floorapp.extensions import db
-from floorapp.models import Availability
+from floorapp.models import Availability, Event, EventKind, Sign
 from tests import databases
-from tests.factories import make_sign, make_user
+from tests.factories import make_sign, make_user, submit_request
 from tests.live.server import EventStream, Gunicorn, csrf_session, log_in, request
 
 PASSWORD = "correct-horse-battery"
@@ -94,3 +101,59 @@ def test_the_customer_stream_shows_only_its_own_request(migrated_url):
         assert event["kind"] == "claimed" and set(event) == {"id", "kind", "status", "at",
                                                              "sse_id"}
         stream.close()
+
+
+def test_two_workers_ticking_escalate_an_overdue_request_once(migrated_url):
+    app = create_app({"DATABASE_URL": migrated_url["url"], "SECRET_KEY": "x"})
+    with app.app_context():
+        sign = db.session.scalar(select(Sign).where(Sign.token == migrated_url["token"]))
+        sign.zone.store.acknowledge_target_s = 1
+        db.session.commit()
+        overdue = submit_request(sign=sign, now=datetime.now(UTC) - timedelta(seconds=5)).id
+        db.engine.dispose()
+    with Gunicorn(migrated_url["url"], workers=2, TICK_INTERVAL_S="0.1",
+                  ESCALATE_AFTER_S="3600") as server:
+        for _ in range(20):  # wake both workers' listeners (each starts on its first request)
+            request(server, "GET", "/healthz")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not _escalations(app, overdue):
+            time.sleep(0.2)
+        time.sleep(1.5)  # both workers keep ticking meanwhile
+    assert [event.data for event in _escalations(app, overdue)] == [{"level": 1}]
+
+
+def _escalations(app, request_id):
+    with app.app_context():
+        found = list(db.session.scalars(select(Event).where(
+            Event.request_id == request_id, Event.kind == EventKind.ESCALATED)))
+        db.engine.dispose()
+    return found
+
+
+@pytest.mark.postgres_only
+def test_streams_resume_without_a_gap_after_a_worker_is_killed(migrated_url):
+    if not migrated_url["url"].startswith("postgresql"):
+        pytest.skip("the fault test runs on PostgreSQL")
+    path = f"/api/v1/stores/{migrated_url['code']}/events"
+    with Gunicorn(migrated_url["url"], workers=2) as server:
+        cookie = log_in(server, "maria", PASSWORD)
+        streams = [EventStream(server, path, cookie=cookie, last_event_id=0) for _ in range(4)]
+        created = [_submit(server, migrated_url["token"])["id"] for _ in range(3)]
+        seen = [[stream.next_event() for _ in created] for stream in streams]
+        os.kill(int(_worker_pids(server)[0]), signal.SIGKILL)
+        created += [_submit(server, migrated_url["token"])["id"] for _ in range(5)]
+        for number, stream in enumerate(streams):
+            got = seen[number]
+            while len(got) < len(created):
+                try:
+                    got.append(stream.next_event())
+                except (ConnectionError, OSError):  # its worker died: reconnect and resume
+                    stream = EventStream(server, path, cookie=cookie,
+                                         last_event_id=got[-1]["sse_id"])
+            assert [event["request_id"] for event in got] == created
+            stream.close()
+
+
+def _worker_pids(server) -> list[str]:
+    pid = server.process.pid
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
