@@ -118,7 +118,10 @@ def visible_store(user: User, code: str) -> Store:
     every store; everybody else only their home store. A store the user may not
     see answers exactly like one that does not exist, so codes are not revealed.
     """
-    store = db.session.scalar(select(Store).where(Store.code == (code or "").upper()))
+    code = (code or "").upper()
+    store = None
+    if STORE_CODE_PATTERN.match(code):  # never send a NUL byte or a novel to the database
+        store = db.session.scalar(select(Store).where(Store.code == code))
     if store is None or not can_see(user, store):
         raise NotFound(f"No store with the code {code!r}.")
     return store

@@ -151,3 +151,9 @@ def test_a_manager_cannot_reach_admin_pages(client, auth, two_stores):
     auth.login("nyc.manager")
     assert client.get("/admin/users").status_code == 403
     assert client.post("/users/nyc.associate/role", data={"role": "manager"}).status_code == 403
+
+
+@pytest.mark.parametrize("code", ["NYC\x00-1", "x" * 300, "nyc 1"])
+def test_a_malformed_store_code_is_simply_not_found(client, auth, two_stores, code):
+    auth.login("nyc.associate")
+    assert client.get(f"/stores/{code}").status_code == 404
