@@ -86,7 +86,8 @@ def put_stock(code: str, sku: str):
     if bin_location is not None and not isinstance(bin_location, str):
         raise InvalidInput("bin must be a string.")
     saved = stock.set_stock(store=store, variant_id=variant.id, floor=_qty(body, "floor"),
-                            stockroom=_qty(body, "stockroom"), bin_location=bin_location)
+                            stockroom=_qty(body, "stockroom"), bin_location=bin_location,
+                            actor=caller.user)
     return jsonify(store=code.upper(), sku=variant.sku, floor=saved.floor_qty,
                    stockroom=saved.stockroom_qty, bin=saved.bin,
                    as_of=_iso(saved.updated_at))

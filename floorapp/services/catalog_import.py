@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from floorapp.errors import InvalidInput
 from floorapp.extensions import db
-from floorapp.models import Product, Stock, Store, Variant
+from floorapp.models import Product, Stock, Store, User, Variant
+from floorapp.services import audit
 from floorapp.services.catalog_write import parse_upc, search_text_for
 from floorapp.services.sizes import normalize_size, normalize_width, size_sort_key
 
@@ -44,7 +45,7 @@ class ImportReport:
 
 
 def import_csv(data: bytes | str, *, dry_run: bool, skip_bad_rows: bool = False,
-               default_store: Store | None = None) -> ImportReport:
+               default_store: Store | None = None, actor: User | None = None) -> ImportReport:
     """Check a catalog CSV and, unless dry-running or refused, apply it in one transaction."""
     rows = _read(data)
     report = ImportReport(rows=len(rows))
@@ -54,6 +55,8 @@ def import_csv(data: bytes | str, *, dry_run: bool, skip_bad_rows: bool = False,
         db.session.rollback()
         return report
     _apply(plan)
+    audit.record(actor, "catalog.import", target=f"{report.rows} rows", store=default_store,
+                 errors_skipped=len(report.errors), stock_set=report.stock_set)
     db.session.commit()
     report.applied = True
     return report

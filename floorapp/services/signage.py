@@ -18,6 +18,7 @@ from floorapp.errors import Conflict, DomainError, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import RetiredSignToken, Sign, Store, User, Zone
 from floorapp.models.types import utcnow
+from floorapp.services import audit
 from floorapp.services.stores import require_manager
 
 TOKEN_BYTES = 24  # 32 URL-safe characters: not guessable, short enough for a dense QR code
@@ -97,6 +98,7 @@ def create_sign(actor: User, store: Store, *, zone_id: object, label: str | None
         raise Conflict(f"The zone {zone.name!r} is closed; open it before adding signs.")
     sign = Sign(zone=zone, token=new_sign_token(), label=label, active=True)
     db.session.add(sign)
+    audit.record(actor, "sign.create", target=f"{zone.name} {label}".strip(), store=store)
     db.session.commit()
     return sign
 
@@ -121,6 +123,7 @@ def rotate_sign(actor: User, store: Store, sign_id: object) -> Sign:
         db.session.rollback()
         raise Conflict("This sign was changed meanwhile; reload the page and try again.")
     db.session.add(RetiredSignToken(token=old_token, sign_id=sign.id))
+    audit.record(actor, "sign.rotate", target=f"sign {sign.id}", store=store)
     db.session.commit()
     db.session.refresh(sign)
     return sign
@@ -136,6 +139,7 @@ def deactivate_sign(actor: User, store: Store, sign_id: object) -> Sign:
     if changed != 1:
         db.session.rollback()
         raise Conflict("This sign is deactivated already.")
+    audit.record(actor, "sign.deactivate", target=f"sign {sign.id}", store=store)
     db.session.commit()
     db.session.refresh(sign)
     return sign

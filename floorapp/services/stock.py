@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, insert, select, update
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
+from floorapp.services import audit
 from floorapp.services.catalog_write import check_text, valid_id
 from floorapp.services.sizes import normalize_width
 from floorapp.services.writes import start_write
@@ -133,7 +134,7 @@ def purge_expired_holds(*, older_than: timedelta = timedelta(days=7)) -> int:
 
 
 def set_stock(*, store: Store, variant_id: int, floor: object, stockroom: object,
-              bin_location: str | None = None) -> Stock:
+              bin_location: str | None = None, actor: User | None = None) -> Stock:
     """Set a variant's floor and stockroom quantities in a store (never negative).
 
     The UPDATE comes first (then an INSERT when the store had no row), so the write
@@ -156,6 +157,9 @@ def set_stock(*, store: Store, variant_id: int, floor: object, stockroom: object
     if updated.rowcount == 0:
         db.session.execute(insert(Stock).values(
             variant_id=variant_id, store_id=store_id, **({"bin": ""} | values)))
+    if actor is not None:  # a person's edit; a POS or ERP pushing by token is not audited
+        audit.record(actor, "stock.set", target=f"variant {variant_id}", store=store,
+                     floor=floor_qty, stockroom=stockroom_qty, bin=location)
     db.session.commit()
     return db.session.get(Stock, (variant_id, store_id))
 

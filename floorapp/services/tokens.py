@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 from floorapp.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from floorapp.extensions import db
 from floorapp.models import ApiToken, Store, User
+from floorapp.services import audit
 from floorapp.services.catalog_write import check_text, has_control_characters, valid_id
 from floorapp.services.writes import start_write
 
@@ -48,6 +49,8 @@ def create_token(*, name: str, store: Store | None, scopes: list[str] | str,
                      scopes=" ".join(parse_scopes(scopes)), token_hash=hash_token(raw),
                      prefix=raw[:10], created_by_id=created_by.id if created_by else None)
     db.session.add(token)
+    audit.record(created_by, "token.create", target=name, store=store,
+                 scopes=token.scopes, prefix=token.prefix)
     db.session.commit()
     return token, raw
 
@@ -80,7 +83,7 @@ def list_tokens(store: Store | None) -> list[ApiToken]:
     return list(db.session.scalars(statement))
 
 
-def revoke_token(token_id: int, *, store: Store | None) -> ApiToken:
+def revoke_token(token_id: int, *, store: Store | None, actor: User | None = None) -> ApiToken:
     """Revoke a token (of `store`, when given); a revoked token answers 401 at once."""
     token = db.session.get(ApiToken, token_id) if valid_id(token_id) else None
     if token is None or (store is not None and token.store_id != store.id):
@@ -92,6 +95,7 @@ def revoke_token(token_id: int, *, store: Store | None) -> ApiToken:
     if revoked.rowcount != 1:
         db.session.rollback()
         raise Conflict("This token was revoked already.")
+    audit.record(actor, "token.revoke", target=token.name, store=store, prefix=token.prefix)
     db.session.commit()
     db.session.refresh(token)
     return token

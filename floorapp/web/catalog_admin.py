@@ -64,7 +64,7 @@ def confirm(code: str):
         return _page(store, error=InvalidInput("That upload has expired; upload the file again."))
     try:
         report = catalog_import.import_csv(
-            path.read_bytes(), dry_run=False, default_store=store,
+            path.read_bytes(), dry_run=False, default_store=store, actor=acting_user(),
             skip_bad_rows=request.form.get("skip_bad_rows") == "on")
     except DomainError as error:
         return _page(store, error=error)
@@ -118,7 +118,7 @@ def revoke_token(code: str, token_id: int):
     """Revoke one of this store's tokens."""
     store = managed_store(code)
     try:
-        revoked = tokens.revoke_token(token_id, store=store)
+        revoked = tokens.revoke_token(token_id, store=store, actor=acting_user())
         flash(f"Token {revoked.name!r} is revoked.", "success")
     except DomainError as error:
         flash(error.message, "error")

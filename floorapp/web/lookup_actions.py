@@ -89,7 +89,8 @@ def adjust(code: str, variant_id: int):
     form = request.form
     try:
         stock.set_stock(store=store, variant_id=variant_id, floor=form.get("floor", ""),
-                        stockroom=form.get("stockroom", ""), bin_location=form.get("bin"))
+                        stockroom=form.get("stockroom", ""), bin_location=form.get("bin"),
+                        actor=acting_user())
         flash("Stock updated.", "success")
     except DomainError as error:
         flash(error.message, "error")

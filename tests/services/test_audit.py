@@ -64,3 +64,26 @@ def test_a_manager_sees_only_their_stores_audit_log(app, client, auth):
     assert "Secret Zone" not in client.get("/stores/NYC-1/audit").text
     assert client.get("/stores/LA-1/audit").status_code == 404
     assert client.get("/admin/audit").status_code == 403
+
+
+def test_sign_rotation_stock_edits_imports_and_tokens_are_audited(app):
+    from floorapp.services import catalog_import, signage, stock, tokens
+    from tests.factories import make_product, make_sign
+
+    with app.app_context():
+        store = make_store(code="NYC-1")
+        boss = make_user(login="boss", role=Role.MANAGER, store=store)
+        sign = make_sign(zone=store.zones[0])
+        signage.rotate_sign(boss, store, sign.id)
+        product = make_product(stock={store: {("9", ""): (1, 1)}})
+        stock.set_stock(store=store, variant_id=product.variants_by_key[("9", "")].id,
+                        floor=4, stockroom=0, actor=boss)
+        csv = ("style,brand,name,color,price,department,sku,upc,size,width,store,floor,"
+               "stockroom,bin\n")
+        catalog_import.import_csv(csv, dry_run=False, default_store=store, actor=boss)
+        token, _ = tokens.create_token(name="POS", store=store, scopes=["stock:write"],
+                                       created_by=boss)
+        tokens.revoke_token(token.id, store=store, actor=boss)
+    actions = [action for action, _, actor in _entries(app) if actor == "boss"]
+    assert actions == ["sign.rotate", "stock.set", "catalog.import", "token.create",
+                       "token.revoke"]
