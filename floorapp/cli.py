@@ -41,14 +41,17 @@ def domain_errors_as_messages() -> Iterator[None]:
 @click.option("--if-empty", is_flag=True, help="Seed only when the database has no store.")
 @click.option("--base-url", default="", help="Prefix of the customer URL printed, e.g. "
               "http://127.0.0.1:8000.")
-def seed_demo(seed: int, if_empty: bool, base_url: str) -> None:
+@click.option("--history-days", default=demo.HISTORY_DAYS, show_default=True,
+              type=click.IntRange(0, 3660), help="Days of simulated history per store.")
+def seed_demo(seed: int, if_empty: bool, base_url: str, history_days: int) -> None:
     """Create the demo stores, zones, signs, users and 90 days of history; print the logins."""
     if not demo.database_is_empty():
         if not if_empty:
             raise click.ClickException("The database has data already; seed an empty database.")
         click.echo("The database has data already; demo seed skipped.")
     else:
-        demo.seed_demo(seed=seed, password=current_app.config["DEMO_PASSWORD"])
+        demo.seed_demo(seed=seed, password=current_app.config["DEMO_PASSWORD"],
+                       history_days=history_days)
         click.echo(f"Demo data created (seed {seed}).")
     _echo_demo_logins(base_url)
 

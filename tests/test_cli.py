@@ -7,9 +7,11 @@ from floorapp.models import HelpRequest, Role, Sign, Store, User, Zone
 from floorapp.services.signage import resolve_sign_token
 from tests.factories import make_sign, make_user
 
+NO_HISTORY = ("--history-days", "0")  # the demo's 90 days of history, where a test needs none
+
 
 def test_demo_seed_creates_two_stores_in_different_time_zones(app, runner):
-    result = runner.invoke(args=["demo", "seed", "--seed", "7"])
+    result = runner.invoke(args=["demo", "seed", "--seed", "7", *NO_HISTORY])
     assert result.exit_code == 0, result.output
     assert "nyc.manager" in result.output and "la.associate1" in result.output
     with app.app_context():
@@ -28,7 +30,7 @@ def test_demo_seed_is_deterministic_for_a_seed(make_app):
     names = []
     for _ in range(2):
         app = make_app()
-        app.test_cli_runner().invoke(args=["demo", "seed", "--seed", "3"])
+        app.test_cli_runner().invoke(args=["demo", "seed", "--seed", "3", *NO_HISTORY])
         with app.app_context():
             names.append(db.session.scalars(db.select(User.name).order_by(User.login)).all())
             for table in reversed(db.metadata.sorted_tables):  # children before parents
@@ -38,14 +40,14 @@ def test_demo_seed_is_deterministic_for_a_seed(make_app):
 
 
 def test_demo_logins_work_with_the_printed_password(app, runner, client):
-    result = runner.invoke(args=["demo", "seed"])
+    result = runner.invoke(args=["demo", "seed", *NO_HISTORY])
     password = result.output.split("password '")[1].split("'")[0]
     response = client.post("/login", data={"login": "nyc.associate1", "password": password})
     assert response.status_code == 302
 
 
 def test_demo_seed_if_empty_leaves_existing_data_alone(app, runner):
-    runner.invoke(args=["demo", "seed"])
+    runner.invoke(args=["demo", "seed", *NO_HISTORY])
     again = runner.invoke(args=["demo", "seed", "--if-empty"])
     assert again.exit_code == 0
     assert "skipped" in again.output
@@ -91,7 +93,7 @@ def test_users_create_needs_a_store_except_for_admins(runner):
 
 
 def test_users_set_role_and_deactivate(app, runner):
-    runner.invoke(args=["demo", "seed"])
+    runner.invoke(args=["demo", "seed", *NO_HISTORY])
     assert runner.invoke(args=["users", "set-role", "nyc.associate1", "manager"]).exit_code == 0
     assert runner.invoke(args=["users", "deactivate", "nyc.associate2"]).exit_code == 0
     with app.app_context():
@@ -115,7 +117,8 @@ def test_stores_create_refuses_an_unknown_time_zone(runner):
 
 
 def test_demo_seed_puts_a_sign_in_every_zone_and_prints_a_customer_url(app, runner):
-    result = runner.invoke(args=["demo", "seed", "--base-url", "http://127.0.0.1:8123"])
+    result = runner.invoke(args=["demo", "seed", "--base-url", "http://127.0.0.1:8123",
+                                 *NO_HISTORY])
     assert result.exit_code == 0, result.output
     with app.app_context():
         zones = db.session.scalars(db.select(Zone)).all()
