@@ -16,7 +16,7 @@ PAGES_BY_LOGIN = {
 @pytest.fixture
 def demo_server(live_server):
     with live_server.app.app_context():
-        demo.seed_demo(seed=1, password="browser-demo-pw")
+        demo.seed_demo(seed=1, password="browser-demo-pw", history_days=0)
     return live_server
 
 

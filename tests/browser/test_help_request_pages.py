@@ -16,7 +16,7 @@ PASSWORD = "browser-demo-pw"
 @pytest.fixture
 def shop(live_server):
     with live_server.app.app_context():
-        demo.seed_demo(seed=1, password=PASSWORD)
+        demo.seed_demo(seed=1, password=PASSWORD, history_days=0)
         store = db.session.scalar(select(Store).where(Store.code == "NYC-5TH"))
         sign = make_sign(zone=store.zones[0])
         db.session.add(RetiredSignToken(token="retired-code", sign_id=sign.id))

@@ -14,7 +14,7 @@ PASSWORD = "browser-demo-pw"
 @pytest.fixture
 def demo_server(live_server):
     with live_server.app.app_context():
-        demo.seed_demo(seed=1, password=PASSWORD)
+        demo.seed_demo(seed=1, password=PASSWORD, history_days=0)
         store = db.session.scalar(db.select(Store).where(Store.code == "NYC-5TH"))
         product = db.session.scalar(db.select(Product).where(Product.style == "W00001"))
         variant_ids = db.session.scalars(

@@ -26,7 +26,7 @@ def test_chrome_finds_the_app_installable(live_server, tmp_path, playwright):
 
 def test_a_page_seen_online_stays_readable_offline_with_a_banner(live_server, new_page):
     with live_server.app.app_context():
-        demo.seed_demo(seed=1, password="browser-demo-pw")
+        demo.seed_demo(seed=1, password="browser-demo-pw", history_days=0)
     page = new_page(PHONE)
     log_in(page, live_server.url, "nyc.associate1", "browser-demo-pw")
     page.goto(live_server.url + "/stores/NYC-5TH")
