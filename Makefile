@@ -15,8 +15,8 @@ run: $(STAMP) ## Serve the demo on SQLite at http://127.0.0.1:$(PORT)
 	@$(FLASK) db upgrade
 	@$(FLASK) demo seed --if-empty --base-url http://127.0.0.1:$(PORT)
 	@echo "floorapp is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
-	@$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --worker-class gevent \
-		--worker-connections 1000 --access-logfile - wsgi:app
+	@$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--access-logfile - wsgi:app
 
 test: $(STAMP) browser-deps ## Run the linter and the whole test suite
 	$(BIN)/ruff check .
