@@ -7,7 +7,7 @@ remembering to add it here. Public and chain-wide routes are listed on purpose b
 import pytest
 
 from floorapp.models import Role
-from floorapp.services import pulls, stock
+from floorapp.services import pulls, stock, tokens
 from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
 
 # Routes anyone may call: each is public by design (customers, the installable app).
@@ -23,8 +23,7 @@ OWN_ENDPOINTS = {
     "home.index", "auth.logout", "api_queue.set_availability",
     "catalog_api.search", "catalog_api.product", "catalog_api.by_code",
     "catalog_api.create_pull", "catalog_api.create_hold",
-    "lookup.search", "lookup.product", "lookup.customer_view", "lookup.scan",
-    "lookup.image",
+    "lookup.start", "lookup.image",
 }
 DENIED = {401, 403, 404, 405}
 
@@ -42,11 +41,14 @@ def store_a(app):
         pull = pulls.ask_for_pull(store=store, variant_id=variant.id, user=manager)
         hold = stock.place_hold(store=store, variant_id=variant.id, customer_label="Ms Blue",
                                 minutes=30, user=manager)
+        token, _ = tokens.create_token(name="POS", store=store, scopes=["stock:write"],
+                                       created_by=manager)
         make_user(login="b.associate", store=make_store(code="BBB-1"))
         return {"code": store.code, "login": manager.login, "sign_token": sign.token,
                 "sign_id": sign.id, "public_token": help_request.public_token,
                 "request_id": help_request.id, "move": "claim", "product_id": product.id,
                 "sku": variant.sku, "pull_id": pull.id, "hold_id": hold.id,
+                "variant_id": variant.id, "status": "picked", "token_id": token.id,
                 "filename": "css/app.css", "name": "icon-192"}
 
 
