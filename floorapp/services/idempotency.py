@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from floorapp.errors import DomainError, InvalidInput
 from floorapp.extensions import db
 from floorapp.models import IdempotencyRecord
+from floorapp.services.transactions import begin_sqlite_write
 
 LIFETIME = timedelta(days=1)
 MAX_KEY_LENGTH = 128
@@ -95,6 +96,7 @@ def remember_after(scope: str, key: str | None, body_fingerprint: str, *, status
     """
     if key is None:
         return
+    begin_sqlite_write()  # a fresh writer: never a read snapshot upgraded after others wrote
     try:
         remember(scope, key, body_fingerprint, status_code=status_code, response=response,
                  now=now)

@@ -22,9 +22,19 @@ STORE_LOCK_NAMESPACE = 4417  # the first key of pg_advisory_xact_lock(int, int)
 def begin_write(store_id: int) -> None:
     """Start (or continue) the current transaction as the store's single writer."""
     if db.session.get_bind().dialect.name == "sqlite":
-        if db.session().in_transaction():
-            db.session.commit()
-        db.session.connection(execution_options={"sqlite_write": True})
+        begin_sqlite_write()
         return
     db.session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :store)"),
                        {"namespace": STORE_LOCK_NAMESPACE, "store": store_id})
+
+
+def begin_sqlite_write() -> None:
+    """On SQLite, end any read snapshot and open the next transaction as a writer.
+
+    Elsewhere it does nothing: PostgreSQL's row locks already make a write wait its turn.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    if db.session().in_transaction():
+        db.session.commit()
+    db.session.connection(execution_options={"sqlite_write": True})

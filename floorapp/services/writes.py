@@ -10,10 +10,11 @@ statement, which waits for the lock (busy_timeout) like PostgreSQL's row locks d
 """
 
 from floorapp.extensions import db
+from floorapp.services.transactions import begin_sqlite_write
 
 
 def start_write() -> None:
     """End the session's read-only transaction before a compare-and-set write."""
     if db.session.new or db.session.dirty or db.session.deleted:
         raise RuntimeError("start_write() would commit pending changes")
-    db.session.commit()
+    begin_sqlite_write()
