@@ -7,12 +7,15 @@ working in CI; its numbers are not comparable to the targets.
 """
 
 import argparse
+import dataclasses
+import signal
 import sys
 import time
 from pathlib import Path
 
 from bench import scenarios
 from bench.report import Report
+from bench.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -24,6 +27,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="one short round on small data (CI), under two minutes")
     parser.add_argument("--only", nargs="*", default=None,
                         help=f"run only these scenarios: {', '.join(scenarios.NAMES)}")
+    parser.add_argument("--styles", type=int, help="catalog styles (default 50,000)")
+    parser.add_argument("--history", type=int, help="historical requests (default 2,000,000)")
+    parser.add_argument("--backends", nargs="*", choices=("sqlite", "postgresql"))
     parser.add_argument("--output", type=Path, default=None, help="where to write the JSON")
     return parser.parse_args(argv)
 
@@ -31,11 +37,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the scenarios and write the report; exit non-zero only on errors."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    settings = scenarios.Settings.for_mode(quick=args.quick)
+    settings = Settings.for_mode(quick=args.quick)
+    sizes = {"styles": args.styles, "history": args.history,
+             "backends": tuple(args.backends) if args.backends else None}
+    settings = dataclasses.replace(settings, **{k: v for k, v in sizes.items() if v})
     report = Report(mode="quick" if args.quick else "full")
     started = time.monotonic()
-    for name in args.only or scenarios.NAMES:
-        scenarios.run(name, settings, report)
+    # `kill` and CI timeouts send SIGTERM: unwind like Ctrl-C so every server stops.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        for name in args.only or scenarios.NAMES:
+            scenarios.run(name, settings, report)
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; everything it started is stopped.", file=sys.stderr)
+        return 130
     output = args.output or RESULTS / f"bench-{report.mode}.json"
     report.write_json(output)
     print(f"\n{report.table()}\n\nWritten to {output} in {time.monotonic() - started:.0f} s.")
