@@ -79,7 +79,8 @@ def run(settings: Settings, report: Report) -> None:
 def _race(browsers, claim_plans) -> tuple[Counter, float]:
     outcomes, lock = Counter(), threading.Lock()
     start = threading.Barrier(len(browsers) + 1)
-    threads = [threading.Thread(target=claimer, args=(b, p, outcomes, lock, start))
+    threads = [threading.Thread(target=claimer, args=(b, p, outcomes, lock, start),
+                                daemon=True)
                for b, p in zip(browsers, claim_plans, strict=True)]
     for thread in threads:
         thread.start()

@@ -111,6 +111,8 @@ def sqlite_cached(data: DataSet) -> Path:
         building.unlink(missing_ok=True)
         _build(f"sqlite:///{building}", data)
         building.rename(path)
+    elif data.command:
+        say(f"using the cached {data.key} ({path.relative_to(ROOT)})")
     return path
 
 
@@ -123,6 +125,8 @@ def pg_cached(data: DataSet) -> str:
                f'CREATE DATABASE "{building}"')
         _build(pg_url(building), data)
         _admin(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    elif data.command:
+        say(f"using the cached {data.key} (PostgreSQL template database {name})")
     return name
 
 

@@ -13,8 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from bench import scenarios
+from bench import data, load, scenarios
 from bench.report import Report
+from bench.server import GUNICORN
 from bench.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -34,6 +35,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def preflight(settings: Settings) -> None:
+    """Check what the benchmark needs and say what it found (or how to get it)."""
+    print(f"bench: wrk at {load.require_wrk()}; {GUNICORN}", flush=True)
+    if "postgresql" in settings.backends:
+        try:
+            data.pg_cached(data.empty())
+        except Exception as error:  # noqa: BLE001  (any failure means: no usable server)
+            raise SystemExit(f"bench: PostgreSQL at {data.PG_SERVER} is not usable ({error}); "
+                             "start it, set FLOORAPP_BENCH_POSTGRES=user@host:port, or "
+                             "pass --backends sqlite") from None
+        print(f"bench: PostgreSQL at {data.PG_SERVER} answers", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the scenarios and write the report; exit non-zero only on errors."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -42,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
              "backends": tuple(args.backends) if args.backends else None}
     settings = dataclasses.replace(settings, **{k: v for k, v in sizes.items() if v})
     report = Report(mode="quick" if args.quick else "full")
+    preflight(settings)
     started = time.monotonic()
     # `kill` and CI timeouts send SIGTERM: unwind like Ctrl-C so every server stops.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -18,7 +18,7 @@ class Settings:
     submissions: int = 60
     claimers: int = 50
     claim_requests: int = 1000
-    samples: int = 300  # one-client requests per figure
+    samples: int = 200  # one-client requests per round of a latency figure
     seed: int = 1
     backends: tuple[str, ...] = ("sqlite", "postgresql")
 
@@ -28,7 +28,7 @@ class Settings:
         if quick:
             return cls(quick=True, rounds=1, seconds=2, styles=500, history=20_000,
                        history_stores=5, streams=40, submissions=10, claimers=10,
-                       claim_requests=100, samples=40)
+                       claim_requests=50, samples=40)
         return cls(quick=False, rounds=3, seconds=6)
 
 
