@@ -30,12 +30,13 @@ def require_wrk() -> str:
 
 
 def wrk(url: str, *, connections: int, seconds: float, threads: int = 1,
-        script: str | None = None) -> Throughput:
+        script: str | None = None, script_args: tuple[str, ...] = ()) -> Throughput:
     """Run wrk against `url` and return its requests/s, latency percentiles and errors."""
     command = [require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
-               "--latency", url]
+               "--latency", "--timeout", "10s", url]
     if script:
         command[1:1] = ["-s", script]
+        command += ["--", *script_args]
     output = subprocess.run(command, capture_output=True, text=True, check=True,
                             timeout=seconds + 60).stdout
     return _parse_wrk(output)
@@ -56,7 +57,8 @@ def _to_ms(value: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def one_client_latency(urls: list[str], *, samples: int) -> dict[str, float]:
+def one_client_latency(urls: list[str], *, samples: int,
+                       headers: dict[str, str] | None = None) -> dict[str, float]:
     """Time `samples` sequential requests over a kept-alive connection; return p50/p99 ms."""
     import http.client
     from urllib.parse import urlsplit
@@ -68,7 +70,7 @@ def one_client_latency(urls: list[str], *, samples: int) -> dict[str, float]:
         target = urlsplit(urls[number % len(urls)])
         path = target.path + (f"?{target.query}" if target.query else "")
         started = time.perf_counter()
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
         response.read()
         timings.append((time.perf_counter() - started) * 1000)
@@ -94,3 +96,10 @@ def fetch(url: str) -> bytes:
 def median_and_spread(values: list[float]) -> tuple[float, float, float]:
     """Return the median, minimum and maximum of several rounds."""
     return statistics.median(values), min(values), max(values)
+
+
+def fetch_with(url: str, headers: dict[str, str]) -> bytes:
+    """GET a URL with extra headers (a session cookie) and return the body."""
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.read()

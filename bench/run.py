@@ -7,12 +7,16 @@ working in CI; its numbers are not comparable to the targets.
 """
 
 import argparse
+import dataclasses
+import signal
 import sys
 import time
 from pathlib import Path
 
-from bench import scenarios
+from bench import data, load, scenarios
 from bench.report import Report
+from bench.server import GUNICORN
+from bench.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -24,18 +28,44 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="one short round on small data (CI), under two minutes")
     parser.add_argument("--only", nargs="*", default=None,
                         help=f"run only these scenarios: {', '.join(scenarios.NAMES)}")
+    parser.add_argument("--styles", type=int, help="catalog styles (default 50,000)")
+    parser.add_argument("--history", type=int, help="historical requests (default 2,000,000)")
+    parser.add_argument("--backends", nargs="*", choices=("sqlite", "postgresql"))
     parser.add_argument("--output", type=Path, default=None, help="where to write the JSON")
     return parser.parse_args(argv)
+
+
+def preflight(settings: Settings) -> None:
+    """Check what the benchmark needs and say what it found (or how to get it)."""
+    print(f"bench: wrk at {load.require_wrk()}; {GUNICORN}", flush=True)
+    if "postgresql" in settings.backends:
+        try:
+            data.pg_cached(data.empty())
+        except Exception as error:  # noqa: BLE001  (any failure means: no usable server)
+            raise SystemExit(f"bench: PostgreSQL at {data.PG_SERVER} is not usable ({error}); "
+                             "start it, set FLOORAPP_BENCH_POSTGRES=user@host:port, or "
+                             "pass --backends sqlite") from None
+        print(f"bench: PostgreSQL at {data.PG_SERVER} answers", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the scenarios and write the report; exit non-zero only on errors."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    settings = scenarios.Settings.for_mode(quick=args.quick)
+    settings = Settings.for_mode(quick=args.quick)
+    sizes = {"styles": args.styles, "history": args.history,
+             "backends": tuple(args.backends) if args.backends else None}
+    settings = dataclasses.replace(settings, **{k: v for k, v in sizes.items() if v})
     report = Report(mode="quick" if args.quick else "full")
+    preflight(settings)
     started = time.monotonic()
-    for name in args.only or scenarios.NAMES:
-        scenarios.run(name, settings, report)
+    # `kill` and CI timeouts send SIGTERM: unwind like Ctrl-C so every server stops.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        for name in args.only or scenarios.NAMES:
+            scenarios.run(name, settings, report)
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; everything it started is stopped.", file=sys.stderr)
+        return 130
     output = args.output or RESULTS / f"bench-{report.mode}.json"
     report.write_json(output)
     print(f"\n{report.table()}\n\nWritten to {output} in {time.monotonic() - started:.0f} s.")

@@ -1,0 +1,29 @@
+"""Serve floorapp itself for a scenario: the production gunicorn, a database, raised limits."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.server import gunicorn
+
+# The benchmark drives thousands of requests from one address, one sign and a few
+# accounts: the production rate limits would answer 429 and measure nothing, so the
+# benchmark server raises them (and the report says so).
+RAISED_LIMITS = {
+    "FLOORAPP_SUBMIT_LIMIT_PER_ADDRESS": "10000000 per minute",
+    "FLOORAPP_SUBMIT_LIMIT_PER_SIGN": "10000000 per minute",
+    "FLOORAPP_STATUS_LIMIT_PER_ADDRESS": "10000000 per minute",
+    "FLOORAPP_LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
+    "FLOORAPP_LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
+}
+LOG = Path(__file__).resolve().parent / "results" / "server.log"  # every bench server's output
+LIMITS_NOTE = "rate limits raised via FLOORAPP_*_LIMIT_* for the bench server"
+
+
+@contextmanager
+def floorapp(url: str, *, workers: int = 2):
+    """Serve floorapp on the database at `url`; yield the base URL (output: results/server.log)."""
+    LOG.parent.mkdir(exist_ok=True)
+    env = {"FLOORAPP_DATABASE_URL": url, "FLOORAPP_SECRET_KEY": "bench-secret-key",
+           **RAISED_LIMITS}
+    with gunicorn("wsgi:app", env=env, workers=workers, ready_path="/login", log=LOG) as base:
+        yield base

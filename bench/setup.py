@@ -1,0 +1,65 @@
+"""In-process set-up before a server starts: bench stores, people, signs, waiting requests."""
+
+import random
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from floorapp import create_app
+from floorapp.extensions import db
+from floorapp.models import Role, Sign, Store, User, Zone
+from floorapp.services import help_intake
+from floorapp.services.history_scale import ensure_bench_stores
+
+PASSWORD = "bench-password-2026"  # noqa: S105  (throwaway benchmark databases only)
+
+
+def app_for(url: str):
+    """Return a floorapp bound to the database at `url` (for set-up, not for measuring)."""
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-setup"})
+
+
+def bench_store(url: str, *, associates: int = 1) -> dict:
+    """Make store BENCH-001 with `associates` logins bench.a1…; return its code and signs."""
+    app = app_for(url)
+    with app.app_context():
+        password_hash = generate_password_hash(PASSWORD)
+        ensure_bench_stores(1, password_hash)
+        store = db.session.scalar(select(Store).where(Store.code == "BENCH-001"))
+        have = set(db.session.scalars(select(User.login).where(User.login.like("bench.a%"))))
+        db.session.add_all(User(login=f"bench.a{n}", name=f"Bench associate {n}",
+                                role=Role.ASSOCIATE, home_store=store,
+                                password_hash=password_hash)
+                           for n in range(1, associates + 1) if f"bench.a{n}" not in have)
+        db.session.commit()
+        tokens = list(db.session.scalars(select(Sign.token).join(Zone)
+                                         .where(Zone.store_id == store.id)))
+        seeded = {"code": store.code, "store_id": store.id, "signs": tokens}
+        db.engine.dispose()
+    return seeded
+
+
+def waiting_requests(url: str, signs: list[str], count: int, *, seed: int) -> list[int]:
+    """Submit `count` requests through the intake service; return their ids."""
+    app = app_for(url)
+    rng = random.Random(seed)  # noqa: S311  (benchmark data, reproducible)
+    ids = []
+    with app.app_context():
+        for _ in range(count):
+            submission = help_intake.parse_submission({"need": "find_size"})
+            help_request, _ = help_intake.submit(rng.choice(signs), submission)
+            ids.append(help_request.id)
+        db.engine.dispose()
+    return ids
+
+
+def bench_user(url: str, store_code: str, login: str = "bench.lookup") -> None:
+    """Make an associate of `store_code` with the bench password, unless it exists."""
+    app = app_for(url)
+    with app.app_context():
+        if db.session.scalar(select(User.id).where(User.login == login)) is None:
+            store = db.session.scalar(select(Store).where(Store.code == store_code))
+            db.session.add(User(login=login, name="Bench associate", role=Role.ASSOCIATE,
+                                home_store=store, password_hash=generate_password_hash(PASSWORD)))
+            db.session.commit()
+        db.engine.dispose()
