@@ -21,14 +21,14 @@ function show(element, text) {
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.register("/sw.js").then((registration) => {
-    registration.addEventListener("updatefound", () => {
-      const incoming = registration.installing;
-      incoming.addEventListener("statechange", () => {
-        if (incoming.state === "installed" && navigator.serviceWorker.controller) {
-          offerUpdate(incoming);
-        }
-      });
+    const watch = (incoming) => incoming.addEventListener("statechange", () => {
+      if (incoming.state === "installed" && navigator.serviceWorker.controller) {
+        offerUpdate(incoming);
+      }
     });
+    registration.addEventListener("updatefound", () => watch(registration.installing));
+    // The page's own navigation may have started installing a new version before this ran.
+    if (registration.installing) watch(registration.installing);
     if (registration.waiting && navigator.serviceWorker.controller) {
       offerUpdate(registration.waiting);
     }
@@ -95,6 +95,26 @@ function renderOutbox(items) {
     return entry;
   }));
   box.hidden = items.length === 0;
+  const dismiss = box.querySelector("[data-dismiss]");
+  if (dismiss) dismiss.hidden = !items.some((item) => item.problem);
+  markCards(items);
+}
+
+// Show a queued or refused action on the card it came from: the form carries its key.
+function markCards(items) {
+  document.querySelectorAll("[data-outbox-mark]").forEach((mark) => mark.remove());
+  document.querySelectorAll(".outbox-pending-card").forEach((card) => card.classList.remove("outbox-pending-card"));
+  for (const item of items) {
+    const form = document.querySelector(`form[data-idempotency-key="${CSS.escape(item.key)}"]`);
+    const card = form && form.closest(".card");
+    if (!card) continue;
+    const mark = document.createElement("p");
+    mark.dataset.outboxMark = "";
+    mark.className = item.problem ? "outbox-mark outbox-problem" : "outbox-mark";
+    mark.textContent = item.problem ? `Not done — ${item.problem}` : `${item.label.split(":")[0]} — pending, sent when the connection returns`;
+    card.classList.add("outbox-pending-card");
+    card.prepend(mark);
+  }
 }
 
 async function send(item) {
@@ -142,7 +162,8 @@ function queueableForms() {
     event.preventDefault();
     const item = {
       url: form.dataset.outbox,
-      fields: Object.fromEntries(new FormData(form)),
+      // The CSRF token travels in the header at send time, so a replay uses a current one.
+      fields: Object.fromEntries([...new FormData(form)].filter(([name]) => name !== "csrf_token")),
       key: form.dataset.idempotencyKey || crypto.randomUUID(),
       label: form.dataset.outboxLabel || "Action",
       queuedAt: new Date().toISOString(),
@@ -176,6 +197,8 @@ queueableForms();
 dismissProblems();
 forgetPagesOnLogout();
 renderOutbox(readOutbox());
+// A page that swaps in fresh content (the live queue) asks for the pending marks again.
+document.addEventListener("floorapp:content", () => markCards(readOutbox()));
 window.addEventListener("online", checkConnection);
 window.addEventListener("offline", checkConnection);
 checkConnection();

@@ -49,7 +49,10 @@
         var page = new DOMParser().parseFromString(html, "text/html");
         var next = page.getElementById("queue-region");
         var nextFloor = page.getElementById("floor");
-        if (next) { document.getElementById("queue-region").replaceWith(next); }
+        if (next) {
+          document.getElementById("queue-region").replaceWith(next);
+          document.dispatchEvent(new CustomEvent("floorapp:content"));
+        }
         if (nextFloor) {
           floor.dataset.availability = nextFloor.dataset.availability;
           floor.dataset.zone = nextFloor.dataset.zone;
