@@ -90,7 +90,7 @@ function renderOutbox(items) {
   const list = box.querySelector("ul");
   list.replaceChildren(...items.map((item) => {
     const entry = document.createElement("li");
-    entry.textContent = item.problem ? `${item.label}: ${item.problem}` : `${item.label} — waiting for the connection`;
+    entry.textContent = item.problem ? `${item.label} — not done: ${item.problem}` : `${item.label} — waiting for the connection`;
     if (item.problem) entry.classList.add("outbox-problem");
     return entry;
   }));
@@ -100,12 +100,13 @@ function renderOutbox(items) {
   markCards(items);
 }
 
-// Show a queued or refused action on the card it came from: the form carries its key.
+// Show a queued or refused action on the card it came from: the form calling the same API
+// URL (not the same key: a re-rendered page has fresh keys, and the action is still pending).
 function markCards(items) {
   document.querySelectorAll("[data-outbox-mark]").forEach((mark) => mark.remove());
   document.querySelectorAll(".outbox-pending-card").forEach((card) => card.classList.remove("outbox-pending-card"));
   for (const item of items) {
-    const form = document.querySelector(`form[data-idempotency-key="${CSS.escape(item.key)}"]`);
+    const form = document.querySelector(`form[data-outbox="${CSS.escape(item.url)}"]`);
     const card = form && form.closest(".card");
     if (!card) continue;
     const mark = document.createElement("p");
@@ -160,6 +161,8 @@ function queueableForms() {
     const form = event.target.closest("form[data-outbox]");
     if (!form) return;
     event.preventDefault();
+    // Pressed again in the dead spot: the first press is already waiting; one intent, one send.
+    if (readOutbox().some((entry) => entry.url === form.dataset.outbox && !entry.problem)) return;
     const item = {
       url: form.dataset.outbox,
       // The CSRF token travels in the header at send time, so a replay uses a current one.

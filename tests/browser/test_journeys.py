@@ -121,6 +121,11 @@ def _resolve_offline_then_replay(page, server, rid: int) -> None:
     expect(page.locator("#connection-banner")).to_contain_text("Offline — last updated")
     expect(page.get_by_role("button", name="Dismiss problems")).to_be_hidden()
     _check(page, "journey-associate-offline-pending")
+    page.reload()  # the dead spot goes on: the page comes from the service worker's cache
+    expect(page.locator(".mine .outbox-mark")).to_have_text(
+        "Resolve — pending, sent when the connection returns")
+    page.get_by_role("button", name="Resolve").click()  # pressed again, impatiently
+    expect(page.locator("#outbox li")).to_have_count(1)
     assert _count(server, rid, "resolved") == 0
 
     page.context.set_offline(False)
@@ -143,7 +148,7 @@ def _claim_offline_while_a_colleague_claims_it(page, server) -> None:
     page.context.set_offline(False)
     problem = page.locator("#outbox .outbox-problem")
     expect(problem).to_have_text(
-        f"Claim: Find a size · {ZONE}: This request is already claimed by {colleague}, "
+        f"Claim: Find a size · {ZONE} — not done: This request is already claimed by {colleague}, "
         "so it cannot be claimed now.", timeout=10_000)
     expect(page.get_by_role("button", name="Dismiss problems")).to_be_visible()
     _check(page, "journey-associate-replay-refused")
