@@ -6,6 +6,8 @@
 // One outbox per user: a shared handheld never replays one associate's actions as another's.
 const OUTBOX_KEY = `floorapp-outbox-${document.body.dataset.user || "anonymous"}`;
 
+const SEND_TIMEOUT_MS = 8000;
+
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
   return meta ? meta.content : "";
@@ -123,6 +125,9 @@ async function send(item) {
     method: "POST",
     body: new URLSearchParams(item.fields),
     credentials: "same-origin",
+    // A weak signal must not hang the button: after a while keep it in the outbox; a replay
+    // of something the server did receive gets the stored answer (same Idempotency-Key).
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     headers: { "Idempotency-Key": item.key, "X-CSRFToken": csrfToken(), Accept: "application/json" },
   });
   if (response.status >= 500) throw new Error(`server answered ${response.status}`);
