@@ -76,6 +76,8 @@ def test_an_associate_works_the_queue_live_and_through_a_dead_spot(store_server,
     page = new_page(PHONE)
     log_in(page, store_server.url, "nyc.associate1", PASSWORD)
     page.goto(store_server.url + QUEUE)
+    page.get_by_role("button", name="On the floor").click()  # the shift starts
+    expect(page.locator("#availability-heading")).to_have_text("My availability: on the floor")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now under the service worker, as on a handheld that used the app before
     expect(page.locator("#live-state")).to_have_text("Live.")
