@@ -2,7 +2,12 @@
 
 Every button is a plain POST form (works without JavaScript); static/js/floor.js
 enhances the page with the live stream, a sound and a vibration for new requests.
+With JavaScript the moves go through the app shell's outbox (static/js/app.js) to the
+JSON API instead, each form carrying its own idempotency key, so an action taken in a
+dead spot is sent when the connection returns and applied once.
 """
+
+import secrets
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, user_logged_out
@@ -59,7 +64,13 @@ def queue(code: str):
         mine=next((item for item in items if mine and item["id"] == mine.id), None),
         colleagues=help_views.colleagues(store, user), outcomes=OUTCOME_LABELS,
         needs=NEED_LABELS, after=realtime.last_event_id(db.engine, store.id),
-        availabilities=Availability, covered=sorted(covered), whole_store=whole_store)
+        availabilities=Availability, covered=sorted(covered), whole_store=whole_store,
+        new_key=new_idempotency_key)
+
+
+def new_idempotency_key() -> str:
+    """Return a fresh key for one rendered action form: one user intent, applied once."""
+    return secrets.token_urlsafe(18)
 
 
 @bp.post("/stores/<code>/floor/requests/<int:request_id>/<any(claim, arrive, resolve, release, "

@@ -6,6 +6,8 @@
 // One outbox per user: a shared handheld never replays one associate's actions as another's.
 const OUTBOX_KEY = `floorapp-outbox-${document.body.dataset.user || "anonymous"}`;
 
+const SEND_TIMEOUT_MS = 8000;
+
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
   return meta ? meta.content : "";
@@ -21,14 +23,14 @@ function show(element, text) {
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.register("/sw.js").then((registration) => {
-    registration.addEventListener("updatefound", () => {
-      const incoming = registration.installing;
-      incoming.addEventListener("statechange", () => {
-        if (incoming.state === "installed" && navigator.serviceWorker.controller) {
-          offerUpdate(incoming);
-        }
-      });
+    const watch = (incoming) => incoming.addEventListener("statechange", () => {
+      if (incoming.state === "installed" && navigator.serviceWorker.controller) {
+        offerUpdate(incoming);
+      }
     });
+    registration.addEventListener("updatefound", () => watch(registration.installing));
+    // The page's own navigation may have started installing a new version before this ran.
+    if (registration.installing) watch(registration.installing);
     if (registration.waiting && navigator.serviceWorker.controller) {
       offerUpdate(registration.waiting);
     }
@@ -90,11 +92,32 @@ function renderOutbox(items) {
   const list = box.querySelector("ul");
   list.replaceChildren(...items.map((item) => {
     const entry = document.createElement("li");
-    entry.textContent = item.problem ? `${item.label}: ${item.problem}` : `${item.label} — waiting for the connection`;
+    entry.textContent = item.problem ? `${item.label} — not done: ${item.problem}` : `${item.label} — waiting for the connection`;
     if (item.problem) entry.classList.add("outbox-problem");
     return entry;
   }));
   box.hidden = items.length === 0;
+  const dismiss = box.querySelector("[data-dismiss]");
+  if (dismiss) dismiss.hidden = !items.some((item) => item.problem);
+  markCards(items);
+}
+
+// Show a queued or refused action on the card it came from: the form calling the same API
+// URL (not the same key: a re-rendered page has fresh keys, and the action is still pending).
+function markCards(items) {
+  document.querySelectorAll("[data-outbox-mark]").forEach((mark) => mark.remove());
+  document.querySelectorAll(".outbox-pending-card").forEach((card) => card.classList.remove("outbox-pending-card"));
+  for (const item of items) {
+    const form = document.querySelector(`form[data-outbox="${CSS.escape(item.url)}"]`);
+    const card = form && form.closest(".card");
+    if (!card) continue;
+    const mark = document.createElement("p");
+    mark.dataset.outboxMark = "";
+    mark.className = item.problem ? "outbox-mark outbox-problem" : "outbox-mark";
+    mark.textContent = item.problem ? `Not done — ${item.problem}` : `${item.label.split(":")[0]} — pending, sent when the connection returns`;
+    card.classList.add("outbox-pending-card");
+    card.prepend(mark);
+  }
 }
 
 async function send(item) {
@@ -102,6 +125,9 @@ async function send(item) {
     method: "POST",
     body: new URLSearchParams(item.fields),
     credentials: "same-origin",
+    // A weak signal must not hang the button: after a while keep it in the outbox; a replay
+    // of something the server did receive gets the stored answer (same Idempotency-Key).
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     headers: { "Idempotency-Key": item.key, "X-CSRFToken": csrfToken(), Accept: "application/json" },
   });
   if (response.status >= 500) throw new Error(`server answered ${response.status}`);
@@ -140,9 +166,12 @@ function queueableForms() {
     const form = event.target.closest("form[data-outbox]");
     if (!form) return;
     event.preventDefault();
+    // Pressed again in the dead spot: the first press is already waiting; one intent, one send.
+    if (readOutbox().some((entry) => entry.url === form.dataset.outbox && !entry.problem)) return;
     const item = {
       url: form.dataset.outbox,
-      fields: Object.fromEntries(new FormData(form)),
+      // The CSRF token travels in the header at send time, so a replay uses a current one.
+      fields: Object.fromEntries([...new FormData(form)].filter(([name]) => name !== "csrf_token")),
       key: form.dataset.idempotencyKey || crypto.randomUUID(),
       label: form.dataset.outboxLabel || "Action",
       queuedAt: new Date().toISOString(),
@@ -176,6 +205,8 @@ queueableForms();
 dismissProblems();
 forgetPagesOnLogout();
 renderOutbox(readOutbox());
+// A page that swaps in fresh content (the live queue) asks for the pending marks again.
+document.addEventListener("floorapp:content", () => markCards(readOutbox()));
 window.addEventListener("online", checkConnection);
 window.addEventListener("offline", checkConnection);
 checkConnection();

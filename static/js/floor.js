@@ -53,7 +53,10 @@
         var page = new DOMParser().parseFromString(html, "text/html");
         var next = page.getElementById("queue-region");
         var nextFloor = page.getElementById("floor");
-        if (next) { document.getElementById("queue-region").replaceWith(next); }
+        if (next) {
+          document.getElementById("queue-region").replaceWith(next);
+          document.dispatchEvent(new CustomEvent("floorapp:content"));
+        }
         if (nextFloor) {
           ["availability", "zone", "covered", "wholeStore"].forEach(function (name) {
             floor.dataset[name] = nextFloor.dataset[name];
