@@ -35,6 +35,7 @@ def document() -> dict[str, Any]:
         "components": {"schemas": {"Error": ERROR_SCHEMA, **METRICS_SCHEMAS}},
     }
     add_catalog(doc)
+    add_help_requests(doc)
     return doc
 
 
@@ -45,3 +46,10 @@ def add_catalog(doc: dict[str, Any]) -> None:
     doc["paths"].update(openapi_catalog.paths())
     doc["components"].setdefault("securitySchemes", {}).update(
         openapi_catalog.SECURITY_SCHEMES)
+
+
+def add_help_requests(doc: dict[str, Any]) -> None:
+    """Add the help-request API's paths (submit, status, queue, moves, streams)."""
+    from floorapp.api import openapi_help
+
+    doc["paths"].update(openapi_help.paths())
