@@ -13,6 +13,10 @@ from floorapp.services import availability
 from tests.factories import make_product, make_user, submit_request
 
 MAX_BODY = 4096
+# Not RATELIMIT_ENABLED=False: Flask-Limiter keeps that on its one shared instance, so it
+# would switch the limits off for every later test's app too.
+HIGH_LIMITS = {name: "100000 per minute" for name in (
+    "SUBMIT_LIMIT_PER_ADDRESS", "SUBMIT_LIMIT_PER_SIGN", "STATUS_LIMIT_PER_ADDRESS")}
 # Each attack: (content type, body, extra query string). The body is bytes as sent.
 ATTACKS = {
     "oversized_json": ("application/json", b'{"note": "' + b"x" * (2 * MAX_BODY) + b'"}', ""),
@@ -43,7 +47,7 @@ ATTACKS = {
 @pytest.fixture
 def wired(make_app):
     """An app with a small body limit, a manager logged in, and real path values."""
-    app = make_app(MAX_CONTENT_LENGTH=MAX_BODY, RATELIMIT_ENABLED=False)
+    app = make_app(MAX_CONTENT_LENGTH=MAX_BODY, **HIGH_LIMITS)
     with app.app_context():
         help_request = submit_request()
         store = help_request.store

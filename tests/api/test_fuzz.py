@@ -22,6 +22,7 @@ from floorapp.api.openapi import document
 from floorapp.extensions import db
 from floorapp.models import Role
 from floorapp.services import availability, tokens
+from tests.api.test_bad_input import HIGH_LIMITS
 from tests.factories import TEST_PASSWORD, make_product, make_sign, make_user, submit_request
 
 EXAMPLES = 25
@@ -35,8 +36,7 @@ def fuzzed(tmp_path_factory):
     """An app on SQLite with one store's worth of real things, and the ways to call it."""
     path = tmp_path_factory.mktemp("fuzz") / "floorapp.sqlite3"
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
-                      "SECRET_KEY": "fuzz", "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False})
+                      "SECRET_KEY": "fuzz", "WTF_CSRF_ENABLED": False, **HIGH_LIMITS})
     with app.app_context():
         db.create_all()
         real = _seed()
