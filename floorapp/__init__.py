@@ -53,6 +53,9 @@ def register_security(app: Flask) -> None:
     from floorapp.web.security import register
 
     register(app)
+    from floorapp.web import wire
+
+    wire.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

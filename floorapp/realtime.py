@@ -30,6 +30,7 @@ from floorapp.models import Event
 from floorapp.models.types import utcnow
 
 log = logging.getLogger(__name__)
+CATCH_UP_PAGE = 1000
 EVENT_COLUMNS = (Event.id, Event.store_id, Event.request_id, Event.kind, Event.at,
                  Event.actor_id, Event.subject_id, Event.from_status, Event.to_status, Event.data)
 
@@ -196,9 +197,13 @@ def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None
     try:
         yield "retry: 2000\n: connected\n\n"
         last = last_event_id(hub.engine, store_id) if after is None else after
-        for event in event_rows(hub.engine, store_id, last, request_id):
-            last = event["id"]
-            yield sse(event, public=public)
+        while True:  # page through the catch-up: the live queue only carries newer events
+            page = event_rows(hub.engine, store_id, last, request_id, limit=CATCH_UP_PAGE)
+            for event in page:
+                last = event["id"]
+                yield sse(event, public=public)
+            if len(page) < CATCH_UP_PAGE:
+                break
         while True:
             try:
                 batch = subscriber.get(timeout=keepalive_s)

@@ -1,10 +1,12 @@
 """Error rendering: one vocabulary, an HTML page for people and JSON for the API."""
 
+import contextlib
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from floorapp.errors import DomainError
@@ -30,6 +32,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -74,3 +78,23 @@ def _unexpected_error(error: Exception):
     log.exception("Unhandled error on %s %s", request.method, request.path)
     return error_response(500, "internal_error", "Something went wrong on our side. "
                           "Nothing was saved; please try again.")
+
+
+def _database_unavailable(error: Exception):
+    """Answer 503 while the database cannot be reached; the pool reconnects by itself."""
+    from flask import g
+
+    from floorapp.extensions import login_manager
+
+    log.warning("Database unavailable on %s %s: %s", request.method, request.path,
+                str(error).splitlines()[0] if str(error) else type(error).__name__)
+    with contextlib.suppress(Exception):  # the connection is gone: nothing to undo
+        db.session.rollback()
+    db.session.remove()
+    # The page must not load the user (or the user's store) from the missing database.
+    g._login_user = login_manager.anonymous_user()
+    response = make_response(error_response(
+        503, "database_unavailable", "The store system cannot reach its database right now. "
+        "Nothing was saved; please try again in a moment."))
+    response.headers["Retry-After"] = "5"
+    return response

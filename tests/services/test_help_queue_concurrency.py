@@ -126,3 +126,13 @@ def _assert_legal_path(help_request, events):
     assert help_request.status == Status(status)
     assert help_request.claimed_by_id == (holder if status in ("claimed", "helping",
                                                                "resolved") else None)
+    _assert_timestamps(help_request, events)
+
+
+def _assert_timestamps(help_request, events):
+    """acknowledged_at is the FIRST claim (a release and re-claim keeps it); order holds."""
+    claims = [e.at for e in events if e.kind.value == "claimed"]
+    assert help_request.acknowledged_at == (claims[0] if claims else None)
+    if help_request.status is Status.RESOLVED:
+        assert (help_request.acknowledged_at <= help_request.reached_at
+                <= help_request.resolved_at)
