@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 
 from floorapp.errors import InvalidInput, Unauthorized
 from floorapp.models import User
@@ -12,9 +12,10 @@ MAX_BODY_BYTES = 16 * 1024  # a help request or a move is a few hundred bytes
 
 
 def limit_body() -> None:
-    """Refuse bodies over 16 KB with 413 before reading them (a flood cannot cost memory)."""
-    request.max_content_length = MAX_BODY_BYTES
-    request.max_form_memory_size = MAX_BODY_BYTES
+    """Refuse bodies over 16 KB (or the app's smaller limit) with 413 before reading them."""
+    limit = min(MAX_BODY_BYTES, current_app.config.get("MAX_CONTENT_LENGTH") or MAX_BODY_BYTES)
+    request.max_content_length = limit
+    request.max_form_memory_size = limit
 
 
 def body() -> dict[str, Any]:

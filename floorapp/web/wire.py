@@ -7,12 +7,16 @@ JSON or form bodies: PostgreSQL cannot store them in text, so without this guard
 same input is stored on SQLite and fails with a 500 on PostgreSQL.
 """
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from floorapp.api.parsing import limit_body
 from floorapp.errors import InvalidInput
 
 JSON_NUL = (b"\x00", b"\\u0000")
+# Blueprints whose bodies are a help request or a move: a few hundred bytes, so 16 KB
+# is plenty, and the limit must hold before this module reads the body below.
+SMALL_BODY_BLUEPRINTS = {"api_help", "api_queue", "customer"}
 URLENCODED_NUL = (b"\x00", b"%00")
 
 
@@ -23,7 +27,9 @@ def register(app: Flask) -> None:
 
 def check_request() -> None:
     """Refuse an oversized body (413) or NUL characters in the query or body (400)."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.blueprint in SMALL_BODY_BLUEPRINTS:
+        limit_body()
+    limit = request.max_content_length
     if limit and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
     if "\x00" in request.path or _contains(request.query_string, URLENCODED_NUL):
