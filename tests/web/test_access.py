@@ -153,7 +153,7 @@ def test_a_manager_cannot_reach_admin_pages(client, auth, two_stores):
     assert client.post("/users/nyc.associate/role", data={"role": "manager"}).status_code == 403
 
 
-@pytest.mark.parametrize("code", ["NYC\x00-1", "x" * 300, "nyc 1"])
+@pytest.mark.parametrize("code", ["x" * 300, "nyc 1", "NYC-1;DROP"])
 def test_a_malformed_store_code_is_simply_not_found(client, auth, two_stores, code):
     auth.login("nyc.associate")
     assert client.get(f"/stores/{code}").status_code == 404
