@@ -29,6 +29,7 @@ def test_a_page_seen_online_stays_readable_offline_with_a_banner(live_server, ne
         demo.seed_demo(seed=1, password="browser-demo-pw")
     page = new_page(PHONE)
     log_in(page, live_server.url, "nyc.associate1", "browser-demo-pw")
+    page.goto(live_server.url + "/stores/NYC-5TH")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now under the service worker's control, so the page is cached
     expect(page.get_by_role("heading", level=1)).to_have_text("Fifth Avenue, New York")
