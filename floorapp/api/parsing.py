@@ -2,25 +2,18 @@
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 
 from floorapp.errors import InvalidInput, Unauthorized
 from floorapp.models import User
 from floorapp.services import idempotency
 
-MAX_BODY_BYTES = 16 * 1024  # a help request or a move is a few hundred bytes
-
-
-def limit_body() -> None:
-    """Refuse bodies over 16 KB (or the app's smaller limit) with 413 before reading them."""
-    limit = min(MAX_BODY_BYTES, current_app.config.get("MAX_CONTENT_LENGTH") or MAX_BODY_BYTES)
-    request.max_content_length = limit
-    request.max_form_memory_size = limit
-
 
 def body() -> dict[str, Any]:
-    """Return the request body as a dict: a JSON object, or the form fields."""
-    limit_body()
+    """Return the request body as a dict: a JSON object, or the form fields.
+
+    Its size was capped before the handler ran (floorapp/web/wire.py).
+    """
     if request.is_json:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):

@@ -14,7 +14,7 @@ from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Product, PullStatus, StockPull, Store, User, Variant
 from floorapp.services.catalog_write import valid_id
-from floorapp.services.writes import start_write
+from floorapp.services.transactions import start_write
 
 # target status: (statuses it may come from, the timestamp column it stamps)
 MOVES = {

@@ -16,7 +16,7 @@ from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
 from floorapp.services import audit
 from floorapp.services.catalog_write import check_text, valid_id
 from floorapp.services.sizes import normalize_width
-from floorapp.services.writes import start_write
+from floorapp.services.transactions import start_write
 
 MAX_HOLD_MINUTES = 24 * 60
 MAX_QTY = 100_000

@@ -38,3 +38,15 @@ def begin_sqlite_write() -> None:
     if db.session().in_transaction():
         db.session.commit()
     db.session.connection(execution_options={"sqlite_write": True})
+
+
+def start_write() -> None:
+    """Before a compare-and-set that is not a help-queue move, end the read snapshot.
+
+    SQLite in WAL mode lets a transaction that has read upgrade to a writer only if
+    nobody committed since, else it fails at once with "database is locked"; this
+    opens the next transaction as a writer instead. Refuses to commit pending changes.
+    """
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("start_write() would commit pending changes")
+    begin_sqlite_write()

@@ -7,16 +7,17 @@ JSON or form bodies: PostgreSQL cannot store them in text, so without this guard
 same input is stored on SQLite and fails with a 500 on PostgreSQL.
 """
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from floorapp.api.parsing import limit_body
 from floorapp.errors import InvalidInput
 
 JSON_NUL = (b"\x00", b"\\u0000")
 # Blueprints whose bodies are a help request or a move: a few hundred bytes, so 16 KB
-# is plenty, and the limit must hold before this module reads the body below.
+# is plenty (a flood cannot cost memory), and the limit must hold before this module
+# reads the body below. This is the one place those routes' bodies are capped.
 SMALL_BODY_BLUEPRINTS = {"api_help", "api_queue", "customer"}
+SMALL_BODY_BYTES = 16 * 1024
 URLENCODED_NUL = (b"\x00", b"%00")
 
 
@@ -28,7 +29,7 @@ def register(app: Flask) -> None:
 def check_request() -> None:
     """Refuse an oversized body (413) or NUL characters in the query or body (400)."""
     if request.blueprint in SMALL_BODY_BLUEPRINTS:
-        limit_body()
+        _cap_body(SMALL_BODY_BYTES)
     limit = request.max_content_length
     if limit and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
@@ -42,6 +43,13 @@ def check_request() -> None:
         return
     if _contains(request.get_data(cache=True), markers):
         raise InvalidInput("Text cannot contain NUL characters.", code="nul_character")
+
+
+def _cap_body(size: int) -> None:
+    """Lower this request's body limit to `size` (never above the app's own limit)."""
+    limit = min(size, current_app.config.get("MAX_CONTENT_LENGTH") or size)
+    request.max_content_length = limit
+    request.max_form_memory_size = limit
 
 
 def _contains(raw: bytes, markers: tuple[bytes, ...]) -> bool:
