@@ -143,7 +143,7 @@ def purge(days: int | None) -> None:
     with domain_errors_as_messages():
         report = maintenance.purge(
             retention_days=days or int(current_app.config["RETENTION_DAYS"]),
-            session_idle=current_app.permanent_session_lifetime)
+            session_idle=current_app.config["SESSION_IDLE"])
     click.echo(f"Purged {report.notes} notes, {report.comments} comments, "
                f"{report.idempotency_records} idempotency records and "
                f"{report.login_sessions} login sessions.")

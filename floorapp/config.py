@@ -41,7 +41,11 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    SESSION_IDLE_MINUTES = 30  # shared handhelds: an idle session ends on the server too
+    SESSION_IDLE_MINUTES = 30  # shared handhelds: an idle session ends on the server
+    # The cookie outlives a shift and is not re-signed on every response (a cost on every
+    # request): idleness is enforced by the server's login session, not by the cookie.
+    SESSION_COOKIE_HOURS = 14
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # a shift is long; the token is tied to the session anyway
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -71,8 +75,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config.from_prefixed_env("FLOORAPP")
     if overrides:
         app.config.update(overrides)
+    app.config["SESSION_IDLE"] = timedelta(minutes=float(app.config["SESSION_IDLE_MINUTES"]))
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
-        minutes=float(app.config["SESSION_IDLE_MINUTES"]))
+        hours=float(app.config["SESSION_COOKIE_HOURS"]))
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
     if not app.config.get("SECRET_KEY"):

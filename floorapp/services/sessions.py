@@ -4,11 +4,13 @@ The browser's signed cookie holds the user id, their session version and a rando
 session token; this module keeps the token's hash with the last time it was used.
 """
 
+import functools
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from floorapp.extensions import db
 from floorapp.models import LoginSession, User
@@ -47,26 +49,37 @@ def load_session_user(session_user_id: str, token: str | None, *, idle: timedelt
     """Return the user of a live login session, or None if it has ended.
 
     A session ends when logged out, when the user was deactivated or changed role
-    (their session version moved on), or when unused for longer than `idle`.
+    (their session version moved on), or when unused for longer than `idle`. Every
+    authenticated request runs this, so it is one cached statement that also brings
+    the user's home store (the API and the pages ask for it next).
     """
     user_id, _, version = (session_user_id or "").partition(".")
     if not (token and user_id.isdigit() and version.isdigit()):
         return None
-    row = db.session.execute(
-        select(User, LoginSession)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == int(user_id), LoginSession.token_hash == _hash(token))
-    ).first()
+    row = db.session.execute(_session_statement(),
+                             {"user_id": int(user_id), "token_hash": _hash(token)}).first()
     now = now or datetime.now(UTC)
-    if row is None or not _is_live(row.User, row.LoginSession, int(version), idle, now):
+    if row is None or not _is_live(row, int(version), idle, now):
         return None
-    if now - row.LoginSession.last_seen_at >= TOUCH_INTERVAL:
-        row.LoginSession.last_seen_at = now
+    if now - row.last_seen_at >= TOUCH_INTERVAL:
+        db.session.execute(update(LoginSession).where(LoginSession.id == row.session_id)
+                           .values(last_seen_at=now))
         db.session.commit()
     return row.User
 
 
-def _is_live(user: User, login: LoginSession, version: int, idle: timedelta,
-             now: datetime) -> bool:
-    return (user.active and user.session_version == version and login.ended_at is None
-            and now - login.last_seen_at <= idle)
+@functools.cache
+def _session_statement():
+    """Build the session lookup once: the user (with home store) and the session's clock."""
+    return (select(User, LoginSession.id.label("session_id"), LoginSession.last_seen_at,
+                   LoginSession.ended_at)
+            .join(LoginSession, LoginSession.user_id == User.id)
+            .options(joinedload(User.home_store))
+            .where(User.id == bindparam("user_id"),
+                   LoginSession.token_hash == bindparam("token_hash")))
+
+
+def _is_live(row, version: int, idle: timedelta, now: datetime) -> bool:
+    user = row.User
+    return (user.active and user.session_version == version and row.ended_at is None
+            and now - row.last_seen_at <= idle)

@@ -54,7 +54,7 @@ def _unauthorized():
 
 def _load_user(session_user_id: str):
     return sessions.load_session_user(session_user_id, session.get("sid"),
-                                      idle=current_app.permanent_session_lifetime)
+                                      idle=current_app.config["SESSION_IDLE"])
 
 
 def _login_failed(response) -> bool:

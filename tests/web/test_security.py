@@ -124,3 +124,17 @@ def test_invalid_utf8_in_a_form_is_a_4xx_not_a_500(client):
 def test_a_huge_query_string_is_not_a_500(client):
     response = client.get("/login?next=/" + "a" * 100_000)
     assert response.status_code < 500
+
+
+def test_reading_pages_does_not_resign_the_cookie_and_it_outlives_a_shift(app, client, auth):
+    with app.app_context():
+        store = make_store(code="NYC-1")
+        make_user(login="maria", store=store)
+    login = auth.login("maria")
+    cookie = next(h for h in login.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "Expires=" in cookie  # a persistent cookie, valid for SESSION_COOKIE_HOURS
+    assert app.permanent_session_lifetime == timedelta(hours=app.config["SESSION_COOKIE_HOURS"])
+    client.get("/stores/NYC-1")  # the first page puts its CSRF token into the session
+    response = client.get("/stores/NYC-1")
+    assert response.status_code == 200
+    assert not any(h.startswith("session=") for h in response.headers.getlist("Set-Cookie"))
