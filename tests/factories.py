@@ -105,8 +105,8 @@ def submit_request(*, sign: Sign | None = None, now: datetime | None = None, **f
     from floorapp.services.help_intake import submit
 
     sign = sign or make_sign()
-    help_request, _ = submit(sign.token, make_submission(**fields), now=now)
-    return help_request
+    submitted, _ = submit(sign.token, make_submission(**fields), now=now)
+    return db.session.get(HelpRequest, submitted.id)
 
 
 def make_product(*, style: str | None = None, brand: str = "Northway", name: str = "Trail Runner",

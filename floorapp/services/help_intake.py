@@ -5,12 +5,13 @@ long random public token is the only key to its status page, its cancel button a
 rating.
 """
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
@@ -71,38 +72,59 @@ def _text(value: object, limit: int, label: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A submitted request as its customer needs it next: where its status page is."""
+
+    id: int
+    public_token: str
+    status: Status
+
+
 def submit(sign_token: str, submission: Submission, *, idempotency_key: str | None = None,
-           now: datetime | None = None) -> tuple[HelpRequest, bool]:
+           now: datetime | None = None) -> tuple[Submitted, bool]:
     """Create a waiting request from a sign; return it and whether it is new.
 
     The same idempotency key with the same fields returns the first request (a double
     tap or a resent form makes one request); with other fields it raises KeyReused.
+    This is the public hot path and it holds the store's write lock from the replay
+    check to the commit, so it writes with Core statements: one round trip per row.
     """
     now = now or utcnow()
     key = idempotency.check_key(idempotency_key)
     place = _place(sign_token)
-    store_id, zone_id, sign_id = place.store_id, place.zone_id, place.sign_id
-    begin_write(store_id)
-    scope, body = f"submit:{sign_id}", idempotency.fingerprint(submission.body())
+    begin_write(place.store_id)
+    scope, body = f"submit:{place.sign_id}", idempotency.fingerprint(submission.body())
     record = idempotency.replay(scope, key, body, now)
     if record is not None:
-        existing = db.session.get(HelpRequest, record.response["id"])
+        existing = _submitted(record.response["id"])
         db.session.commit()
         return existing, False
-    help_request = HelpRequest(
-        store_id=store_id, zone_id=zone_id, sign_id=sign_id, requested_at=now,
-        public_token=secrets.token_urlsafe(PUBLIC_TOKEN_BYTES), status=Status.WAITING,
-        need=submission.need, product_query=submission.product_query,
-        size_label=submission.size_label, note=submission.note, language=submission.language)
-    db.session.add(help_request)
-    db.session.flush()
-    record_event(store_id=store_id, request_id=help_request.id, kind=EventKind.REQUESTED,
+    public_token = secrets.token_urlsafe(PUBLIC_TOKEN_BYTES)
+    request_id = db.session.connection().execute(_insert_statement(), {
+        "store_id": place.store_id, "zone_id": place.zone_id, "sign_id": place.sign_id,
+        "requested_at": now, "public_token": public_token, "status": Status.WAITING,
+        "need": submission.need, "product_query": submission.product_query,
+        "size_label": submission.size_label, "note": submission.note,
+        "language": submission.language}).scalar_one()
+    record_event(store_id=place.store_id, request_id=request_id, kind=EventKind.REQUESTED,
                  at=now, from_status=None, to_status=Status.WAITING.value,
-                 data={"zone_id": zone_id})
-    idempotency.remember(scope, key, body, status_code=201, response={"id": help_request.id},
+                 data={"zone_id": place.zone_id})
+    idempotency.remember(scope, key, body, status_code=201, response={"id": request_id},
                          now=now)
     db.session.commit()
-    return help_request, True
+    return Submitted(request_id, public_token, Status.WAITING), True
+
+
+@functools.cache
+def _insert_statement():
+    return insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id)
+
+
+def _submitted(request_id: int) -> Submitted:
+    row = db.session.execute(select(HelpRequest.public_token, HelpRequest.status)
+                             .where(HelpRequest.id == request_id)).one()
+    return Submitted(request_id, row.public_token, row.status)
 
 
 def sign_for(sign_token: str):
@@ -129,15 +151,19 @@ def _place(sign_token: str) -> SignPlace:
     """
     token = (sign_token or "").strip()
     if token.isprintable() and 0 < len(token) <= 64:
-        row = db.session.execute(
-            select(Sign.id, Sign.zone_id, Zone.store_id).join(Zone, Zone.id == Sign.zone_id)
-            .join(Store, Store.id == Zone.store_id)
-            .where(Sign.token == token, Sign.active.is_(True), Zone.active.is_(True),
-                   Store.active.is_(True))).first()
+        row = db.session.connection().execute(_place_statement(), {"token": token}).first()
         if row is not None:
             return SignPlace(*row)
     sign = sign_for(sign_token)
     return SignPlace(sign.id, sign.zone_id, sign.zone.store_id)
+
+
+@functools.cache
+def _place_statement():
+    return (select(Sign.id, Sign.zone_id, Zone.store_id).join(Zone, Zone.id == Sign.zone_id)
+            .join(Store, Store.id == Zone.store_id)
+            .where(Sign.token == bindparam("token"), Sign.active.is_(True),
+                   Zone.active.is_(True), Store.active.is_(True)))
 
 
 def by_public_token(public_token: str) -> HelpRequest:

@@ -5,12 +5,13 @@ response; the same key with another body is refused with 422, because answering
 it with the first call's response would hide a client's mistake.
 """
 
+import functools
 import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from floorapp.errors import DomainError, InvalidInput
@@ -45,27 +46,35 @@ def check_key(key: str | None) -> str | None:
     return key
 
 
-def replay(scope: str, key: str | None, body_fingerprint: str,
-           now: datetime) -> IdempotencyRecord | None:
+def replay(scope: str, key: str | None, body_fingerprint: str, now: datetime):
     """Return the live record for (scope, key) if the call is a replay; raise on a new body.
 
     Call it inside the write transaction, after `begin_write`, so two replays of one
     key are serialized and only the first one acts. A record older than a day is
-    deleted here and the key acts afresh.
+    deleted here and the key acts afresh. The record is a row with `status_code` and
+    `response` (one Core statement: submissions check it while holding the store lock).
     """
     if key is None:
         return None
-    record = db.session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key))
+    connection = db.session.connection()
+    record = connection.execute(_record_statement(), {"scope": scope, "key": key}).first()
     if record is None:
         return None
     if record.created_at <= now - LIFETIME:
-        db.session.delete(record)
-        db.session.flush()
+        connection.execute(delete(IdempotencyRecord.__table__)
+                           .where(IdempotencyRecord.__table__.c.id == record.id))
         return None
     if record.fingerprint != body_fingerprint:
         raise KeyReused("This idempotency key was already used for a different request.")
     return record
+
+
+@functools.cache
+def _record_statement():
+    table = IdempotencyRecord.__table__
+    return select(table.c.id, table.c.fingerprint, table.c.status_code, table.c.response,
+                  table.c.created_at).where(table.c.scope == bindparam("scope"),
+                                            table.c.key == bindparam("key"))
 
 
 def remember(scope: str, key: str | None, body_fingerprint: str, *, status_code: int,
@@ -73,9 +82,9 @@ def remember(scope: str, key: str | None, body_fingerprint: str, *, status_code:
     """Store the answer to a call under its key (flushed with the call's own changes)."""
     if key is None:
         return
-    db.session.add(IdempotencyRecord(scope=scope, key=key, fingerprint=body_fingerprint,
-                                     status_code=status_code, response=response, created_at=now))
-    db.session.flush()
+    db.session.connection().execute(insert(IdempotencyRecord.__table__), {
+        "scope": scope, "key": key, "fingerprint": body_fingerprint,
+        "status_code": status_code, "response": response, "created_at": now})
 
 
 def purge(now: datetime) -> int:
