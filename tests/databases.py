@@ -7,10 +7,13 @@ developer's machine without one, the PostgreSQL half is skipped with the reason.
 
 import os
 import secrets
+import time
 
 import psycopg
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -57,8 +60,20 @@ class PostgresSchema:
         url = make_url(postgres_url()).update_query_dict({"options": f"-csearch_path={self.name}"})
         return url.render_as_string(hide_password=False)
 
-    def drop(self) -> None:
-        """Drop the schema and everything in it."""
-        with self.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE'))
+    def drop(self, attempts: int = 3) -> None:
+        """Drop the schema and everything in it.
+
+        The server's autovacuum may be analysing a freshly migrated table at that moment;
+        PostgreSQL then sometimes resolves the lock cycle by cancelling the DROP
+        (DeadlockDetected), and the next attempt goes through.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(text(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE'))
+                break
+            except OperationalError as error:
+                if attempt == attempts or not isinstance(error.orig, DeadlockDetected):
+                    raise
+                time.sleep(0.5 * attempt)
         self.engine.dispose()
