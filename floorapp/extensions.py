@@ -1,7 +1,10 @@
 """The extension singletons, made once here and bound to an app in `create_app`."""
 
+import fcntl
+import os
 import sqlite3
 import threading
+import time
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -67,28 +70,71 @@ def _begin_sqlite(connection) -> None:
     """
     if connection.dialect.name == "sqlite":
         write = connection.get_execution_options().get("sqlite_write")
-        if write:
-            _take_sqlite_writer_lock(connection)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if not write:
+            connection.exec_driver_sql("BEGIN")
+            return
+        _take_sqlite_writer_lock(connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release_sqlite_writer_lock(connection)
+            raise
 
 
 # SQLite's busy handler polls with sleeps of up to 100 ms and is not fair: with 50 threads
 # of one process writing at once, some waited past the 15 s busy timeout ("database is
 # locked", measured with bench/claims.py). Writers of one process therefore queue on this
-# lock first (a green lock under gevent); the busy timeout only arbitrates between processes.
+# lock first (a green lock under gevent). Writers of other processes (the other gunicorn
+# workers of one host) queue on an advisory file lock beside the database, polled every
+# millisecond with a sleep that yields under gevent: SQLite's own busy handler sleeps
+# inside C, which would stall every stream and request of the waiting worker.
 _SQLITE_WRITER = threading.Lock()
 SQLITE_WRITER_WAIT_S = 30
+_WRITER_FILES: dict[tuple[int, str], int] = {}  # by process: a forked descriptor shares locks
 
 
 def _take_sqlite_writer_lock(connection) -> None:
     if not _SQLITE_WRITER.acquire(timeout=SQLITE_WRITER_WAIT_S):
         raise TimeoutError("Too many writers at once; try again.")
-    connection.info["floorapp_writer_lock"] = True
+    try:
+        descriptor = _writer_file(connection.engine.url.database)
+        if descriptor is not None:
+            _lock_file(descriptor)
+    except BaseException:
+        _SQLITE_WRITER.release()
+        raise
+    connection.info["floorapp_writer_lock"] = descriptor
+
+
+def _writer_file(database: str | None) -> int | None:
+    """Return this process's descriptor of the database's writer lock file (None in memory)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    key = (os.getpid(), database)
+    if key not in _WRITER_FILES:
+        _WRITER_FILES[key] = os.open(f"{database}.writer", os.O_RDWR | os.O_CREAT, 0o600)
+    return _WRITER_FILES[key]
+
+
+def _lock_file(descriptor: int) -> None:
+    deadline = time.monotonic() + SQLITE_WRITER_WAIT_S
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise TimeoutError("Too many writers at once; try again.") from None
+            time.sleep(0.001)
 
 
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _release_sqlite_writer_lock(connection) -> None:
-    """Let the next writer of this process in once a write transaction ends."""
-    if connection.info.pop("floorapp_writer_lock", False):
-        _SQLITE_WRITER.release()
+    """Let the next writer (of this process, then of any) in once a write transaction ends."""
+    if "floorapp_writer_lock" not in connection.info:
+        return
+    descriptor = connection.info.pop("floorapp_writer_lock")
+    if descriptor is not None:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+    _SQLITE_WRITER.release()
