@@ -16,7 +16,7 @@ from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import EventKind, Feedback, HelpRequest, Need, Sign, Status, Store, Zone
 from floorapp.models.types import utcnow
-from floorapp.services import help_queue, idempotency
+from floorapp.services import help_queue, idempotency, product_match
 from floorapp.services.event_log import record_event
 from floorapp.services.signage import resolve_sign_token
 from floorapp.services.transactions import begin_write
@@ -24,6 +24,7 @@ from floorapp.services.transactions import begin_write
 MAX_NOTE = 280
 MAX_PRODUCT = 120
 MAX_SIZE = 24
+MAX_SKU = 40
 MAX_COMMENT = 500
 LANGUAGES = ("en", "es")
 PUBLIC_TOKEN_BYTES = 24
@@ -38,11 +39,27 @@ class Submission:
     size_label: str
     note: str
     language: str
+    product_id: int | None = None  # the suggestion the customer chose (JavaScript, API)
+    sku: str = ""  # the API's other way to name the product, and the size with it
 
-    def body(self) -> dict[str, str]:
+    def body(self) -> dict[str, object]:
         """Return the fields that make two submissions the same (for idempotency)."""
-        return {"need": self.need.value, "product": self.product_query,
-                "size": self.size_label, "note": self.note}
+        body: dict[str, object] = {"need": self.need.value, "product": self.product_query,
+                                   "size": self.size_label, "note": self.note}
+        if self.product_id is not None or self.sku:  # absent: the same fingerprint as before
+            body |= {"product_id": self.product_id, "sku": self.sku}
+        return body
+
+    def match(self, store_id: int) -> product_match.Match:
+        """Return the catalog's product and size this submission names in the store.
+
+        A chosen product must be this store's (InvalidInput otherwise); typed text that
+        matches nothing is kept as it is.
+        """
+        if self.product_id is not None or self.sku:
+            return product_match.check_chosen(store_id, self.product_id, self.sku,
+                                              self.size_label)
+        return product_match.match_typed(store_id, self.product_query, self.size_label)
 
 
 def parse_submission(form: dict[str, Any]) -> Submission:
@@ -57,7 +74,9 @@ def parse_submission(form: dict[str, Any]) -> Submission:
         product_query=_text(form.get("product"), MAX_PRODUCT, "The product name"),
         size_label=_text(form.get("size"), MAX_SIZE, "The size"),
         note=_text(form.get("note"), MAX_NOTE, "The note"),
-        language=language if language in LANGUAGES else "en")
+        language=language if language in LANGUAGES else "en",
+        product_id=product_match.parse_product_id(form.get("product_id")),
+        sku=_text(form.get("sku"), MAX_SKU, "The SKU").replace(" ", ""))
 
 
 def _text(value: object, limit: int, label: str) -> str:
@@ -76,12 +95,15 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     """Create a waiting request from a sign; return it and whether it is new.
 
     The same idempotency key with the same fields returns the first request (a double
-    tap or a resent form makes one request); with other fields it raises KeyReused.
+    tap or a resent form makes one request); with other fields it raises KeyReused. The
+    product and size are matched to the catalog first, so the associate's card can
+    answer; a chosen product this store does not carry raises InvalidInput.
     """
     now = now or utcnow()
     key = idempotency.check_key(idempotency_key)
     place = _place(sign_token)
     store_id, zone_id, sign_id = place.store_id, place.zone_id, place.sign_id
+    found = submission.match(store_id)  # reads only: a refused product writes nothing
     begin_write(store_id)
     scope, body = f"submit:{sign_id}", idempotency.fingerprint(submission.body())
     record = idempotency.replay(scope, key, body, now)
@@ -93,7 +115,8 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
         store_id=store_id, zone_id=zone_id, sign_id=sign_id, requested_at=now,
         public_token=secrets.token_urlsafe(PUBLIC_TOKEN_BYTES), status=Status.WAITING,
         need=submission.need, product_query=submission.product_query,
-        size_label=submission.size_label, note=submission.note, language=submission.language)
+        size_label=submission.size_label, note=submission.note, language=submission.language,
+        product_id=found.product_id, variant_id=found.variant_id)
     db.session.add(help_request)
     db.session.flush()
     record_event(store_id=store_id, request_id=help_request.id, kind=EventKind.REQUESTED,
@@ -138,6 +161,11 @@ def _place(sign_token: str) -> SignPlace:
             return SignPlace(*row)
     sign = sign_for(sign_token)
     return SignPlace(sign.id, sign.zone_id, sign.zone.store_id)
+
+
+def sign_store_id(sign_token: str) -> int:
+    """Return the store of an active sign (SignRetired, NotFound), for its public reads."""
+    return _place(sign_token).store_id
 
 
 def by_public_token(public_token: str) -> HelpRequest:
