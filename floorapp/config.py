@@ -61,6 +61,8 @@ class Defaults:
     SUBMIT_LIMIT_PER_ADDRESS = "20 per 10 minutes"  # a store's guest Wi-Fi shares one address
     SUBMIT_LIMIT_PER_SIGN = "30 per 10 minutes"
     STATUS_LIMIT_PER_ADDRESS = "600 per minute"  # polling status pages behind one address
+    # Suggestions as a customer types (a pause of 250 ms between asks), behind one address.
+    SUGGEST_LIMIT_PER_ADDRESS = "240 per minute"
     EXPIRE_AFTER_MINUTES = 30
     ESCALATE_AFTER_S = None  # None: the store's acknowledge target again
     IDLE_OFF_MINUTES = 20

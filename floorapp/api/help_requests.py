@@ -1,11 +1,11 @@
 """The customer's API: submit from a sign, and follow the request by its public token."""
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from floorapp.api.parsing import body, idempotency_key
 from floorapp.extensions import csrf
-from floorapp.services import help_intake, help_views
-from floorapp.web.public_limits import status_limit, submit_limits
+from floorapp.services import help_intake, help_views, product_match
+from floorapp.web.public_limits import status_limit, submit_limits, suggest_limit
 
 bp = Blueprint("api_help", __name__)
 
@@ -32,5 +32,14 @@ def status(public_token: str):
     help_request = help_intake.by_public_token(public_token)
     shown = help_views.customer_status(help_request)
     return jsonify(status=shown.status, position=shown.position, estimate_s=shown.estimate_s,
-                   associate=shown.associate,
+                   associate=shown.associate, product_id=help_request.product_id,
+                   variant_id=help_request.variant_id,
                    events_url=url_for("api_events.request_events", public_token=public_token))
+
+
+@bp.get("/signs/<sign_token>/products")
+@suggest_limit
+def products(sign_token: str):
+    """Suggest a few of the sign's store's products for what the customer types (public)."""
+    store_id = help_intake.sign_store_id(sign_token)
+    return jsonify(products=product_match.suggest(store_id, request.args.get("q")))

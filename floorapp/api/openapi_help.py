@@ -28,6 +28,11 @@ SUBMISSION = {
         "size": {"type": "string", "maxLength": 24},
         "note": {"type": "string", "maxLength": 280},
         "language": {"type": "string", "enum": ["en", "es"]},
+        "product_id": {"type": "integer", "minimum": 1,
+                       "description": "A product this store carries (from the suggestions); "
+                                      "any other is refused with 400 product_not_in_store"},
+        "sku": {"type": "string", "maxLength": 40,
+                "description": "A SKU or UPC of a product this store carries: names the size too"},
         "idempotency_key": {"type": "string", "minLength": 1, "maxLength": 128},
     },
 }
@@ -37,9 +42,12 @@ CREATED = {
                    "status": {"type": "string", "enum": STATUSES},
                    "status_url": {"type": "string"}},
 }
+ID_OR_NULL = {"type": ["integer", "null"]}
 PUBLIC_STATUS = {
-    "type": "object", "required": ["status", "position", "estimate_s", "associate", "events_url"],
+    "type": "object", "required": ["status", "position", "estimate_s", "associate", "events_url",
+                                   "product_id", "variant_id"],
     "properties": {"status": {"type": "string", "enum": STATUSES},
+                   "product_id": ID_OR_NULL, "variant_id": ID_OR_NULL,
                    "position": {"type": ["integer", "null"], "minimum": 1},
                    "estimate_s": {"type": ["integer", "null"], "minimum": 0},
                    "associate": {"type": ["string", "null"]},
@@ -47,11 +55,12 @@ PUBLIC_STATUS = {
 }
 HELP_REQUEST = {
     "type": "object",
-    "required": ["id", "status", "zone_id", "need", "product", "size", "note", "requested_at",
-                 "acknowledged_at", "reached_at", "resolved_at", "closed_at", "claimed_by_id",
-                 "outcome", "escalation_level"],
+    "required": ["id", "status", "zone_id", "need", "product", "size", "product_id",
+                 "variant_id", "note", "requested_at", "acknowledged_at", "reached_at",
+                 "resolved_at", "closed_at", "claimed_by_id", "outcome", "escalation_level"],
     "properties": {
         "id": {"type": "integer"}, "status": {"type": "string", "enum": STATUSES},
+        "product_id": ID_OR_NULL, "variant_id": ID_OR_NULL,
         "zone_id": {"type": "integer"}, "need": {"type": "string", "enum": NEEDS},
         "product": {"type": "string"}, "size": {"type": "string"}, "note": {"type": "string"},
         "requested_at": {"type": "string", "format": "date-time"},
@@ -64,9 +73,10 @@ HELP_REQUEST = {
 QUEUE_ITEM = {
     "type": "object",
     "required": ["id", "status", "need", "zone_id", "zone", "product_query", "size_label",
-                 "note", "requested_at", "claimed_by_id", "claimed_by", "escalation_level",
-                 "waited_s", "sla"],
+                 "product_id", "variant_id", "note", "requested_at", "claimed_by_id",
+                 "claimed_by", "escalation_level", "waited_s", "sla"],
     "properties": {
+        "product_id": ID_OR_NULL, "variant_id": ID_OR_NULL,
         "id": {"type": "integer"}, "status": {"type": "string", "enum": STATUSES[:3]},
         "need": {"type": "string", "enum": NEEDS}, "zone_id": {"type": "integer"},
         "zone": {"type": "string"}, "product_query": {"type": "string"},
@@ -77,6 +87,16 @@ QUEUE_ITEM = {
         "escalation_level": {"type": "integer"}, "waited_s": {"type": "integer", "minimum": 0},
         "sla": {"type": "string", "enum": ["ok", "due_soon", "overdue"]},
     },
+}
+SUGGESTIONS = {
+    "type": "object", "required": ["products"],
+    "properties": {"products": {"type": "array", "maxItems": 5, "items": {
+        "type": "object", "required": ["id", "name", "brand", "color", "image_url", "sizes"],
+        "additionalProperties": False,
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                       "brand": {"type": "string"}, "color": {"type": "string"},
+                       "image_url": {"type": ["string", "null"]},
+                       "sizes": {"type": "array", "items": {"type": "string"}}}}}},
 }
 MOVE_BODY = {
     "type": "object",
@@ -135,6 +155,15 @@ def help_paths() -> dict[str, Any]:
             "responses": {"201": _json(CREATED, "Created"),
                           "200": _json(CREATED, "The same idempotency key: the same request"),
                           **_errors(400, 404, 410, 422, 429)}}},
+        "/signs/{sign_token}/products": {"get": {
+            "summary": "Suggest the sign's store's products as the customer types (public)",
+            "description": "Name, brand, color, a same-origin image and the sizes the store "
+                           "carries; nothing internal. Fewer than 2 letters: no suggestions.",
+            "parameters": [_path_param("sign_token"),
+                           {"name": "q", "in": "query", "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 80}}],
+            "responses": {"200": _json(SUGGESTIONS, "At most 5 products, best first"),
+                          **_errors(400, 404, 410, 429)}}},
         "/help-requests/{public_token}": {"get": {
             "summary": "A customer's request: status, position, estimate (public)",
             "parameters": [_path_param("public_token")],

@@ -121,10 +121,12 @@ class HelpRequest(db.Model):
     sign_id: Mapped[int | None] = mapped_column(ForeignKey("signs.id"), index=True)
     public_token: Mapped[str] = mapped_column(String(64), unique=True)
     need: Mapped[Need] = mapped_column(string_enum(Need, "need"))
-    # What the customer named; variant_id links it to the catalog once one exists.
+    # What the customer typed, kept as typed; product_id and variant_id are the catalog's
+    # product and size it matched (services/product_match.py), so the card can answer.
     product_query: Mapped[str] = mapped_column(String(120), default="")
     size_label: Mapped[str] = mapped_column(String(24), default="")
-    variant_id: Mapped[int | None] = mapped_column(index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id"), index=True)
     note: Mapped[str] = mapped_column(String(280), default="")
     language: Mapped[str] = mapped_column(String(8), default="en")
     status: Mapped[Status] = mapped_column(string_enum(Status, "status"), default=Status.WAITING)

@@ -17,7 +17,7 @@ from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import EventKind, Feedback, HelpRequest, Need, Sign, Status, Store, Zone
 from floorapp.models.types import utcnow
-from floorapp.services import help_queue, idempotency
+from floorapp.services import help_queue, idempotency, product_match
 from floorapp.services.event_log import record_event
 from floorapp.services.signage import resolve_sign_token
 from floorapp.services.transactions import begin_write
@@ -25,6 +25,7 @@ from floorapp.services.transactions import begin_write
 MAX_NOTE = 280
 MAX_PRODUCT = 120
 MAX_SIZE = 24
+MAX_SKU = 40
 MAX_COMMENT = 500
 LANGUAGES = ("en", "es")
 PUBLIC_TOKEN_BYTES = 24
@@ -39,11 +40,27 @@ class Submission:
     size_label: str
     note: str
     language: str
+    product_id: int | None = None  # the suggestion the customer chose (JavaScript, API)
+    sku: str = ""  # the API's other way to name the product, and the size with it
 
-    def body(self) -> dict[str, str]:
+    def body(self) -> dict[str, object]:
         """Return the fields that make two submissions the same (for idempotency)."""
-        return {"need": self.need.value, "product": self.product_query,
-                "size": self.size_label, "note": self.note}
+        body: dict[str, object] = {"need": self.need.value, "product": self.product_query,
+                                   "size": self.size_label, "note": self.note}
+        if self.product_id is not None or self.sku:  # absent: the same fingerprint as before
+            body |= {"product_id": self.product_id, "sku": self.sku}
+        return body
+
+    def match(self, store_id: int) -> product_match.Match:
+        """Return the catalog's product and size this submission names in the store.
+
+        A chosen product must be this store's (InvalidInput otherwise); typed text that
+        matches nothing is kept as it is.
+        """
+        if self.product_id is not None or self.sku:
+            return product_match.check_chosen(store_id, self.product_id, self.sku,
+                                              self.size_label)
+        return product_match.match_typed(store_id, self.product_query, self.size_label)
 
 
 def parse_submission(form: dict[str, Any]) -> Submission:
@@ -58,7 +75,9 @@ def parse_submission(form: dict[str, Any]) -> Submission:
         product_query=_text(form.get("product"), MAX_PRODUCT, "The product name"),
         size_label=_text(form.get("size"), MAX_SIZE, "The size"),
         note=_text(form.get("note"), MAX_NOTE, "The note"),
-        language=language if language in LANGUAGES else "en")
+        language=language if language in LANGUAGES else "en",
+        product_id=product_match.parse_product_id(form.get("product_id")),
+        sku=_text(form.get("sku"), MAX_SKU, "The SKU").replace(" ", ""))
 
 
 def _text(value: object, limit: int, label: str) -> str:
@@ -86,13 +105,16 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     """Create a waiting request from a sign; return it and whether it is new.
 
     The same idempotency key with the same fields returns the first request (a double
-    tap or a resent form makes one request); with other fields it raises KeyReused.
-    This is the public hot path and it holds the store's write lock from the replay
-    check to the commit, so it writes with Core statements: one round trip per row.
+    tap or a resent form makes one request); with other fields it raises KeyReused. The
+    product and size are matched to the catalog first, so the associate's card can
+    answer; a chosen product this store does not carry raises InvalidInput. This is the
+    public hot path and it holds the store's write lock from the replay check to the
+    commit, so it writes with Core statements: one round trip per row.
     """
     now = now or utcnow()
     key = idempotency.check_key(idempotency_key)
     place = _place(sign_token)
+    found = submission.match(place.store_id)  # reads only: a refused product writes nothing
     begin_write(place.store_id)
     scope, body = f"submit:{place.sign_id}", idempotency.fingerprint(submission.body())
     record = idempotency.replay(scope, key, body, now)
@@ -106,7 +128,8 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
         "requested_at": now, "public_token": public_token, "status": Status.WAITING,
         "need": submission.need, "product_query": submission.product_query,
         "size_label": submission.size_label, "note": submission.note,
-        "language": submission.language}).scalar_one()
+        "language": submission.language, "product_id": found.product_id,
+        "variant_id": found.variant_id}).scalar_one()
     record_event(store_id=place.store_id, request_id=request_id, kind=EventKind.REQUESTED,
                  at=now, from_status=None, to_status=Status.WAITING.value,
                  data={"zone_id": place.zone_id})
@@ -164,6 +187,11 @@ def _place_statement():
             .join(Store, Store.id == Zone.store_id)
             .where(Sign.token == bindparam("token"), Sign.active.is_(True),
                    Zone.active.is_(True), Store.active.is_(True)))
+
+
+def sign_store_id(sign_token: str) -> int:
+    """Return the store of an active sign (SignRetired, NotFound), for its public reads."""
+    return _place(sign_token).store_id
 
 
 def by_public_token(public_token: str) -> HelpRequest:

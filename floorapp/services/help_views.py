@@ -35,7 +35,8 @@ def open_queue(store: Store, *, now: datetime | None = None) -> list[dict]:
     rows = db.session.execute(
         select(HelpRequest.id, HelpRequest.status, HelpRequest.need, HelpRequest.zone_id,
                Zone.name.label("zone"), HelpRequest.product_query, HelpRequest.size_label,
-               HelpRequest.note, HelpRequest.requested_at, HelpRequest.claimed_by_id,
+               HelpRequest.product_id, HelpRequest.variant_id, HelpRequest.note,
+               HelpRequest.requested_at, HelpRequest.claimed_by_id,
                holder.name.label("claimed_by"), HelpRequest.escalation_level)
         .join(Zone, Zone.id == HelpRequest.zone_id)
         .outerjoin(holder, holder.id == HelpRequest.claimed_by_id)
@@ -144,6 +145,7 @@ def summary(help_request: HelpRequest) -> dict:
         "id": help_request.id, "status": help_request.status.value,
         "zone_id": help_request.zone_id, "need": help_request.need.value,
         "product": help_request.product_query, "size": help_request.size_label,
+        "product_id": help_request.product_id, "variant_id": help_request.variant_id,
         "note": help_request.note, "requested_at": when(help_request.requested_at),
         "acknowledged_at": when(help_request.acknowledged_at),
         "reached_at": when(help_request.reached_at),

@@ -61,6 +61,8 @@ def sign(sign_token: str):
         db.session.rollback()
         if isinstance(error, KeyReused):  # sent before, then changed (the back button)
             form.pop("idempotency_key", None)
+        if error.code in ("product_not_in_store", "invalid_product"):
+            form.pop("product_id", None)  # sent again, the typed text is matched instead
         return _form(found, error=_submission_error(error), values=form), 400
     return redirect(url_for("customer.status", public_token=help_request.public_token), 303)
 
@@ -81,6 +83,9 @@ def _submission_error(error: DomainError) -> str:
     if error.code == "idempotency_key_reused":
         return _("This form was already sent with other answers. Please check them and send "
                  "again.")
+    if error.code in ("product_not_in_store", "invalid_product"):
+        return _("We could not find that product in this store. Please check its name, or "
+                 "send the form as it is.")
     if error.code == "too_long":
         return _("Please keep it short: the note can be up to 280 characters.")
     return _("Something in the form was not right. Please check it and try again.")

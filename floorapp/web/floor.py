@@ -16,7 +16,7 @@ from floorapp import realtime
 from floorapp.errors import DomainError
 from floorapp.extensions import db
 from floorapp.models import Availability, Outcome
-from floorapp.services import availability, help_queue, help_views
+from floorapp.services import availability, card_answers, help_queue, help_views
 from floorapp.web.access import acting_user, store_for_caller
 
 bp = Blueprint("floor", __name__)
@@ -63,9 +63,10 @@ def queue(code: str):
         "floor/queue.html", store=store, items=items, me=user,
         mine=next((item for item in items if mine and item["id"] == mine.id), None),
         colleagues=help_views.colleagues(store, user), outcomes=OUTCOME_LABELS,
-        needs=NEED_LABELS, after=realtime.last_event_id(db.engine, store.id),
+        needs=NEED_LABELS, answers=card_answers.answers(store, items),
+        after=realtime.last_event_id(db.engine, store.id),
         availabilities=Availability, covered=sorted(covered), whole_store=whole_store,
-        new_key=new_idempotency_key)
+        new_key=new_idempotency_key, size_run_url=size_run_url)
 
 
 def new_idempotency_key() -> str:
@@ -77,22 +78,40 @@ def new_idempotency_key() -> str:
          "handoff):move>")
 @login_required
 def move(code: str, request_id: int, move: str):
-    """Claim, arrive, resolve, release or hand off a request from the handheld."""
+    """Claim, arrive, resolve, release or hand off a request from the handheld.
+
+    A claimed request that names a product lands the associate on its size run, so
+    they walk over with the answer.
+    """
     store = store_for_caller(code)
     user = acting_user()
     form = request.form
     try:
         if move == "resolve":
-            help_queue.resolve(store.id, request_id, user, form.get("outcome", ""))
+            help_request = help_queue.resolve(store.id, request_id, user,
+                                              form.get("outcome", ""))
         elif move == "handoff":
-            help_queue.handoff(store.id, request_id, user, form.get("to_user_id", ""))
+            help_request = help_queue.handoff(store.id, request_id, user,
+                                              form.get("to_user_id", ""))
         else:
-            getattr(help_queue, move)(store.id, request_id, user)
+            help_request = getattr(help_queue, move)(store.id, request_id, user)
         flash(MOVE_MESSAGES[move], "success")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
+        return redirect(url_for("floor.queue", code=store.code), 303)
+    if move == "claim" and help_request.product_id:
+        return redirect(size_run_url(store.code, help_request.product_id,
+                                     help_request.variant_id), 303)
     return redirect(url_for("floor.queue", code=store.code), 303)
+
+
+def size_run_url(code: str, product_id: int, variant_id: int | None) -> str:
+    """Return the lookup page of a request's product, on its size when one is known."""
+    if variant_id is None:
+        return url_for("lookup.product", code=code, product_id=product_id)
+    return url_for("lookup.product", code=code, product_id=product_id, variant=variant_id,
+                   _anchor="selected")
 
 
 @bp.post("/stores/<code>/floor/availability")

@@ -25,3 +25,9 @@ def status_limit(view):
     """Limit the public status endpoints (page, JSON, stream) per address."""
     return limiter.shared_limit(lambda: current_app.config["STATUS_LIMIT_PER_ADDRESS"],
                                 scope="status-address")(view)
+
+
+def suggest_limit(view):
+    """Limit the sign's product suggestions per address (a customer types a few letters)."""
+    return limiter.shared_limit(lambda: current_app.config["SUGGEST_LIMIT_PER_ADDRESS"],
+                                scope="suggest-address")(view)

@@ -5,13 +5,15 @@ Every page of a journey passes axe; a Content-Security-Policy violation fails th
 (the new_page fixture), and every context is screenshotted when a test fails.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from floorapp.extensions import db
-from floorapp.models import Event, Sign, Store, User, Zone
-from floorapp.services import demo, help_queue
+from floorapp.models import Event, HelpRequest, Product, Sign, Stock, Store, User, Variant, Zone
+from floorapp.services import demo, help_queue, size_grid
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
 from tests.browser.test_foundation_pages import log_in
 from tests.factories import make_submission
@@ -97,6 +99,7 @@ def test_an_associate_works_the_queue_live_and_through_a_dead_spot(store_server,
     expect(cards).to_have_count(1, timeout=10_000)
     _resolve_offline_then_replay(page, store_server, rid)
     _claim_offline_while_a_colleague_claims_it(page, store_server)
+    _a_request_for_a_product_and_size_arrives_with_the_answer(page, store_server)
 
 
 def _claim_arrive_resolve(page) -> None:
@@ -157,6 +160,42 @@ def _claim_offline_while_a_colleague_claims_it(page, server) -> None:
     assert _count(server, rid, "claimed") == 1
     page.get_by_role("button", name="Dismiss problems").click()
     expect(page.locator("#outbox")).to_be_hidden()
+
+
+def _a_request_for_a_product_and_size_arrives_with_the_answer(page, server) -> None:
+    product_id, variant, style = _a_stocked_size(server)
+    size = f"{variant['size']} {variant['width']}".strip()
+    rid = _submit(server, product=style, size=size)
+    card = page.locator(".queue .request").filter(has_text="Open the size run")
+    expect(card).to_have_count(1, timeout=10_000)
+    held = f", {variant['held']} held" if variant["held"] else ""
+    bin_ = f" (bin {variant['bin']})" if variant["bin"] else ""
+    expect(card.locator(".answer-size")).to_have_text(
+        f"Size {size} — {variant['floor']} on the floor, {variant['stockroom']} in the "
+        f"stockroom{bin_}{held}", use_inner_text=True)
+    _check(page, "journey-associate-request-with-size")
+    card.get_by_role("link", name="Open the size run").click()
+    expect(page).to_have_url(re.compile(
+        rf"/stores/{STORE}/products/{product_id}\?variant={variant['id']}#selected$"))
+    expect(page.locator("#selected-heading")).to_have_text(f"Size {size}")
+    expect(page.locator("#selected .figures")).to_contain_text(str(variant["available"]))
+    _check(page, "journey-associate-size-run")
+    with server.app.app_context():
+        asked = db.session.get(HelpRequest, rid)
+        assert (asked.product_id, asked.variant_id) == (product_id, variant["id"])
+
+
+def _a_stocked_size(server) -> tuple[int, dict, str]:
+    """Return a product of the store's zone with a size on the floor, as the size grid has it."""
+    with server.app.app_context():
+        store = db.session.scalar(select(Store).where(Store.code == STORE))
+        rows = db.session.execute(
+            select(Product.id, Product.style, Variant.id).join(Variant)
+            .join(Stock, Stock.variant_id == Variant.id)
+            .where(Stock.store_id == store.id, Stock.floor_qty > 0, Stock.stockroom_qty > 0,
+                   Product.department == ZONE).order_by(Variant.id).limit(1)).one()
+        view = size_grid.product_view(rows[0], store)
+        return rows[0], size_grid.find_variant(view, rows[2]), rows[1]
 
 
 def test_a_manager_sees_the_requests_just_made_on_the_dashboard_and_live_board(
