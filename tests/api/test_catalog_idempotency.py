@@ -185,3 +185,12 @@ def test_concurrent_replays_of_one_pull_key_ask_one_pull(app, shop):
                                               variant_id=shop["last"]))
     assert [a.status_code for a in answers] == [201] * THREADS
     assert len({a.json["id"] for a in answers}) == 1 and _count(app, StockPull) == 1
+
+
+def test_the_openapi_document_names_the_key_and_the_422_on_these_operations(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in ("/stock-pulls", "/stock-pulls/{pull_id}/status", "/holds",
+                 "/holds/{hold_id}/release"):
+        operation = paths[path]["post"]
+        assert "Idempotency-Key" in [p["name"] for p in operation["parameters"]], path
+        assert "422" in operation["responses"], path
