@@ -183,3 +183,34 @@ def test_the_stockroom_marks_a_pull_picked_through_a_dead_spot_once(shop, new_pa
     with shop.app.app_context():
         pull = db.session.get(StockPull, pull_id)
         assert pull.status is PullStatus.PICKED and pull.picked_at is not None
+
+
+KEPT_PAGES = """() => caches.open("floorapp-pages").then((cache) => cache.keys())
+  .then((keys) => keys.map((key) => new URL(key.url).pathname + new URL(key.url).search))"""
+MANY_PAGES = """async (count) => { for (let n = 0; n < count; n++) {
+  await fetch(`/stores/NYC-5TH/lookup?q=&n=${n}`); } }"""
+
+
+def test_product_pages_seen_online_read_offline_and_only_the_recent_ones_are_kept(
+        shop, new_page):
+    page = new_page(PHONE)
+    _open_under_the_service_worker(page, shop, shop.plenty)
+    first = f"{shop.page}?variant={shop.plenty}"
+    later = f"{shop.page}?variant={shop.last}"
+    page.evaluate(MANY_PAGES, 70)  # a long shift of lookups after the first product
+    page.goto(shop.url + later + "#selected")
+    page.wait_for_function(f"""() => caches.open("floorapp-pages").then((cache) => cache.keys())
+      .then((keys) => keys.length <= 60 && keys.some((key) => key.url.endsWith("{later}")))""")
+    kept = page.evaluate(KEPT_PAGES)
+    assert later in kept and first not in kept and len(kept) <= 60
+
+    page.context.set_offline(True)
+    page.goto(shop.url + later + "#selected")  # a product seen a moment ago
+    expect(page.locator("#selected-heading")).to_be_visible()
+    expect(page.locator("#connection-banner")).to_contain_text("Offline — last updated")
+    expect(page.get_by_role("button", name="Hold it")).to_be_visible()
+    save_screenshot(page, "lookup-offline-product-360")
+    page.set_viewport_size(DESKTOP)
+    save_screenshot(page, "lookup-offline-product-1280")
+    page.goto(shop.url + first)  # seen seventy pages ago: no longer kept
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
