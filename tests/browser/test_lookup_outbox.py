@@ -122,6 +122,17 @@ def test_a_hold_and_a_pull_made_offline_are_sent_once_when_the_connection_return
     assert page.evaluate(REPLAY, [api_url, key, fields]) == 201
     assert _count(shop, Hold) == 1
 
+    page.context.set_offline(True)  # the customer has gone: release the hold, in the dead spot
+    page.get_by_role("button", name="Release").click()
+    expect(page.locator("#outbox li")).to_have_text(
+        f"Release the hold for Ms Lee, blue coat: {what} — waiting for the connection")
+    page.context.set_offline(False)
+    expect(page.get_by_role("status").filter(has_text="Released")).to_have_text(
+        "Released the hold for Ms Lee, blue coat.", timeout=10_000)
+    expect(page.locator(".hold-list")).to_have_count(0)
+    with shop.app.app_context():
+        assert db.session.scalars(select(Hold)).one().released_at is not None
+
 
 def test_a_hold_refused_on_replay_is_shown_as_not_done(shop, new_page):
     page = new_page(DESKTOP)
