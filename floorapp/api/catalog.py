@@ -11,10 +11,12 @@ from floorapp.api.callers import (
     require_stock_writer,
     session_user,
 )
+from floorapp.api.parsing import body as json_or_form
+from floorapp.api.parsing import idempotency_key
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import csrf, db
 from floorapp.models import Variant
-from floorapp.services import catalog, pulls, size_grid, stock
+from floorapp.services import catalog, idempotency, pulls, size_grid, stock
 
 bp = Blueprint("catalog_api", __name__)
 csrf.exempt(bp)  # callers.current_caller checks CSRF for session callers itself
@@ -28,7 +30,7 @@ def _json_body() -> dict:
 
 
 def _int_field(body: dict, name: str, *, required: bool = True) -> int | None:
-    value = body.get(name)
+    value = _whole(body.get(name))
     if value is None and not required:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
@@ -100,17 +102,49 @@ def _qty(body: dict, name: str) -> int:
     return value
 
 
+def _write_body() -> dict:
+    """Return a write's body: a JSON object, or form fields (the app's outbox sends forms)."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return json_or_form()
+    return _json_body()
+
+
+def _whole(value: object) -> object:
+    """Read a form field's digits as a number; anything else is left for the checks."""
+    if isinstance(value, str) and not request.is_json:
+        text = value.strip()
+        if text == "":
+            return None
+        if text.isdigit() and len(text) < 10:
+            return int(text)
+    return value
+
+
+def _keyed(caller, data: dict, kind: str, *parts: object) -> idempotency.KeyedCall:
+    """Return the call's idempotency key, scoped to its kind, the caller and the target."""
+    owner = f"u{caller.user.id}" if caller.user is not None else f"t{caller.token.id}"
+    scope = ":".join(str(part) for part in (kind, owner, *parts))
+    return idempotency.KeyedCall(scope=scope, key=idempotency_key(data))
+
+
+def _answer(call: idempotency.KeyedCall):
+    """Send what the service answered (the stored answer, for a replay)."""
+    status, payload = call.answer
+    return jsonify(payload), status
+
+
 @bp.post("/stock-pulls")
 def create_pull():
-    """Ask the stockroom of the caller's store for a variant."""
+    """Ask the stockroom of the caller's store for a variant (a replayed key: the same pull)."""
     caller = current_caller()
     user = session_user(caller, "ask the stockroom for a pair")
-    body = _json_body()
-    store = caller_store(caller, body.get("store") if isinstance(body.get("store"), str) else None)
-    pull = pulls.ask_for_pull(store=store, variant_id=_int_field(body, "variant_id"), user=user,
-                              help_request_id=_int_field(body, "help_request_id",
-                                                         required=False))
-    return jsonify(pulls.pull_dict(pull)), 201
+    data = _write_body()
+    store = caller_store(caller, data.get("store") if isinstance(data.get("store"), str) else None)
+    call = _keyed(caller, data, "pull", store.id)
+    pulls.ask_for_pull(store=store, variant_id=_int_field(data, "variant_id"), user=user,
+                              help_request_id=_int_field(data, "help_request_id",
+                                                         required=False), call=call)
+    return _answer(call)
 
 
 @bp.get("/stock-pulls/<int:pull_id>")
@@ -124,45 +158,45 @@ def get_pull(pull_id: int):
 
 @bp.post("/stock-pulls/<int:pull_id>/status")
 def move_pull(pull_id: int):
-    """Move a stock pull to picked, delivered or not_found."""
+    """Move a stock pull to picked, delivered or not_found (a replayed key: the same answer)."""
     caller = current_caller()
     user = session_user(caller, "move a stock pull")
     store = caller_store(caller, request.args.get("store"))
     pulls.get_pull(store, pull_id)  # another store's pull is not found, whatever the body
-    status = _json_body().get("status")
+    data = _write_body()
+    status = data.get("status")
     if not isinstance(status, str):
         raise InvalidInput("status must be picked, delivered or not_found.")
-    return jsonify(pulls.pull_dict(pulls.move_pull(store=store, pull_id=pull_id, to=status,
-                                                   user=user)))
+    call = _keyed(caller, data, "pull-move", pull_id)
+    pulls.move_pull(store=store, pull_id=pull_id, to=status, user=user, call=call)
+    return _answer(call)
 
 
 @bp.post("/holds")
 def create_hold():
-    """Hold units of a variant for a customer for some minutes."""
+    """Hold units of a variant for a customer for some minutes (a replayed key: one hold)."""
     caller = current_caller()
     require_scope(caller, "holds:write")
-    body = _json_body()
-    store = caller_store(caller, body.get("store") if isinstance(body.get("store"), str) else None)
-    label, minutes = body.get("customer_label"), body.get("minutes")
+    data = _write_body()
+    store = caller_store(caller, data.get("store") if isinstance(data.get("store"), str) else None)
+    label, minutes = data.get("customer_label"), _whole(data.get("minutes"))
     if not isinstance(label, str) or not isinstance(minutes, int) or isinstance(minutes, bool):
         raise InvalidInput("Send customer_label (text) and minutes (a whole number).")
-    hold = stock.place_hold(store=store, variant_id=_int_field(body, "variant_id"),
+    call = _keyed(caller, data, "hold", store.id)
+    stock.place_hold(store=store, variant_id=_int_field(data, "variant_id"),
                             customer_label=label, minutes=minutes,
-                            qty=_int_field(body, "qty", required=False) or 1, user=caller.user)
-    return jsonify(hold_dict(hold)), 201
+                            qty=_int_field(data, "qty", required=False) or 1, user=caller.user,
+                            call=call)
+    return _answer(call)
 
 
 @bp.post("/holds/<int:hold_id>/release")
 def release_hold(hold_id: int):
-    """Release a hold before it expires."""
+    """Release a hold before it expires (a replayed key: the same answer, not a 409)."""
     caller = current_caller()
     require_scope(caller, "holds:write")
     store = caller_store(caller, request.args.get("store"))
-    return jsonify(hold_dict(stock.release_hold(store=store, hold_id=hold_id)))
-
-
-def hold_dict(hold) -> dict:
-    """Return a hold as the API shows it."""
-    return {"id": hold.id, "variant_id": hold.variant_id, "customer_label": hold.customer_label,
-            "qty": hold.qty, "created_at": _iso(hold.created_at),
-            "expires_at": _iso(hold.expires_at), "released_at": _iso(hold.released_at)}
+    data = json_or_form()  # only for a key sent as a field; the release itself has no body
+    call = _keyed(caller, data, "hold-release", hold_id)
+    stock.release_hold(store=store, hold_id=hold_id, call=call)
+    return _answer(call)

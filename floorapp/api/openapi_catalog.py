@@ -81,6 +81,24 @@ def _body(schema: dict) -> dict:
     return {"required": True} | _json(schema)
 
 
+KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 128,
+              "description": "the Idempotency-Key, for a form that cannot set headers"}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False, "schema": KEY_SCHEMA,
+    "description": "one key per intent: a replay with the same body answers the first "
+                   "response (status and body) and changes nothing; the same key with "
+                   "another body answers 422. Keys are the caller's own and live a day."}
+
+
+def _keyed_body(schema: dict) -> dict:
+    """A write's body: JSON, or form fields (the app's outbox), with an optional key field."""
+    keyed = schema | {"properties": schema["properties"] | {"idempotency_key": KEY_SCHEMA}}
+    return {"required": True, "content": {"application/json": {"schema": keyed},
+                                          "application/x-www-form-urlencoded": {
+                                              "schema": keyed}}}
+
+
+
 def paths() -> dict[str, Any]:
     """Return the catalog API's paths."""
     return {
@@ -147,12 +165,13 @@ def _pull_and_hold_paths() -> dict[str, Any]:
     return {
         "/stock-pulls": {"post": {
             "summary": "Ask the stockroom for a variant (logged-in associates)",
-            "requestBody": _body({
+            "parameters": [IDEMPOTENCY_KEY],
+            "requestBody": _keyed_body({
                 "type": "object", "required": ["variant_id"],
                 "properties": {"variant_id": {"type": "integer", "minimum": 1},
                                "help_request_id": {"type": ["integer", "null"], "minimum": 1},
                                "store": {"type": "string"}}}),
-            "responses": _responses("201", PULL, "403", "404"),
+            "responses": _responses("201", PULL, "403", "404", "422"),
         }},
         "/stock-pulls/{pull_id}": {"get": {
             "summary": "A stock pull with its status and timings",
@@ -161,14 +180,15 @@ def _pull_and_hold_paths() -> dict[str, Any]:
         }},
         "/stock-pulls/{pull_id}/status": {"post": {
             "summary": "Move a stock pull: open → picked → delivered, or not_found",
-            "parameters": [_path_id("pull_id"), STORE_PARAM],
-            "requestBody": _body({"type": "object", "required": ["status"], "properties": {
+            "parameters": [_path_id("pull_id"), STORE_PARAM, IDEMPOTENCY_KEY],
+            "requestBody": _keyed_body({"type": "object", "required": ["status"], "properties": {
                 "status": {"enum": ["picked", "delivered", "not_found"]}}}),
-            "responses": _responses("200", PULL, "403", "404", "409"),
+            "responses": _responses("200", PULL, "403", "404", "409", "422"),
         }},
         "/holds": {"post": {
             "summary": "Hold units of a variant for a customer (never more than available)",
-            "requestBody": _body({
+            "parameters": [IDEMPOTENCY_KEY],
+            "requestBody": _keyed_body({
                 "type": "object", "required": ["variant_id", "customer_label", "minutes"],
                 "properties": {"variant_id": {"type": "integer", "minimum": 1},
                                "customer_label": {"type": "string", "minLength": 1,
@@ -176,12 +196,12 @@ def _pull_and_hold_paths() -> dict[str, Any]:
                                "minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
                                "qty": {"type": "integer", "minimum": 1, "default": 1},
                                "store": {"type": "string"}}}),
-            "responses": _responses("201", HOLD, "403", "404", "409"),
+            "responses": _responses("201", HOLD, "403", "404", "409", "422"),
         }},
         "/holds/{hold_id}/release": {"post": {
             "summary": "Release a hold before it expires",
-            "parameters": [_path_id("hold_id"), STORE_PARAM],
-            "responses": _responses("200", HOLD, "403", "404", "409"),
+            "parameters": [_path_id("hold_id"), STORE_PARAM, IDEMPOTENCY_KEY],
+            "responses": _responses("200", HOLD, "403", "404", "409", "422"),
         }},
     }
 

@@ -8,6 +8,7 @@ it with the first call's response would hide a client's mistake.
 import functools
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -112,3 +113,38 @@ def remember_after(scope: str, key: str | None, body_fingerprint: str, *, status
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # a concurrent replay stored it first
+
+
+@dataclass
+class KeyedCall:
+    """One call under an idempotency key, handed by a handler to the service that acts.
+
+    The service checks `replay` inside its own write transaction and `remember`s the
+    answer before its commit, so a replay can never slip between the check and the
+    write; the handler then sends `answer` (status code and body) back.
+    """
+
+    scope: str
+    key: str | None
+    answer: tuple[int, dict[str, Any]] | None = None
+    replayed: bool = False
+
+    def replay(self, body: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+        """Return the stored answer's body if the key was used already (KeyReused if not
+        for this body), else None."""
+        try:
+            record = replay(self.scope, self.key, fingerprint(body), now)
+        except KeyReused:
+            db.session.rollback()  # end the caller's write transaction: nothing was done
+            raise
+        if record is None:
+            return None
+        self.answer, self.replayed = (record.status_code, dict(record.response)), True
+        return self.answer[1]
+
+    def remember(self, body: dict[str, Any], status_code: int, response: dict[str, Any],
+                 now: datetime) -> None:
+        """Store the answer under the key (flushed with the call's changes, not committed)."""
+        remember(self.scope, self.key, fingerprint(body), status_code=status_code,
+                 response=response, now=now)
+        self.answer, self.replayed = (status_code, response), False

@@ -9,11 +9,13 @@ Conflict, on SQLite and PostgreSQL alike.
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Product, PullStatus, StockPull, Store, User, Variant
 from floorapp.services.catalog_write import valid_id
+from floorapp.services.idempotency import KeyedCall
 from floorapp.services.transactions import start_write
 
 # target status: (statuses it may come from, the timestamp column it stamps)
@@ -26,8 +28,39 @@ RECENT = timedelta(hours=12)
 
 
 def ask_for_pull(*, store: Store, variant_id: int, user: User,
-                 help_request_id: int | None = None) -> StockPull:
-    """Ask the stockroom to bring a variant to the floor."""
+                 help_request_id: int | None = None, call: KeyedCall | None = None) -> StockPull:
+    """Ask the stockroom to bring a variant to the floor.
+
+    Under an idempotency key (`call`) a replay returns the first pull. The check and
+    the insert share one transaction; on PostgreSQL two replays racing past the check
+    collide on the key's unique row, and the loser rolls back and answers the winner's.
+    """
+    _check_pull_request(store, variant_id, help_request_id)
+    store_id, user_id, now = store.id, user.id, datetime.now(UTC)
+    body = {"variant_id": variant_id, "help_request_id": help_request_id}
+    start_write()
+    if call is not None and (done := call.replay(body, now)) is not None:
+        db.session.commit()
+        return db.session.get(StockPull, done["id"])
+    pull = StockPull(store_id=store_id, variant_id=variant_id, asked_by_id=user_id,
+                     help_request_id=help_request_id, asked_at=now, status=PullStatus.OPEN)
+    db.session.add(pull)
+    try:
+        db.session.flush()
+        if call is not None:
+            call.remember(body, 201, pull_dict(pull), now)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        done = call.replay(body, now) if call is not None else None
+        if done is None:
+            raise
+        db.session.commit()
+        return db.session.get(StockPull, done["id"])
+    return pull
+
+
+def _check_pull_request(store: Store, variant_id: int, help_request_id: int | None) -> None:
     if not valid_id(variant_id) or db.session.get(Variant, variant_id) is None:
         raise NotFound(f"No size with the id {variant_id}.")
     if help_request_id is not None:
@@ -35,11 +68,6 @@ def ask_for_pull(*, store: Store, variant_id: int, user: User,
                         if valid_id(help_request_id) else None)
         if help_request is None or help_request.store_id != store.id:
             raise NotFound(f"No help request with the id {help_request_id} in this store.")
-    pull = StockPull(store_id=store.id, variant_id=variant_id, asked_by_id=user.id,
-                     help_request_id=help_request_id, asked_at=datetime.now(UTC))
-    db.session.add(pull)
-    db.session.commit()
-    return pull
 
 
 def parse_pull_status(value: str) -> PullStatus:
@@ -53,29 +81,42 @@ def parse_pull_status(value: str) -> PullStatus:
     return status
 
 
-def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User) -> StockPull:
-    """Move a pull to its next status with a compare-and-set; stamp the time."""
+def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User,
+              call: KeyedCall | None = None) -> StockPull:
+    """Move a pull to its next status with a compare-and-set; stamp the time.
+
+    Under an idempotency key a replay returns the pull instead of a Conflict, even
+    when it raced the first call (the key is checked again after the row's lock).
+    """
     target = parse_pull_status(str(to))
     sources, stamp = MOVES[target]
-    store_id, user_id = store.id, user.id
+    store_id, user_id, now = store.id, user.id, datetime.now(UTC)
+    body = {"status": target.value}
     if not valid_id(pull_id):
         raise NotFound(f"No stock pull with the id {pull_id}.")
     start_write()
+    if call is not None and call.replay(body, now) is not None:
+        db.session.commit()
+        return db.session.get(StockPull, pull_id)
     moved = db.session.execute(
         update(StockPull)
         .where(StockPull.id == pull_id, StockPull.store_id == store_id,
                StockPull.status.in_(sources))
-        .values({"status": target, stamp: datetime.now(UTC), "handled_by_id": user_id}))
+        .values({"status": target, stamp: now, "handled_by_id": user_id}))
     if moved.rowcount != 1:
+        done = call.replay(body, now) if call is not None else None  # a replay won the race
         db.session.rollback()
         pull = db.session.get(StockPull, pull_id)
         if pull is None or pull.store_id != store_id:
             raise NotFound(f"No stock pull with the id {pull_id}.")
+        if done is not None:
+            return pull
         raise Conflict(f"This pull is {pull.status.value.replace('_', ' ')}; "
                        f"it cannot become {target.value.replace('_', ' ')}.")
+    pull = db.session.get(StockPull, pull_id, populate_existing=True)
+    if call is not None:
+        call.remember(body, 200, pull_dict(pull), now)
     db.session.commit()
-    pull = db.session.get(StockPull, pull_id)
-    db.session.refresh(pull)
     return pull
 
 

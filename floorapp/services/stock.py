@@ -15,6 +15,7 @@ from floorapp.extensions import db
 from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
 from floorapp.services import audit
 from floorapp.services.catalog_write import check_text, valid_id
+from floorapp.services.idempotency import KeyedCall
 from floorapp.services.sizes import normalize_width
 from floorapp.services.transactions import start_write
 
@@ -48,20 +49,15 @@ def parse_quantity(value: object, label: str, *, minimum: int = 0) -> int:
 
 
 def place_hold(*, store: Store, variant_id: int, customer_label: str, minutes: object,
-               qty: object = 1, user: User | None = None) -> Hold:
+               qty: object = 1, user: User | None = None, call: KeyedCall | None = None) -> Hold:
     """Hold units for a customer for N minutes; never more than is available.
 
     Raises Conflict when the units are no longer available (someone else held
-    or sold them first).
+    or sold them first). Under an idempotency key (`call`) a replay returns the
+    first hold: the check runs after the stock row's lock, in the transaction that
+    writes the hold, so concurrent replays of one key place one hold.
     """
-    label = " ".join(check_text(customer_label or "", "customer label").split())
-    if not label or len(label) > 60:
-        raise InvalidInput("Name the hold for the customer (at most 60 characters), "
-                           "e.g. 'Ms Lee, blue coat'.")
-    minutes = parse_quantity(minutes, "hold time in minutes", minimum=1)
-    if minutes > MAX_HOLD_MINUTES:
-        raise InvalidInput("A hold lasts at most 24 hours.")
-    qty = parse_quantity(qty, "quantity", minimum=1)
+    label, minutes, qty = _hold_terms(customer_label, minutes, qty)
     _variant(variant_id)
     # Read ids now: after the commit, touching an expired object would read first.
     store_id, user_id = store.id, (user.id if user else None)
@@ -73,6 +69,10 @@ def place_hold(*, store: Store, variant_id: int, customer_label: str, minutes: o
         db.session.rollback()
         raise Conflict("This store has none of that size to hold.")
     now = _now()
+    body = {"variant_id": variant_id, "customer_label": label, "minutes": minutes, "qty": qty}
+    if call is not None and (done := call.replay(body, now)) is not None:
+        db.session.commit()
+        return db.session.get(Hold, done["id"])
     if qty > _available(store_id, variant_id, now):
         db.session.rollback()
         raise Conflict("Not enough left to hold: someone else has just held or sold it.")
@@ -80,8 +80,22 @@ def place_hold(*, store: Store, variant_id: int, customer_label: str, minutes: o
                 created_by_id=user_id, created_at=now,
                 expires_at=now + timedelta(minutes=minutes))
     db.session.add(hold)
+    db.session.flush()
+    if call is not None:
+        call.remember(body, 201, hold_dict(hold), now)
     db.session.commit()
     return hold
+
+
+def _hold_terms(customer_label: str, minutes: object, qty: object) -> tuple[str, int, int]:
+    label = " ".join(check_text(customer_label or "", "customer label").split())
+    if not label or len(label) > 60:
+        raise InvalidInput("Name the hold for the customer (at most 60 characters), "
+                           "e.g. 'Ms Lee, blue coat'.")
+    minutes = parse_quantity(minutes, "hold time in minutes", minimum=1)
+    if minutes > MAX_HOLD_MINUTES:
+        raise InvalidInput("A hold lasts at most 24 hours.")
+    return label, minutes, parse_quantity(qty, "quantity", minimum=1)
 
 
 def _available(store_id: int, variant_id: int, now: datetime) -> int:
@@ -95,24 +109,48 @@ def _available(store_id: int, variant_id: int, now: datetime) -> int:
     return on_hand - held
 
 
-def release_hold(*, store: Store, hold_id: int) -> Hold:
-    """Release a hold early (the customer bought it or left)."""
+def release_hold(*, store: Store, hold_id: int, call: KeyedCall | None = None) -> Hold:
+    """Release a hold early (the customer bought it or left).
+
+    Under an idempotency key a replay returns the first answer's hold instead of a
+    Conflict, even when it raced the first call (checked again after the lock).
+    """
     now, store_id = _now(), store.id
     if not valid_id(hold_id):
         raise NotFound(f"No hold with the id {hold_id}.")
     start_write()
+    if call is not None and (done := call.replay({}, now)) is not None:
+        db.session.commit()
+        return db.session.get(Hold, done["id"])
     released = db.session.execute(
         update(Hold).where(Hold.id == hold_id, Hold.store_id == store_id,
                            Hold.released_at.is_(None))
         .values(released_at=now))
     if released.rowcount != 1:
+        done = call.replay({}, now) if call is not None else None  # a replay won the race
         db.session.rollback()
         hold = db.session.get(Hold, hold_id)
         if hold is None or hold.store_id != store_id:
             raise NotFound(f"No hold with the id {hold_id}.")
+        if done is not None:
+            return hold
         raise Conflict("This hold was released already.")
+    hold = db.session.get(Hold, hold_id, populate_existing=True)
+    if call is not None:
+        call.remember({}, 200, hold_dict(hold), now)
     db.session.commit()
-    return db.session.get(Hold, hold_id)
+    return hold
+
+
+def hold_dict(hold: Hold) -> dict:
+    """Return a hold as the API shows it (and as an idempotency record stores it)."""
+    return {"id": hold.id, "variant_id": hold.variant_id, "customer_label": hold.customer_label,
+            "qty": hold.qty, "created_at": _iso(hold.created_at),
+            "expires_at": _iso(hold.expires_at), "released_at": _iso(hold.released_at)}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def active_holds(store: Store, *, variant_ids: list[int] | None = None) -> list[Hold]:

@@ -17,6 +17,7 @@ from floorapp.models import Product, Role, Store
 from floorapp.services import catalog, pulls, size_grid, stock, stores
 from floorapp.services.demo_catalog import COLORS
 from floorapp.web.access import acting_user, store_for_caller
+from floorapp.web.floor import new_idempotency_key
 
 bp = Blueprint("lookup", __name__)
 HOLD_MINUTES = (15, 30, 60, 120)
@@ -91,7 +92,7 @@ def product(code: str, product_id: int):
                     if row.Variant.id in variant_ids]
     return render_template(
         "lookup/product.html", store=store, view=view, selected=selected, nearest=nearest,
-        holds=holds, my_pulls=my_pulls,
+        holds=holds, my_pulls=my_pulls, new_key=new_idempotency_key,
         hold_minutes=HOLD_MINUTES, local=_local_time(store),
         can_adjust=user.role is Role.ADMIN or (user.role is Role.MANAGER
                                                and user.home_store_id == store.id))
@@ -138,7 +139,7 @@ def pull_list(code: str):
     open_pulls = sorted(pulls.store_pulls(store, open_only=True),
                         key=lambda row: row.StockPull.asked_at)
     return render_template("lookup/pulls.html", store=store, open_pulls=open_pulls,
-                           local=_local_time(store))
+                           local=_local_time(store), new_key=new_idempotency_key)
 
 
 @bp.get("/catalog/images/<int:product_id>.svg")

@@ -2,6 +2,9 @@
 
 Each action is a CSRF-protected POST that calls one service and redirects back to
 the product page (post/redirect/get), with the outcome or the refusal as a flash.
+Each rendered form carries its own idempotency key (a hidden field), so a form sent
+twice acts once. With JavaScript the same forms go through the app shell's outbox to
+the JSON API instead (static/js/app.js), with the same key.
 """
 
 from flask import Blueprint, flash, redirect, request, url_for
@@ -10,10 +13,17 @@ from flask_login import login_required
 from floorapp.errors import DomainError
 from floorapp.extensions import db
 from floorapp.models import Variant
-from floorapp.services import pulls, stock
+from floorapp.services import idempotency, pulls, stock
 from floorapp.web.access import acting_user, managed_store, store_for_caller
 
 bp = Blueprint("lookup_actions", __name__)
+
+
+def _keyed(kind: str, *parts: object) -> idempotency.KeyedCall:
+    """Return the form's idempotency key, scoped as the JSON API scopes the same call."""
+    scope = ":".join(str(part) for part in (kind, f"u{acting_user().id}", *parts))
+    return idempotency.KeyedCall(
+        scope=scope, key=idempotency.check_key(request.form.get("idempotency_key")))
 
 
 def _back(store_code: str, variant_id: int):
@@ -31,9 +41,11 @@ def ask_for_pull(code: str, variant_id: int):
     """Ask the stockroom to bring this size to the floor."""
     store = store_for_caller(code)
     try:
-        pulls.ask_for_pull(store=store, variant_id=variant_id, user=acting_user())
+        pulls.ask_for_pull(store=store, variant_id=variant_id, user=acting_user(),
+                           call=_keyed("pull", store.id))
         flash("The stockroom has your request; its status shows below.", "success")
     except DomainError as error:
+        db.session.rollback()
         flash(error.message, "error")
     return _back(store.code, variant_id)
 
@@ -47,9 +59,11 @@ def hold(code: str, variant_id: int):
     try:
         placed = stock.place_hold(store=store, variant_id=variant_id,
                                   customer_label=form.get("customer_label", ""),
-                                  minutes=form.get("minutes", ""), user=acting_user())
+                                  minutes=form.get("minutes", ""), user=acting_user(),
+                                  call=_keyed("hold", store.id))
         flash(f"Held for {placed.customer_label}.", "success")
     except DomainError as error:
+        db.session.rollback()
         flash(error.message, "error")
     return _back(store.code, variant_id)
 
@@ -60,10 +74,12 @@ def release(code: str, hold_id: int):
     """Release a hold early."""
     store = store_for_caller(code)
     try:
-        released = stock.release_hold(store=store, hold_id=hold_id)
+        released = stock.release_hold(store=store, hold_id=hold_id,
+                                      call=_keyed("hold-release", hold_id))
         flash(f"Released the hold for {released.customer_label}.", "success")
         return _back(store.code, released.variant_id)
     except DomainError as error:
+        db.session.rollback()
         flash(error.message, "error")
     return redirect(request.referrer or url_for("lookup.search", code=store.code))
 
@@ -74,9 +90,11 @@ def move_pull(code: str, pull_id: int, status: str):
     """Mark a pull picked, delivered or not found (the stockroom's buttons)."""
     store = store_for_caller(code)
     try:
-        moved = pulls.move_pull(store=store, pull_id=pull_id, to=status, user=acting_user())
+        moved = pulls.move_pull(store=store, pull_id=pull_id, to=status, user=acting_user(),
+                                call=_keyed("pull-move", pull_id))
         flash(f"Pull {moved.id} is {moved.status.value.replace('_', ' ')}.", "success")
     except DomainError as error:
+        db.session.rollback()
         flash(error.message, "error")
     return redirect(url_for("lookup.pull_list", code=store.code))
 
@@ -93,5 +111,6 @@ def adjust(code: str, variant_id: int):
                         actor=acting_user())
         flash("Stock updated.", "success")
     except DomainError as error:
+        db.session.rollback()
         flash(error.message, "error")
     return _back(store.code, variant_id)

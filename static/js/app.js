@@ -102,13 +102,20 @@ function renderOutbox(items) {
   markCards(items);
 }
 
-// Show a queued or refused action on the card it came from: the form calling the same API
-// URL (not the same key: a re-rendered page has fresh keys, and the action is still pending).
+// What a form acts on: its API URL, or data-outbox-target when several things share one URL
+// (every size's hold goes to /api/v1/holds).
+function targetOf(form) {
+  return form.dataset.outboxTarget || form.dataset.outbox;
+}
+
+// Show a queued or refused action on the card it came from: the form acting on the same target
+// (not the same key: a re-rendered page has fresh keys, and the action is still pending).
 function markCards(items) {
   document.querySelectorAll("[data-outbox-mark]").forEach((mark) => mark.remove());
   document.querySelectorAll(".outbox-pending-card").forEach((card) => card.classList.remove("outbox-pending-card"));
+  const forms = [...document.querySelectorAll("form[data-outbox]")];
   for (const item of items) {
-    const form = document.querySelector(`form[data-outbox="${CSS.escape(item.url)}"]`);
+    const form = forms.find((candidate) => targetOf(candidate) === (item.target || item.url));
     const card = form && form.closest(".card");
     if (!card) continue;
     const mark = document.createElement("p");
@@ -148,6 +155,7 @@ let flushing = false;
 async function flushOutbox() {
   if (flushing) return;
   flushing = true;
+  const answered = [];
   try {
     for (const item of readOutbox().filter((entry) => !entry.problem)) {
       let response;
@@ -155,10 +163,45 @@ async function flushOutbox() {
       const problem = await problemOf(response);
       const rest = readOutbox().filter((entry) => entry.key !== item.key);
       writeOutbox(problem ? [...rest, { ...item, problem }] : rest);
+      answered.push({ ...item, problem });
     }
   } finally {
     flushing = false;
   }
+  // Answered while this page is on screen: show it fresh (done or refused, its figures have
+  // moved), with what was done; a refusal stays in the outbox list until dismissed.
+  const here = answered.filter((item) => item.then && new URL(item.then, location.href).pathname === location.pathname);
+  if (here.length) {
+    const done = here.filter((item) => !item.problem).map((item) => item.done).filter(Boolean);
+    showNext(here[here.length - 1].then, done.join(" "));
+  }
+}
+
+// --- after an action: the page it changed, and what was done (a flash, as without JS) --
+const NOTICE_KEY = "floorapp-notice";
+
+function showNext(then, notice) {
+  if (notice) sessionStorage.setItem(NOTICE_KEY, notice);
+  const next = new URL(then || location.href, location.href);
+  if (next.pathname + next.search === location.pathname + location.search) window.location.reload();
+  else window.location.assign(next.href);
+}
+
+function showNotice() {
+  const text = sessionStorage.getItem(NOTICE_KEY);
+  if (!text) return;
+  sessionStorage.removeItem(NOTICE_KEY);
+  const notice = document.createElement("p");
+  notice.className = "flash flash-success";
+  notice.setAttribute("role", "status");
+  notice.textContent = text;
+  const outbox = document.getElementById("outbox");
+  if (outbox) outbox.after(notice);
+}
+
+// "Hold for {customer_label}" → "Hold for Ms Lee": a label may name what was typed in the form.
+function fill(template, fields) {
+  return (template || "").replace(/\{(\w+)\}/g, (whole, name) => (name in fields ? fields[name] : whole));
 }
 
 function queueableForms() {
@@ -166,21 +209,28 @@ function queueableForms() {
     const form = event.target.closest("form[data-outbox]");
     if (!form) return;
     event.preventDefault();
+    // The CSRF token and the key travel in headers at send time, so a replay uses a current token.
+    const fields = Object.fromEntries([...new FormData(form)]
+      .filter(([name]) => name !== "csrf_token" && name !== "idempotency_key"));
+    const waiting = readOutbox();
+    const target = targetOf(form);
     // Pressed again in the dead spot: the first press is already waiting; one intent, one send.
-    if (readOutbox().some((entry) => entry.url === form.dataset.outbox && !entry.problem)) return;
+    if (waiting.some((entry) => (entry.target || entry.url) === target && !entry.problem
+        && JSON.stringify(entry.fields) === JSON.stringify(fields))) return;
+    let key = form.dataset.idempotencyKey || crypto.randomUUID();
+    // A page from the cache has the keys it had: another intent on the same form needs its own.
+    if (waiting.some((entry) => entry.key === key)) key = crypto.randomUUID();
     const item = {
-      url: form.dataset.outbox,
-      // The CSRF token travels in the header at send time, so a replay uses a current one.
-      fields: Object.fromEntries([...new FormData(form)].filter(([name]) => name !== "csrf_token")),
-      key: form.dataset.idempotencyKey || crypto.randomUUID(),
-      label: form.dataset.outboxLabel || "Action",
+      url: form.dataset.outbox, target, fields, key,
+      label: fill(form.dataset.outboxLabel, fields) || "Action",
+      then: form.dataset.outboxThen, done: fill(form.dataset.outboxDone, fields),
       queuedAt: new Date().toISOString(),
     };
     try {
       const response = await send(item);
       const problem = await problemOf(response);
       if (problem) { writeOutbox([...readOutbox(), { ...item, problem }]); return; }
-      window.location.reload();
+      showNext(item.then, item.done);
     } catch (error) {
       writeOutbox([...readOutbox(), item]);
       checkConnection();
@@ -201,6 +251,7 @@ function forgetPagesOnLogout() {
 }
 
 registerServiceWorker();
+showNotice();
 queueableForms();
 dismissProblems();
 forgetPagesOnLogout();

@@ -5,6 +5,9 @@ const SHELL_CACHE = `floorapp-shell-${VERSION}`;
 const PAGES_CACHE = "floorapp-pages";
 const SHELL = {{ shell | tojson }};
 const NETWORK_TIMEOUT_MS = 3000;
+// The pages kept for a dead spot: the most recently shown ones (a day of lookups on a shared
+// handheld would otherwise fill its storage with every size ever tapped).
+const MAX_PAGES = 60;
 // Customer pages, live streams, the health check and logging in are never served from cache.
 const PASS_THROUGH = [/^\/s\//, /^\/h\//, /\/events$/, /^\/healthz$/, /^\/login/, /^\/logout/];
 
@@ -51,7 +54,9 @@ async function networkFirst(request) {
   const cache = await caches.open(PAGES_CACHE);
   try {
     const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
-    if (response.ok && !response.redirected) cache.put(request, response.clone());
+    if (response.ok && !response.redirected) {
+      cache.put(request, response.clone()).then(() => trim(cache)).catch(() => {});  // full: skip
+    }
     return response;
   } catch (error) {
     const hit = await cache.match(request);
@@ -62,6 +67,12 @@ async function networkFirst(request) {
       { status: 503, headers: { "Content-Type": "application/json" } },
     );
   }
+}
+
+// A page put again moves to the end of the cache's keys, so the first keys are the stalest.
+async function trim(cache) {
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_PAGES)).map((key) => cache.delete(key)));
 }
 
 function withTimeout(promise, milliseconds) {

@@ -10,6 +10,7 @@ from floorapp.errors import Conflict, InvalidInput
 from floorapp.extensions import db
 from floorapp.models import Hold, Stock
 from floorapp.services import stock as stock_service
+from floorapp.services.idempotency import KeyedCall, KeyReused
 from floorapp.services.size_grid import product_view
 from tests.factories import make_product, make_store, make_user
 
@@ -123,3 +124,72 @@ def test_stock_is_set_by_hand_but_never_negative(app):
             stock_service.set_stock(store=store, variant_id=variant_id, floor=-1, stockroom=0)
         stock = db.session.get(Stock, (variant_id, store.id))
         assert (stock.floor_qty, stock.stockroom_qty, stock.bin) == (4, 0, "A-1")
+
+
+def _keyed(key: str) -> KeyedCall:
+    return KeyedCall(scope="hold:test", key=key)
+
+
+def test_a_hold_replayed_under_its_key_returns_the_first_hold_and_holds_nothing_more(app):
+    with app.app_context():
+        store = make_store()
+        _, variant_id = _one_pair(store)
+        first = stock_service.place_hold(store=store, variant_id=variant_id, minutes=10,
+                                         customer_label="Ms Lee", call=_keyed("k1"))
+        replay_call = _keyed("k1")
+        again = stock_service.place_hold(store=store, variant_id=variant_id, minutes=10,
+                                         customer_label="Ms  Lee", call=replay_call)
+        assert again.id == first.id and replay_call.replayed
+        assert replay_call.answer == (201, stock_service.hold_dict(first))
+        with pytest.raises(KeyReused):
+            stock_service.place_hold(store=store, variant_id=variant_id, minutes=20,
+                                     customer_label="Ms Lee", call=_keyed("k1"))
+        assert not db.session().in_transaction()  # the refused replay ended its write
+        assert db.session.scalar(select(func.count()).select_from(Hold)) == 1
+
+
+def test_concurrent_replays_of_one_key_place_one_hold(app):
+    with app.app_context():
+        store = make_store()
+        _, variant_id = _one_pair(store)
+        store_id, user_id = store.id, make_user(store=store).id
+    outcomes, barrier = [], threading.Barrier(4)
+
+    def hold_it():
+        with app.app_context():
+            from floorapp.models import Store, User
+            shop, user = db.session.get(Store, store_id), db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                hold = stock_service.place_hold(store=shop, variant_id=variant_id, user=user,
+                                                customer_label="Ms Lee", minutes=15,
+                                                call=_keyed("double-tap"))
+                outcomes.append(hold.id)
+            except Conflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=hold_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 4 and len(set(outcomes)) == 1 and "conflict" not in outcomes
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Hold)) == 1
+
+
+def test_a_release_replayed_under_its_key_answers_again_instead_of_conflicting(app):
+    with app.app_context():
+        store = make_store()
+        _, variant_id = _one_pair(store)
+        hold = stock_service.place_hold(store=store, variant_id=variant_id,
+                                        customer_label="A", minutes=5)
+        first = stock_service.release_hold(store=store, hold_id=hold.id, call=_keyed("r1"))
+        replay_call = _keyed("r1")
+        again = stock_service.release_hold(store=store, hold_id=hold.id, call=replay_call)
+        assert again.id == first.id and replay_call.replayed
+        assert replay_call.answer[1]["released_at"] is not None
+        with pytest.raises(Conflict):
+            stock_service.release_hold(store=store, hold_id=hold.id, call=_keyed("r2"))

@@ -3,11 +3,13 @@
 import threading
 
 import pytest
+from sqlalchemy import func, select
 
 from floorapp.errors import Conflict, InvalidInput
 from floorapp.extensions import db
-from floorapp.models import PullStatus
+from floorapp.models import PullStatus, StockPull
 from floorapp.services import pulls
+from floorapp.services.idempotency import KeyedCall
 from tests.factories import make_product, make_store, make_user
 
 
@@ -70,3 +72,78 @@ def test_two_people_picking_the_same_pull_at_once_give_one_success(app):
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["conflict", "ok"]
+
+
+def test_a_pull_asked_again_under_its_key_is_the_same_pull(app):
+    with app.app_context():
+        store = make_store()
+        product = make_product(sizes=("9",), stock={store: {("9", ""): (0, 1)}})
+        variant_id, asker = product.variants_by_key[("9", "")].id, make_user(store=store)
+        first = pulls.ask_for_pull(store=store, variant_id=variant_id, user=asker,
+                                   call=KeyedCall(scope="pull:test", key="p1"))
+        replay_call = KeyedCall(scope="pull:test", key="p1")
+        again = pulls.ask_for_pull(store=store, variant_id=variant_id, user=asker,
+                                   call=replay_call)
+        assert again.id == first.id and replay_call.replayed
+        assert replay_call.answer == (201, pulls.pull_dict(first))
+        assert db.session.scalar(select(func.count()).select_from(StockPull)) == 1
+
+
+def test_concurrent_replays_of_one_key_ask_one_pull(app):
+    with app.app_context():
+        store = make_store()
+        product = make_product(sizes=("9",), stock={store: {("9", ""): (0, 1)}})
+        ids = (store.id, product.variants_by_key[("9", "")].id, make_user(store=store).id)
+    outcomes, barrier = [], threading.Barrier(4)
+
+    def ask():
+        with app.app_context():
+            from floorapp.models import Store, User
+            shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
+            db.session.commit()
+            barrier.wait()
+            try:
+                pull = pulls.ask_for_pull(store=shop, variant_id=ids[1], user=user,
+                                          call=KeyedCall(scope="pull:race", key="double-tap"))
+                outcomes.append(pull.id)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 4 and len(set(outcomes)) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StockPull)) == 1
+
+
+def test_concurrent_replays_of_one_move_all_answer_it_none_conflicts(app):
+    with app.app_context():
+        store = make_store()
+        pull, asker = _pull(store)
+        ids = (store.id, pull.id, asker.id)
+    outcomes, barrier = [], threading.Barrier(4)
+
+    def pick():
+        with app.app_context():
+            from floorapp.models import Store, User
+            shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
+            db.session.commit()
+            barrier.wait()
+            try:
+                moved = pulls.move_pull(store=shop, pull_id=ids[1], to="picked", user=user,
+                                        call=KeyedCall(scope="move:race", key="double-tap"))
+                outcomes.append(moved.status.value)
+            except Conflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=pick) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["picked"] * 4

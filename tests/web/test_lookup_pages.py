@@ -1,6 +1,7 @@
 """The handheld pages: search without JS, codes jump, the grid, actions, the customer view."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -171,3 +172,45 @@ def test_holding_the_last_pair_is_not_counted_as_lost_demand(shop, app, client, 
     assert "Held for Ms Lee." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LookupMiss)) == 0
+
+
+OUTBOX_FORM = re.compile(r'<form method="post"[^>]* data-outbox="([^"]+)"[^>]*'
+                         r' data-idempotency-key="([^"]+)"[^>]*>\s*<input[^>]*csrf_token[^>]*>'
+                         r'\s*<input type="hidden" name="idempotency_key" value="([^"]+)">')
+
+
+def test_each_rendered_action_form_names_its_api_call_and_a_fresh_key(shop, app, client, auth):
+    auth.login("ann")
+    client.post(f"/stores/HERE/variants/{shop['v8']}/hold",
+                data={"customer_label": "Ms Lee", "minutes": "30"})
+    page = f"/stores/HERE/products/{shop['product']}?variant={shop['v8']}"
+    first = OUTBOX_FORM.findall(client.get(page).get_data(as_text=True))
+    again = OUTBOX_FORM.findall(client.get(page).get_data(as_text=True))
+    with app.app_context():
+        hold_id = db.session.scalars(select(Hold.id)).one()
+    assert [url for url, _, _ in first] == [
+        "/api/v1/stock-pulls", "/api/v1/holds", f"/api/v1/holds/{hold_id}/release"]
+    assert all(attribute == field for _, attribute, field in first)
+    keys = {key for _, key, _ in first + again}
+    assert len(keys) == 6, "a key is one intent: never shared by two forms or two renders"
+    client.post(f"/stores/HERE/variants/{shop['v8']}/pull")
+    pulls_page = client.get("/stores/HERE/pulls").get_data(as_text=True)
+    assert len(OUTBOX_FORM.findall(pulls_page)) == 2  # picked, not found
+
+
+def test_a_form_sent_twice_with_its_key_holds_and_asks_once(shop, app, client, auth):
+    auth.login("ann")
+    for _ in range(2):
+        held = client.post(f"/stores/HERE/variants/{shop['v10']}/hold", follow_redirects=True,
+                           data={"customer_label": "Ms Lee", "minutes": "30",
+                                 "idempotency_key": "form-key"})
+        assert "Held for Ms Lee." in held.get_data(as_text=True)  # the last pair: no 409
+        client.post(f"/stores/HERE/variants/{shop['v10']}/pull",
+                    data={"idempotency_key": "pull-key"})
+    other = client.post(f"/stores/HERE/variants/{shop['v10']}/hold", follow_redirects=True,
+                        data={"customer_label": "Mr Park", "minutes": "30",
+                              "idempotency_key": "form-key"})
+    assert "already used for a different request" in other.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Hold)) == 1
+        assert db.session.scalar(select(func.count()).select_from(StockPull)) == 1
