@@ -219,6 +219,7 @@ def record_lookup_miss(*, store: Store, variant_id: int, user: User | None) -> b
         LookupMiss.store_id == store_id, LookupMiss.variant_id == variant_id,
         LookupMiss.user_id == user_id, LookupMiss.at > since).limit(1))
     if repeat is not None:
+        db.session.commit()  # end the write now, not when the page has been rendered
         return False
     label = variant.size_label + (f" {normalize_width(variant.width)}" if variant.width else "")
     db.session.add(LookupMiss(store_id=store_id, product_id=variant.product_id,
