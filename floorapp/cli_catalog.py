@@ -67,10 +67,11 @@ def scale_command(styles: int, seed: int, store_count: int):
 @catalog_cli.command("purge-holds")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(0, 3650))
 def purge_holds(days: int):
-    """Delete holds that expired or were released more than DAYS ago."""
+    """Erase customers' names from holds that ended more than DAYS ago (timings stay)."""
     from datetime import timedelta
 
-    click.echo(f"Purged {stock.purge_expired_holds(older_than=timedelta(days=days))} holds.")
+    erased = stock.purge_expired_holds(older_than=timedelta(days=days))
+    click.echo(f"Erased the customer's name from {erased} ended holds.")
 
 
 @tokens_cli.command("create")

@@ -8,7 +8,7 @@ two associates reaching for the last pair get one hold and one Conflict.
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
@@ -163,10 +163,15 @@ def active_holds(store: Store, *, variant_ids: list[int] | None = None) -> list[
 
 
 def purge_expired_holds(*, older_than: timedelta = timedelta(days=7)) -> int:
-    """Delete holds that ended more than `older_than` ago; return how many."""
+    """Erase the customer's name from holds that ended more than `older_than` ago.
+
+    The rows stay: the managers' dashboard counts holds and their lengths for any past
+    range (services/inventory_metrics.py). Returns how many names were erased.
+    """
     cutoff = _now() - older_than
-    result = db.session.execute(delete(Hold).where(
-        (Hold.expires_at < cutoff) | (Hold.released_at < cutoff)))
+    result = db.session.execute(update(Hold).where(
+        (Hold.expires_at < cutoff) | (Hold.released_at < cutoff), Hold.customer_label != "")
+        .values(customer_label=""))
     db.session.commit()
     return result.rowcount
 

@@ -68,6 +68,9 @@ def test_an_expired_hold_stops_counting_by_itself_and_is_purged_later(app):
         hold.expires_at = datetime.now(UTC) - timedelta(days=8)
         db.session.commit()
         assert stock_service.purge_expired_holds() == 1
+        kept = db.session.scalar(select(Hold))
+        assert kept.customer_label == "" and kept.qty == 1  # the dashboard still counts it
+        assert stock_service.purge_expired_holds() == 0
 
 
 def test_releasing_a_hold_frees_the_pair_and_a_second_release_conflicts(app):
