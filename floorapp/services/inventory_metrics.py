@@ -24,9 +24,10 @@ How the figures are defined (the contract the dashboard, the API and the tests s
   for first), `sizes` how many rows there were.
 """
 
+import functools
 from datetime import UTC, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from floorapp.extensions import db
 from floorapp.models import (
@@ -81,44 +82,64 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def stock_pulls(store_id: int, period: Period) -> dict:
-    """Return the pulls asked in `period`: where they stand and how long they took."""
-    table, dialect = StockPull.__table__, db.engine.dialect.name
+def _in_range(column) -> list:
+    return [column >= bindparam("start"), column < bindparam("end")]
+
+
+def _range(store_id: int, period: Period, **extra) -> dict:
+    return {"store_id": store_id, "start": period.start_utc, "end": period.end_utc, **extra}
+
+
+# The statements are built once per dialect and run with parameters: building and
+# hashing a statement of windows and CASEs costs more Python time than running it.
+@functools.cache
+def _pulls_statement(dialect: str):
+    table = StockPull.__table__
     asked = epoch_seconds(table.c.asked_at, dialect)
     ranked = select(
         table.c.status,
         *_ranked(epoch_seconds(table.c.picked_at, dialect) - asked, "pick"),
         *_ranked(epoch_seconds(table.c.delivered_at, dialect) - asked, "deliver"),
-    ).where(table.c.store_id == store_id, table.c.asked_at >= period.start_utc,
-            table.c.asked_at < period.end_utc).subquery()
+    ).where(table.c.store_id == bindparam("store_id"), *_in_range(table.c.asked_at)).subquery()
     status = ranked.c.status
-    row = db.session.execute(select(
+    return select(
         func.count(),
         *(func.coalesce(func.sum(case((status.in_(values), 1), else_=0)), 0)
           for values in ([PullStatus.DELIVERED.value], [PullStatus.NOT_FOUND.value],
                          [PullStatus.OPEN.value, PullStatus.PICKED.value])),
-        *_summary_columns(ranked, "pick"), *_summary_columns(ranked, "deliver"))).one()
+        *_summary_columns(ranked, "pick"), *_summary_columns(ranked, "deliver"))
+
+
+def stock_pulls(store_id: int, period: Period) -> dict:
+    """Return the pulls asked in `period`: where they stand and how long they took."""
+    row = db.session.execute(_pulls_statement(db.engine.dialect.name),
+                             _range(store_id, period)).one()
     return {"asked": row[0], "delivered": row[1], "not_found": row[2], "open": row[3],
             "to_pick": _summary(row[4:8]), "to_deliver": _summary(row[8:12])}
 
 
-def hold_figures(store_id: int, period: Period, now: datetime) -> dict:
-    """Return the holds placed in `period`: how many, how they ended, how long they lasted."""
-    table, dialect = Hold.__table__, db.engine.dialect.name
+@functools.cache
+def _holds_statement(dialect: str):
+    table = Hold.__table__
     by_hand = table.c.released_at.is_not(None) & (table.c.released_at < table.c.expires_at)
-    ran_out = ~by_hand & (table.c.expires_at <= now)
+    ran_out = ~by_hand & (table.c.expires_at <= bindparam("now"))
     ended = case((by_hand, epoch_seconds(table.c.released_at, dialect)),
                  (ran_out, epoch_seconds(table.c.expires_at, dialect)))
     ranked = select(
         table.c.qty, case((by_hand, 1), else_=0).label("by_hand"),
         case((ran_out, 1), else_=0).label("ran_out"),
         *_ranked(ended - epoch_seconds(table.c.created_at, dialect), "length"),
-    ).where(table.c.store_id == store_id, table.c.created_at >= period.start_utc,
-            table.c.created_at < period.end_utc).subquery()
-    row = db.session.execute(select(
-        func.count(), *(func.coalesce(func.sum(ranked.c[name]), 0)
-                        for name in ("qty", "by_hand", "ran_out")),
-        *_summary_columns(ranked, "length"))).one()
+    ).where(table.c.store_id == bindparam("store_id"),
+            *_in_range(table.c.created_at)).subquery()
+    return select(func.count(), *(func.coalesce(func.sum(ranked.c[name]), 0)
+                                  for name in ("qty", "by_hand", "ran_out")),
+                  *_summary_columns(ranked, "length"))
+
+
+def hold_figures(store_id: int, period: Period, now: datetime) -> dict:
+    """Return the holds placed in `period`: how many, how they ended, how long they lasted."""
+    row = db.session.execute(_holds_statement(db.engine.dialect.name),
+                             _range(store_id, period, now=now)).one()
     placed, units, released, expired = row[:4]
     return {"placed": placed, "units": units, "released": released, "expired": expired,
             "active": placed - released - expired, "median_length_s": _round(row[5])}
@@ -145,26 +166,26 @@ def _entry(rows: dict, key: tuple, **fields) -> dict:
     return rows[key]
 
 
+_MISSES = (select(LookupMiss.product_id, LookupMiss.size_label, func.count())
+           .where(LookupMiss.store_id == bindparam("store_id"), *_in_range(LookupMiss.at))
+           .group_by(LookupMiss.product_id, LookupMiss.size_label))
+_OUT_OF_STOCK = (
+    select(HelpRequest.variant_id, HelpRequest.product_query, HelpRequest.size_label,
+           func.count())
+    .where(HelpRequest.store_id == bindparam("store_id"), *_in_range(HelpRequest.requested_at),
+           HelpRequest.outcome == Outcome.OUT_OF_STOCK)
+    .group_by(HelpRequest.variant_id, HelpRequest.product_query, HelpRequest.size_label))
+
+
 def _add_lookup_misses(rows: dict, store_id: int, period: Period) -> int:
-    table = LookupMiss.__table__
-    grouped = db.session.execute(
-        select(table.c.product_id, table.c.size_label, func.count())
-        .where(table.c.store_id == store_id, table.c.at >= period.start_utc,
-               table.c.at < period.end_utc)
-        .group_by(table.c.product_id, table.c.size_label)).all()
+    grouped = db.session.execute(_MISSES, _range(store_id, period)).all()
     for product_id, size, count in grouped:
         _entry(rows, (product_id, size), product_id=product_id, size=size)["looked_up"] += count
     return sum(count for *_, count in grouped)
 
 
 def _add_out_of_stock_requests(rows: dict, store_id: int, period: Period) -> int:
-    table = HelpRequest.__table__
-    grouped = db.session.execute(
-        select(table.c.variant_id, table.c.product_query, table.c.size_label, func.count())
-        .where(table.c.store_id == store_id, table.c.requested_at >= period.start_utc,
-               table.c.requested_at < period.end_utc,
-               table.c.outcome == Outcome.OUT_OF_STOCK.value)
-        .group_by(table.c.variant_id, table.c.product_query, table.c.size_label)).all()
+    grouped = db.session.execute(_OUT_OF_STOCK, _range(store_id, period)).all()
     variants = _variant_labels({variant_id for variant_id, *_ in grouped if variant_id})
     for variant_id, query, size, count in grouped:
         if variant_id in variants:
