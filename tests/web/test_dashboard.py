@@ -65,9 +65,9 @@ def test_the_dashboard_shows_pulls_holds_and_the_sizes_not_in_stock(shop, client
     assert "1 not found" in section and "Released by hand</dt><dd>1</dd>" in section
     assert "Median hold length</dt><dd>5 min</dd>" in section
     assert '<th scope="col">Looked up</th><th scope="col">Asked for by customers</th>' in section
-    assert ("Trail Runner <span class=\"unit\">Northway · TRL-1</span></th>\n"
+    assert ("Trail Runner<br><span class=\"unit\">Northway · TRL-1</span></th>\n"
             "        <td>8</td><td>1</td><td>1</td>") in section
-    assert "Pegasus &lt;41&gt; <span class=\"unit\">as the customer typed it</span>" in section
+    assert "Pegasus &lt;41&gt;<br><span class=\"unit\">as the customer typed it</span>" in section
     assert "1 lookup ended on a size not in stock (previous 0)" in section
 
 
