@@ -48,7 +48,7 @@ def test_known_pulls_give_hand_computed_counts_and_percentiles(shop):
     variant = _size(shop.runner, "8")
     for pick, deliver, not_found in [(40, 200, None), (60, 500, None), (20, 100, None),
                                      (120, None, 300), (None, None, 90), (None, None, None),
-                                     (30, None, None)]:
+                                     (30, None, None), (45, None, None)]:
         make_pull(store=shop, variant=variant, user=shop.clerk, asked_at=noon, pick_s=pick,
                   deliver_s=deliver, not_found_s=not_found)
     make_pull(store=shop, variant=variant, user=shop.clerk, asked_at=utc(2026, 6, 9, 16),
@@ -62,9 +62,9 @@ def test_known_pulls_give_hand_computed_counts_and_percentiles(shop):
     figures = metrics.store_metrics(shop, JUNE_10)
 
     pulls = figures["stock_pulls"]
-    assert (pulls["asked"], pulls["delivered"], pulls["not_found"], pulls["open"]) == (7, 3, 2, 2)
-    # Picked: 20, 30, 40, 60, 120 → p50 at rank ceil(2.5) = 3, p90 at rank ceil(4.5) = 5.
-    assert pulls["to_pick"] == {"count": 5, "p50_s": 40, "p90_s": 120, "max_s": 120}
+    assert (pulls["asked"], pulls["delivered"], pulls["not_found"], pulls["open"]) == (8, 3, 2, 3)
+    # Picked: 20, 30, 40, 45, 60, 120 → p50 at rank ceil(3) = 3, p90 at rank ceil(5.4) = 6.
+    assert pulls["to_pick"] == {"count": 6, "p50_s": 40, "p90_s": 120, "max_s": 120}
     # Delivered: 100, 200, 500 → ranks 2 and 3.
     assert pulls["to_deliver"] == {"count": 3, "p50_s": 200, "p90_s": 500, "max_s": 500}
     previous = figures["previous"]["stock_pulls"]
@@ -141,9 +141,9 @@ def test_lost_demand_shows_only_the_most_wanted_sizes(shop, monkeypatch):
 
 def _at_four_edges_of_spring_forward(shop, moment_maker) -> None:
     for moment in (utc(2026, 3, 8, 4, 59),   # Mar 7, 23:59 EST: the day before
-                   utc(2026, 3, 8, 5, 30),   # Mar 8, 00:30 EST
+                   utc(2026, 3, 8, 5),       # Mar 8, 00:00 EST: the first instant
                    utc(2026, 3, 9, 3, 30),   # Mar 8, 23:30 EDT
-                   utc(2026, 3, 9, 4, 30)):  # Mar 9, 00:30 EDT: the day after
+                   utc(2026, 3, 9, 4)):      # Mar 9, 00:00 EDT: the day after
         moment_maker(moment)
 
 
@@ -169,6 +169,23 @@ def test_the_spring_forward_day_keeps_its_first_and_last_hour_and_no_more(shop):
     previous = figures["previous"]  # March 7: only the 23:59 of each
     assert previous["stock_pulls"]["asked"] == previous["holds"]["placed"] == 1
     assert previous["lost_demand"]["looked_up"] == previous["lost_demand"]["asked_for"] == 1
+
+
+def test_the_fall_back_day_has_25_hours_and_counts_both_of_its_half_past_ones(shop):
+    variant = _size(shop.court, "10")
+    for moment in (utc(2026, 11, 1, 5, 30),   # 01:30 EDT
+                   utc(2026, 11, 1, 6, 30),   # 01:30 EST, an hour later
+                   utc(2026, 11, 2, 4, 30),   # Nov 1, 23:30 EST
+                   utc(2026, 11, 2, 5, 30)):  # Nov 2, 00:30 EST: the day after
+        make_pull(store=shop, variant=variant, user=shop.clerk, asked_at=moment, pick_s=30,
+                  deliver_s=90)
+        make_miss(store=shop, variant=variant, at=moment)
+    period = Period(date(2026, 11, 1), date(2026, 11, 1), NY)
+
+    figures = inventory_metrics.inventory_figures(shop, period)
+
+    assert figures["stock_pulls"]["asked"] == figures["stock_pulls"]["delivered"] == 3
+    assert figures["lost_demand"]["looked_up"] == 3
 
 
 def test_a_range_with_nothing_is_zeros_and_no_times(shop):
