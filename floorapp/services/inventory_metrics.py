@@ -21,7 +21,7 @@ How the figures are defined (the contract the dashboard, the API and the tests s
   asked). A request linked to a catalog size joins that product's row; one that only
   names a product in words gets a row of its own with what the customer typed.
   `top` holds the MAX_TOP rows with the most of both (at a tie, those customers asked
-  for first), `sizes` how many rows there were.
+  for first, then by product name), `sizes` how many rows there were.
 """
 
 import functools
@@ -56,9 +56,14 @@ def inventory_figures(store: Store, period: Period, now: datetime | None = None)
             "lost_demand": lost_demand(store.id, period)}
 
 
-def _ranked(seconds, name: str) -> list:
-    """Return a duration column with its rank (NULLs last) and how many are not NULL."""
-    return [seconds.label(f"{name}_s"),
+def _ranked(inner, name: str) -> list:
+    """Return a duration column of `inner` with its rank (NULLs last) and how many are set.
+
+    The durations are computed in `inner` first: SQLite would otherwise compute each one
+    again for the value, the ordering and the count (three times slower).
+    """
+    seconds = inner.c[f"{name}_s"]
+    return [seconds,
             func.row_number().over(order_by=seconds.asc().nulls_last()).label(f"{name}_rank"),
             func.count(seconds).over().label(f"{name}_n")]
 
@@ -96,11 +101,12 @@ def _range(store_id: int, period: Period, **extra) -> dict:
 def _pulls_statement(dialect: str):
     table = StockPull.__table__
     asked = epoch_seconds(table.c.asked_at, dialect)
-    ranked = select(
-        table.c.status,
-        *_ranked(epoch_seconds(table.c.picked_at, dialect) - asked, "pick"),
-        *_ranked(epoch_seconds(table.c.delivered_at, dialect) - asked, "deliver"),
+    inner = select(
+        table.c.status, (epoch_seconds(table.c.picked_at, dialect) - asked).label("pick_s"),
+        (epoch_seconds(table.c.delivered_at, dialect) - asked).label("deliver_s"),
     ).where(table.c.store_id == bindparam("store_id"), *_in_range(table.c.asked_at)).subquery()
+    ranked = select(inner.c.status, *_ranked(inner, "pick"),
+                    *_ranked(inner, "deliver")).subquery()
     status = ranked.c.status
     return select(
         func.count(),
@@ -125,12 +131,14 @@ def _holds_statement(dialect: str):
     ran_out = ~by_hand & (table.c.expires_at <= bindparam("now"))
     ended = case((by_hand, epoch_seconds(table.c.released_at, dialect)),
                  (ran_out, epoch_seconds(table.c.expires_at, dialect)))
-    ranked = select(
+    inner = select(
         table.c.qty, case((by_hand, 1), else_=0).label("by_hand"),
         case((ran_out, 1), else_=0).label("ran_out"),
-        *_ranked(ended - epoch_seconds(table.c.created_at, dialect), "length"),
+        (ended - epoch_seconds(table.c.created_at, dialect)).label("length_s"),
     ).where(table.c.store_id == bindparam("store_id"),
             *_in_range(table.c.created_at)).subquery()
+    ranked = select(inner.c.qty, inner.c.by_hand, inner.c.ran_out,
+                    *_ranked(inner, "length")).subquery()
     return select(func.count(), *(func.coalesce(func.sum(ranked.c[name]), 0)
                                   for name in ("qty", "by_hand", "ran_out")),
                   *_summary_columns(ranked, "length"))
@@ -151,12 +159,11 @@ def lost_demand(store_id: int, period: Period) -> dict:
     looked_up = _add_lookup_misses(rows, store_id, period)
     asked_for = _add_out_of_stock_requests(rows, store_id, period)
     ranked = sorted(rows.values(), key=lambda row: (
-        -(row["looked_up"] + row["asked_for"]), -row["asked_for"], row["product"] or "",
-        row["product_id"] or 0, row["size"]))
-    top = ranked[:MAX_TOP]
-    _name_products(top)
+        -(row["looked_up"] + row["asked_for"]), -row["asked_for"],
+        (row["product"] or "").casefold(), row["product_id"] or 0, row["size"]))
     return {"looked_up": looked_up, "asked_for": asked_for, "sizes": len(rows),
-            "top": [{**row, "total": row["looked_up"] + row["asked_for"]} for row in top]}
+            "top": [{**row, "total": row["looked_up"] + row["asked_for"]}
+                    for row in ranked[:MAX_TOP]]}
 
 
 def _entry(rows: dict, key: tuple, **fields) -> dict:
@@ -166,56 +173,46 @@ def _entry(rows: dict, key: tuple, **fields) -> dict:
     return rows[key]
 
 
-_MISSES = (select(LookupMiss.product_id, LookupMiss.size_label, func.count())
+# Grouped first, then each group is named from the catalog: one statement per source.
+_missed = (select(LookupMiss.product_id, LookupMiss.size_label, func.count().label("n"))
            .where(LookupMiss.store_id == bindparam("store_id"), *_in_range(LookupMiss.at))
-           .group_by(LookupMiss.product_id, LookupMiss.size_label))
-_OUT_OF_STOCK = (
-    select(HelpRequest.variant_id, HelpRequest.product_query, HelpRequest.size_label,
-           func.count())
-    .where(HelpRequest.store_id == bindparam("store_id"), *_in_range(HelpRequest.requested_at),
-           HelpRequest.outcome == Outcome.OUT_OF_STOCK)
-    .group_by(HelpRequest.variant_id, HelpRequest.product_query, HelpRequest.size_label))
+           .group_by(LookupMiss.product_id, LookupMiss.size_label).subquery())
+_MISSES = (select(_missed.c.product_id, _missed.c.size_label, _missed.c.n, Product.style,
+                  Product.name, Product.brand)
+           .outerjoin(Product, Product.id == _missed.c.product_id))
+_asked = (select(HelpRequest.variant_id, HelpRequest.product_query, HelpRequest.size_label,
+                 func.count().label("n"))
+          .where(HelpRequest.store_id == bindparam("store_id"),
+                 *_in_range(HelpRequest.requested_at),
+                 HelpRequest.outcome == Outcome.OUT_OF_STOCK)
+          .group_by(HelpRequest.variant_id, HelpRequest.product_query, HelpRequest.size_label)
+          .subquery())
+_OUT_OF_STOCK = (select(_asked.c.product_query, _asked.c.size_label, _asked.c.n,
+                        Variant.product_id, Variant.size_label, Variant.width, Product.style,
+                        Product.name, Product.brand)
+                 .outerjoin(Variant, Variant.id == _asked.c.variant_id)
+                 .outerjoin(Product, Product.id == Variant.product_id))
 
 
 def _add_lookup_misses(rows: dict, store_id: int, period: Period) -> int:
     grouped = db.session.execute(_MISSES, _range(store_id, period)).all()
-    for product_id, size, count in grouped:
-        _entry(rows, (product_id, size), product_id=product_id, size=size)["looked_up"] += count
-    return sum(count for *_, count in grouped)
+    for product_id, size, count, style, name, brand in grouped:
+        _entry(rows, (product_id, size), product_id=product_id, size=size, style=style,
+               product=name, brand=brand)["looked_up"] += count
+    return sum(row.n for row in grouped)
 
 
 def _add_out_of_stock_requests(rows: dict, store_id: int, period: Period) -> int:
     grouped = db.session.execute(_OUT_OF_STOCK, _range(store_id, period)).all()
-    variants = _variant_labels({variant_id for variant_id, *_ in grouped if variant_id})
-    for variant_id, query, size, count in grouped:
-        if variant_id in variants:
-            product_id, label = variants[variant_id]
-            entry = _entry(rows, (product_id, label), product_id=product_id, size=label)
+    for query, typed_size, count, product_id, size, width, style, name, brand in grouped:
+        if product_id is not None:  # a catalog size, labelled as lookup misses label it
+            label = f"{size} {width}".strip()
+            entry = _entry(rows, (product_id, label), product_id=product_id, size=label,
+                           style=style, product=name, brand=brand)
         else:  # named in words only: grouped by what was typed, ignoring case and spaces
-            words, label = " ".join((query or "").split()), " ".join((size or "").split())
-            entry = _entry(rows, ("typed", words.casefold(), label.upper()),
-                           product=words or None, size=label.upper())
+            words = " ".join((query or "").split())
+            label = " ".join((typed_size or "").split()).upper()
+            entry = _entry(rows, ("typed", words.casefold(), label), product=words or None,
+                           size=label)
         entry["asked_for"] += count
-    return sum(count for *_, count in grouped)
-
-
-def _variant_labels(variant_ids: set[int]) -> dict[int, tuple[int, str]]:
-    """Return each variant's product and its size as lookup misses label it ("9 W")."""
-    if not variant_ids:
-        return {}
-    found = db.session.execute(select(Variant.id, Variant.product_id, Variant.size_label,
-                                      Variant.width).where(Variant.id.in_(variant_ids))).all()
-    return {variant_id: (product_id, f"{size} {width}".strip())
-            for variant_id, product_id, size, width in found}
-
-
-def _name_products(top: list[dict]) -> None:
-    ids = {row["product_id"] for row in top if row["product_id"] is not None}
-    if not ids:
-        return
-    names = {product_id: (style, name, brand) for product_id, style, name, brand in
-             db.session.execute(select(Product.id, Product.style, Product.name, Product.brand)
-                                .where(Product.id.in_(ids)))}
-    for row in top:
-        if row["product_id"] in names:
-            row["style"], row["product"], row["brand"] = names[row["product_id"]]
+    return sum(row.n for row in grouped)

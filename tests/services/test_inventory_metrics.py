@@ -116,9 +116,9 @@ def test_lost_demand_joins_lookups_and_requests_by_product_and_size(shop):
     assert rows == [
         ("trail runner", "TRL-1", "8", 3, 2, 5),
         ("pegasus 41", None, "9", 0, 2, 2),  # typed by customers, one row despite the spaces
-        (None, None, "7", 0, 1, 1),  # no product named
+        (None, None, "7", 0, 1, 1),  # no product named; customers' asks first at a tie
+        ("court classic", "CRT-2", "10", 1, 0, 1),  # then by name
         ("trail runner", "TRL-1", "9 W", 1, 0, 1),
-        ("court classic", "CRT-2", "10", 1, 0, 1),
     ]
     assert lost["top"][0]["brand"] == "Northway"
     assert lost["top"][0]["product_id"] == shop.runner.id and lost["top"][1]["product_id"] is None
