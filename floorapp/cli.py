@@ -159,7 +159,8 @@ def add_history(code: str, days: int, seed: int) -> None:
         store = history.find_store(code)
         report = history.generate_history(store, days=days, seed=seed)
     click.echo(f"{store.code}: {report.requests} requests, {report.events} events, "
-               f"{report.feedback} ratings over {days} days.")
+               f"{report.feedback} ratings, {report.pulls} stock pulls, {report.holds} holds, "
+               f"{report.misses} lookup misses over {days} days.")
 
 
 @demo_cli.command("scale-history")

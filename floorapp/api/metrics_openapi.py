@@ -1,5 +1,7 @@
 """The OpenAPI description of the managers' figures (floorapp/api/metrics.py)."""
 
+from floorapp.services.inventory_metrics import MAX_TOP
+
 NULLABLE_SECONDS = {"type": ["number", "null"], "minimum": 0}
 NULLABLE_SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 COUNT = {"type": "integer", "minimum": 0}
@@ -48,8 +50,39 @@ RATINGS = _object({
                                                       "maximum": 5},
         "comment": {"type": "string"}, "requested_local": {"type": "string"}})},
 })
+STOCK_PULLS = _object({
+    "asked": COUNT, "delivered": COUNT, "not_found": COUNT,
+    "open": {**COUNT, "description": "still open or picked, not yet delivered"},
+    "to_pick": _ref("DurationSummary"), "to_deliver": _ref("DurationSummary")},
+    description="Stock pulls asked in the range; to_pick is asked → picked, to_deliver "
+                "asked → delivered.")
+HOLDS = _object({
+    "placed": COUNT, "units": COUNT,
+    "released": {**COUNT, "description": "released by hand before they expired"},
+    "expired": COUNT, "active": COUNT,
+    "median_length_s": {**NULLABLE_SECONDS, "description": (
+        "nearest-rank median from placing to release or expiry, over ended holds")}},
+    description="Holds placed in the range and how each ended.")
+NULLABLE_TEXT = {"type": ["string", "null"]}
+LOST_DEMAND_ROW = _object({
+    "product_id": {"type": ["integer", "null"],
+                   "description": "null when the customer named the product only in words"},
+    "style": NULLABLE_TEXT, "product": NULLABLE_TEXT, "brand": NULLABLE_TEXT,
+    "size": {"type": "string"},
+    "looked_up": {**COUNT, "description": "lookup misses (an associate's lookup)"},
+    "asked_for": {**COUNT, "description": "help requests resolved out of stock"},
+    "total": COUNT})
+LOST_DEMAND = _object({
+    "looked_up": COUNT, "asked_for": COUNT,
+    "sizes": {**COUNT, "description": "product and size rows in all (top has the first)"},
+    "top": {"type": "array", "maxItems": MAX_TOP, "items": LOST_DEMAND_ROW}},
+    description="Sizes not in stock, by product and size, from lookup misses and from "
+                "help requests resolved out of stock, most wanted first.")
+INVENTORY = {"stock_pulls": _ref("StockPulls"), "holds": _ref("Holds"),
+             "lost_demand": _ref("LostDemand")}
 METRICS = _object({
     **HEADLINE,
+    **INVENTORY,
     "store": _object({"code": {"type": "string"}, "name": {"type": "string"},
                       "timezone": {"type": "string"},
                       "acknowledge_target_s": {"type": "integer"},
@@ -67,7 +100,7 @@ METRICS = _object({
         "handled": COUNT, "reach_p50_s": NULLABLE_SECONDS,
         "rating_mean": {"type": ["number", "null"]}, "ratings": COUNT})},
     "ratings": RATINGS,
-    "previous": _object({"range": RANGE, **HEADLINE}),
+    "previous": _object({"range": RANGE, **HEADLINE, **INVENTORY}),
 })
 STAFFING = _object({
     "range": RANGE, "target_share": {"type": "number", "exclusiveMinimum": 0,
@@ -81,7 +114,8 @@ STAFFING = _object({
         "on_floor": {"type": ["number", "null"], "minimum": 0}})},
 })
 
-METRICS_SCHEMAS = {"DurationSummary": SUMMARY, "StoreMetrics": METRICS, "Staffing": STAFFING}
+METRICS_SCHEMAS = {"DurationSummary": SUMMARY, "StoreMetrics": METRICS, "Staffing": STAFFING,
+                   "StockPulls": STOCK_PULLS, "Holds": HOLDS, "LostDemand": LOST_DEMAND}
 
 _PARAMETERS = [
     {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -108,7 +142,8 @@ def _operation(summary: str, content: dict, *, extra_parameters=()) -> dict:
 _CSV = {"text/csv": {"schema": {"type": "string"}}}
 METRICS_PATHS = {
     "/stores/{code}/metrics": _operation(
-        "A store's wait-time figures for a range of its local dates",
+        "A store's wait-time, stock-pull, hold and lost-demand figures for a range of its "
+        "local dates",
         {"application/json": {"schema": _ref("StoreMetrics")}}),
     "/stores/{code}/requests.csv": _operation(
         "Every request of the range with its UTC timestamps and durations (CSV)", _CSV),

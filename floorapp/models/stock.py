@@ -32,6 +32,10 @@ class StockPull(db.Model):
     __table_args__ = (
         Index("ix_stock_pulls_store_status_asked", "store_id", "status", "asked_at"),
         Index("ix_stock_pulls_asked_by_asked", "asked_by_id", "asked_at"),
+        # Covers the dashboard's pull figures (services/inventory_metrics.py): a store's
+        # range is read from the index alone.
+        Index("ix_stock_pulls_store_asked", "store_id", "asked_at", "status", "picked_at",
+              "delivered_at", "not_found_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +60,9 @@ class Hold(db.Model):
         CheckConstraint("qty > 0", name="qty_positive"),
         Index("ix_holds_variant_store_expires", "variant_id", "store_id", "expires_at"),
         Index("ix_holds_store_expires", "store_id", "expires_at"),
+        # Covers the dashboard's hold figures: holds placed in a range, how they ended.
+        Index("ix_holds_store_created", "store_id", "created_at", "expires_at", "released_at",
+              "qty"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

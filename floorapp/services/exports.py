@@ -92,7 +92,28 @@ def figures_csv(figures: dict) -> str:
         lines += _cell_lines("by_associate", cell["name"], cell)
     lines += [["ratings", "all", key, _plain(value)] for key, value in figures["ratings"].items()
               if key != "comments"]
+    lines += _inventory_lines(figures)
     return _lines(lines)
+
+
+def _inventory_lines(figures: dict) -> list[list]:
+    """Return the stock pull, hold and lost-demand lines, this range and the previous one."""
+    lines = []
+    for period_name, block in (("range", figures), ("previous", figures["previous"])):
+        for section in ("stock_pulls", "holds"):
+            for key, value in block[section].items():
+                items = value.items() if isinstance(value, dict) else [("", value)]
+                lines += [[period_name, section, f"{key}.{part}" if part else key,
+                           _plain(number)] for part, number in items]
+        lines += [[period_name, "lost_demand", key, block["lost_demand"][key]]
+                  for key in ("looked_up", "asked_for", "sizes")]
+    for row in figures["lost_demand"]["top"]:
+        name = safe_cell(" ".join(part for part in (
+            row["product"] or "(not named)", f"({row['style']})" if row["style"] else "",
+            "size", row["size"] or "?") if part))
+        lines += [["lost_demand", name, key, row[key]]
+                  for key in ("looked_up", "asked_for", "total")]
+    return lines
 
 
 def _cell_lines(section: str, name: str, cell: dict) -> list[list]:

@@ -20,9 +20,22 @@ from sqlalchemy import func, select, text
 
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
-from floorapp.models import Event, Feedback, HelpRequest, Role, Sign, Store, User, Zone
+from floorapp.models import (
+    Event,
+    Feedback,
+    HelpRequest,
+    Hold,
+    LookupMiss,
+    Role,
+    Sign,
+    StockPull,
+    Store,
+    User,
+    Zone,
+)
 from floorapp.services.history_flow import simulate_day
 from floorapp.services.history_sim import StoreSpec, expected_requests, stamper
+from floorapp.services.history_stock import simulate_stock, stock_sample
 
 MAX_DAYS = 3660
 REQUEST_COLUMNS = (
@@ -33,8 +46,17 @@ REQUEST_COLUMNS = (
 EVENT_COLUMNS = ("id", "store_id", "request_id", "kind", "at", "actor_id", "subject_id",
                  "from_status", "to_status", "data")
 FEEDBACK_COLUMNS = ("id", "request_id", "rating", "comment", "created_at")
+PULL_COLUMNS = ("id", "store_id", "variant_id", "asked_by_id", "help_request_id", "status",
+                "asked_at", "picked_at", "delivered_at", "not_found_at", "handled_by_id")
+HOLD_COLUMNS = ("id", "store_id", "variant_id", "customer_label", "qty", "created_by_id",
+                "created_at", "expires_at", "released_at")
+MISS_COLUMNS = ("id", "store_id", "product_id", "variant_id", "size_label", "user_id", "at")
 TABLES = (("help_requests", REQUEST_COLUMNS), ("events", EVENT_COLUMNS),
-          ("feedback", FEEDBACK_COLUMNS))
+          ("feedback", FEEDBACK_COLUMNS), ("stock_pulls", PULL_COLUMNS),
+          ("holds", HOLD_COLUMNS), ("lookup_misses", MISS_COLUMNS))
+# The tables whose rows come without ids from the simulation, and their Day attribute.
+NUMBERED = (("feedback", "feedback"), ("stock_pulls", "pulls"), ("holds", "holds"),
+            ("lookup_misses", "misses"))
 FLUSH_ROWS = 50_000
 
 
@@ -45,6 +67,9 @@ class HistoryReport:
     requests: int = 0
     events: int = 0
     feedback: int = 0
+    pulls: int = 0
+    holds: int = 0
+    misses: int = 0
 
 
 def find_store(code: str) -> Store:
@@ -87,17 +112,22 @@ def generate_history(store: Store, *, days: int, seed: int, end: date | None = N
     """Add simulated history to `store` over the days before `end`, in one transaction.
 
     The same seed, store code, days and end give the same rows. `requests` scales the
-    arrival rate so that about that many requests are made in all.
+    arrival rate so that about that many requests are made in all. A store with stock
+    in the catalog also gets stock pulls, holds and lookup misses (history_stock).
     """
     dates = history_days(store, days, end)
     spec = store_spec(store)
     scale = 1.0 if requests is None else requests / expected_requests(dates)
     rng = random.Random(f"{seed}:{store.code}")  # noqa: S311  (a simulation, not a secret)
+    stock_rng = random.Random(f"{seed}:{store.code}:stock")  # noqa: S311
+    sample = stock_sample(store.id, stock_rng)
     writer = BulkWriter()
     try:
         for day in dates:
             rows = simulate_day(spec, day, rng, scale=scale, stamp=writer.stamp,
                                 next_request_id=writer.next_ids["help_requests"])
+            if sample is not None:
+                simulate_stock(rows, sample, stock_rng)
             writer.add(rows)
         report = writer.finish()
     finally:
@@ -116,11 +146,13 @@ class BulkWriter:
         self.stamp = stamper(self.dialect)
         if self.dialect == "postgresql":
             connection.execute(text(
-                "LOCK TABLE help_requests, events, feedback IN SHARE ROW EXCLUSIVE MODE"))
+                "LOCK TABLE help_requests, events, feedback, stock_pulls, holds, lookup_misses "
+                "IN SHARE ROW EXCLUSIVE MODE"))
         self.next_ids = {
             table: (db.session.scalar(select(func.max(model.id))) or 0) + 1
             for table, model in (("help_requests", HelpRequest), ("events", Event),
-                                 ("feedback", Feedback))}
+                                 ("feedback", Feedback), ("stock_pulls", StockPull),
+                                 ("holds", Hold), ("lookup_misses", LookupMiss))}
         self.buffers: dict[str, list[tuple]] = {table: [] for table, _ in TABLES}
         self.report = HistoryReport()
         # On PostgreSQL the COPY of one batch runs while the next is simulated (the
@@ -137,9 +169,10 @@ class BulkWriter:
         for _at, _order, row in sorted(day.events, key=lambda item: (item[0], item[1])):
             events.append((self.next_ids["events"], *row))
             self.next_ids["events"] += 1
-        for row in day.feedback:
-            self.buffers["feedback"].append((self.next_ids["feedback"], *row))
-            self.next_ids["feedback"] += 1
+        for table, attribute in NUMBERED:
+            buffer, first = self.buffers[table], self.next_ids[table]
+            buffer += [(first + offset, *row) for offset, row in enumerate(getattr(day, attribute))]
+            self.next_ids[table] = first + len(getattr(day, attribute))
         if sum(len(rows) for rows in self.buffers.values()) >= FLUSH_ROWS:
             self.flush()
 
@@ -194,4 +227,5 @@ class BulkWriter:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
-_REPORT_FIELD = {"help_requests": "requests", "events": "events", "feedback": "feedback"}
+_REPORT_FIELD = {"help_requests": "requests", "events": "events", "feedback": "feedback",
+                 "stock_pulls": "pulls", "holds": "holds", "lookup_misses": "misses"}

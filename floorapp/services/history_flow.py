@@ -24,6 +24,7 @@ from floorapp.services.history_sim import (
     SIZES,
     ZONE_SPEED,
     Day,
+    Served,
     Shift,
     StoreSpec,
     hourly_rate,
@@ -94,6 +95,9 @@ def simulate_request(rows: Day, rng: random.Random, shifts: list[Shift], request
         _stamp_or_none(stamp, state["acknowledged"]), _stamp_or_none(stamp, fields["reached"]),
         _stamp_or_none(stamp, fields["resolved"]), _stamp_or_none(stamp, fields["closed"]),
         fields["holder"], fields["outcome"], level, _stamp_or_none(stamp, escalated_at)))
+    if status == "resolved":
+        rows.served.append(Served(request_id, len(rows.requests) - 1, need, fields["outcome"],
+                                  fields["holder"], fields["reached"], fields["resolved"]))
 
 
 def plan_request(rng: random.Random, shifts: list[Shift], at: float, speed: float) -> Plan:

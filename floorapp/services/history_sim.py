@@ -77,6 +77,19 @@ class Shift:
             self.break_start <= at < self.break_start + BREAK_S)
 
 
+@dataclass(frozen=True)
+class Served:
+    """A resolved request as the stock simulation (history_stock) needs it."""
+
+    request_id: int
+    index: int  # its place in Day.requests
+    need: str
+    outcome: str
+    associate: int
+    reached: float
+    resolved: float
+
+
 @dataclass
 class Day:
     """The rows of one simulated store day; `stamp` makes a time a column value."""
@@ -86,6 +99,10 @@ class Day:
     requests: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)  # (at, order, row without id)
     feedback: list[tuple] = field(default_factory=list)
+    served: list[Served] = field(default_factory=list)
+    pulls: list[tuple] = field(default_factory=list)  # rows without id, as the others
+    holds: list[tuple] = field(default_factory=list)
+    misses: list[tuple] = field(default_factory=list)
 
     def event(self, at: float, request_id: int | None, kind: str, actor: int | None,
               from_status: str | None, to_status: str | None, data: dict,

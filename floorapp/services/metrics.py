@@ -19,6 +19,8 @@ How the figures are defined (the contract the dashboard, the API and the tests s
 - Requests still open (waiting, claimed, helping) are counted in `requests.open` and
   enter only the figures whose timestamps they already have.
 - A range without requests is reported with `empty: true` and None figures, never 0s.
+- Stock pulls, holds and lost demand come from services/inventory_metrics.py, for the
+  range and for the previous period alike.
 """
 
 from collections import defaultdict
@@ -28,7 +30,7 @@ from sqlalchemy import select
 from floorapp.extensions import db
 from floorapp.models import Store, User, Zone
 from floorapp.models.help import OPEN_STATUSES
-from floorapp.services import stats
+from floorapp.services import inventory_metrics, stats
 from floorapp.services.periods import Period, chosen_period
 from floorapp.services.request_rows import RequestRow, fetch_rows, within
 
@@ -44,10 +46,12 @@ def store_metrics(store: Store, period: Period) -> dict:
         store=store_header(store), range=period.as_dict(),
         by_hour=by_hour(rows), heatmap=heatmap(rows), by_zone=by_zone(store, rows),
         by_associate=by_associate(rows), ratings=ratings(rows),
+        **inventory_metrics.inventory_figures(store, period),
     )
     previous = period.previous()
     figures["previous"] = {"range": previous.as_dict(),
-                           **headline(store, fetch_rows(store.id, previous, detail=False))}
+                           **headline(store, fetch_rows(store.id, previous, detail=False)),
+                           **inventory_metrics.inventory_figures(store, previous)}
     return figures
 
 

@@ -8,7 +8,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from floorapp.models import Role
-from tests.factories import make_sign, make_store, make_timed_request, make_user
+from tests.factories import make_product, make_sign, make_store, make_timed_request, make_user
+from tests.inventory_factories import make_hold, make_miss, make_out_of_stock_request, make_pull
 
 RANGE = "from=2026-06-10&to=2026-06-10"
 
@@ -28,6 +29,51 @@ def shop(app):
         make_timed_request(sign=sign, requested_at=datetime(2026, 6, 10, 17, tzinfo=UTC),
                            closed_s=400)
         yield store
+
+
+@pytest.fixture
+def stocked(shop):
+    """The store with two pulls, a hold, a lookup miss and a request out of stock."""
+    noon = datetime(2026, 6, 10, 16, tzinfo=UTC)
+    product = make_product(style="TRL-1", name="Trail Runner", sizes=("8",))
+    eight = product.variants_by_key[("8", "")]
+    clerk = make_user(store=shop)
+    make_pull(store=shop, variant=eight, user=clerk, asked_at=noon, pick_s=50, deliver_s=240)
+    make_pull(store=shop, variant=eight, user=clerk, asked_at=noon)
+    make_hold(store=shop, variant=eight, created_at=noon, minutes=15, qty=2)
+    make_miss(store=shop, variant=eight, at=noon)
+    make_out_of_stock_request(sign=make_sign(zone=shop.zones[0]), requested_at=noon,
+                              product="=cmd|' /C calc'!A0", size="9")
+    return shop
+
+
+def test_the_metrics_carry_stock_pulls_holds_and_lost_demand(stocked, client, auth):
+    auth.login("boss")
+    body = client.get(f"/api/v1/stores/NY-9/metrics?{RANGE}").json
+    assert body["stock_pulls"]["asked"] == 2 and body["stock_pulls"]["open"] == 1
+    assert body["stock_pulls"]["to_deliver"] == {"count": 1, "p50_s": 240.0, "p90_s": 240.0,
+                                                 "max_s": 240.0}
+    assert body["holds"] == {"placed": 1, "units": 2, "released": 0, "expired": 1,
+                             "active": 0, "median_length_s": 900.0}
+    assert [(row["style"], row["size"], row["looked_up"], row["asked_for"])
+            for row in body["lost_demand"]["top"]] == [(None, "9", 0, 1), ("TRL-1", "8", 1, 0)]
+    assert body["previous"]["stock_pulls"]["asked"] == 0
+    assert body["previous"]["lost_demand"] == {"looked_up": 0, "asked_for": 0, "sizes": 0,
+                                               "top": []}
+
+
+def test_the_figures_csv_has_pull_hold_and_lost_demand_lines(stocked, client, auth):
+    auth.login("boss")
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/api/v1/stores/NY-9/metrics.csv?{RANGE}").text)))
+    assert ["range", "stock_pulls", "asked", "2"] in rows
+    assert ["range", "stock_pulls", "to_deliver.p50_s", "240.0"] in rows
+    assert ["previous", "stock_pulls", "to_deliver.p50_s", ""] in rows
+    assert ["range", "holds", "median_length_s", "900.0"] in rows
+    assert ["range", "lost_demand", "looked_up", "1"] in rows
+    assert ["lost_demand", "Trail Runner (TRL-1) size 8", "looked_up", "1"] in rows
+    # what a customer typed cannot become a spreadsheet formula
+    assert ["lost_demand", "'=cmd|' /C calc'!A0 size 9", "asked_for", "1"] in rows
 
 
 def test_a_manager_reads_the_metrics_contract(shop, client, auth):
@@ -119,7 +165,7 @@ def test_the_operations_are_documented(client):
     ("metrics?from=2020-01-01&to=2020-01-07", "StoreMetrics"),
     (f"staffing?{RANGE}", "Staffing"),
 ])
-def test_the_answers_match_their_openapi_schemas(shop, client, auth, path, schema):
+def test_the_answers_match_their_openapi_schemas(stocked, client, auth, path, schema):
     auth.login("boss")
     document = client.get("/api/v1/openapi.json").json
     validator = Draft202012Validator({"$ref": f"#/components/schemas/{schema}",

@@ -88,3 +88,34 @@ def test_typing_a_custom_date_picks_the_custom_range(busy_store, new_page):
     assert page.get_by_role("combobox", name="Range").input_value() == "custom"
     page.get_by_role("button", name="Show").click()
     assert page.get_by_role("heading", name="No help requests in this range").is_visible()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_stock_section_shows_the_demo_history_readably(busy_store, new_page, viewport):
+    page = new_page(viewport)
+    log_in(page, busy_store.url, "nyc.manager", PASSWORD)
+    page.goto(busy_store.url + "/stores/NYC-5TH/dashboard?range=30d")
+    section = page.locator("section", has=page.get_by_role(
+        "heading", name="Stock pulls, holds and lost demand"))
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=str(save_screenshot(page, f"dashboard-stock-{viewport['width']}")
+                                .with_name(f"dashboard-stock-section-{viewport['width']}.png")))
+    table = section.get_by_role("table", name="Products and sizes not in stock, most wanted first")
+    assert table.get_by_role("row").count() > 5  # the header and the most wanted sizes
+    assert section.get_by_text("Pulls asked for").is_visible()
+    assert section.get_by_text("Median hold length").is_visible()
+    first = table.get_by_role("row").nth(1)
+    assert int(first.get_by_role("cell").nth(1).inner_text()) > 0  # looked up at least once
+    assert axe_violations(page) == []
+    assert _page_fits_the_width(page)
+
+
+def test_a_range_without_stock_events_says_so(busy_store, new_page):
+    page = new_page(PHONE)
+    log_in(page, busy_store.url, "nyc.manager", PASSWORD)
+    page.goto(busy_store.url + PAGES_BY_LOGIN["nyc.manager"][3])  # two days in 2020
+    section = page.locator("section", has=page.get_by_role(
+        "heading", name="Stock pulls, holds and lost demand"))
+    assert section.get_by_text("No stock pull was asked for, no hold placed").is_visible()
+    section.screenshot(path=str(save_screenshot(page, "dashboard-stock-empty-360")
+                                .with_name("dashboard-stock-section-empty-360.png")))

@@ -6,7 +6,15 @@ import pytest
 
 from floorapp.models import Availability, Role, Status
 from floorapp.services.board import sla_state
-from tests.factories import make_help_request, make_sign, make_store, make_timed_request, make_user
+from tests.factories import (
+    make_help_request,
+    make_product,
+    make_sign,
+    make_store,
+    make_timed_request,
+    make_user,
+)
+from tests.inventory_factories import make_hold, make_miss, make_out_of_stock_request, make_pull
 
 
 @pytest.fixture
@@ -31,9 +39,36 @@ def test_the_dashboard_shows_figures_charts_and_tables(shop, client, auth):
     assert "How long customers waited" in page
     assert page.count('role="img"') == 4  # no ratings, so no ratings chart
     assert "<title" in page and "<desc" in page
-    assert "Arrives with the inventory feature" in page
+    assert "Arrives with the inventory feature" not in page  # the placeholder is gone
+    assert "No stock pull was asked for, no hold placed" in page
     assert "requests.csv" in page and "metrics.csv" in page
     assert "<script>" not in page and "style=" not in page
+
+
+def test_the_dashboard_shows_pulls_holds_and_the_sizes_not_in_stock(shop, client, auth):
+    sign = make_sign(zone=shop.zones[0])
+    clerk = make_user(store=shop)
+    product = make_product(style="TRL-1", name="Trail Runner", sizes=("8", "9"))
+    eight = product.variants_by_key[("8", "")]
+    asked = datetime.now(UTC) - timedelta(hours=2)
+    make_pull(store=shop, variant=eight, user=clerk, asked_at=asked, pick_s=60, deliver_s=185)
+    make_pull(store=shop, variant=eight, user=clerk, asked_at=asked, not_found_s=200)
+    make_hold(store=shop, variant=eight, created_at=asked, minutes=30, released_s=300)
+    make_miss(store=shop, variant=eight, at=asked)
+    make_out_of_stock_request(sign=sign, requested_at=asked, variant=eight)
+    make_out_of_stock_request(sign=sign, requested_at=asked, product="Pegasus <41>", size="9")
+    auth.login("boss")
+    page = client.get("/stores/NY-7/dashboard?range=7d").text
+    section = page.split('id="inventory-heading"')[1]
+    assert "Pulls asked for</dt><dd>2</dd>" in section
+    assert "Median time to deliver</dt><dd>3 min 05 s</dd>" in section
+    assert "1 not found" in section and "Released by hand</dt><dd>1</dd>" in section
+    assert "Median hold length</dt><dd>5 min</dd>" in section
+    assert '<th scope="col">Looked up</th><th scope="col">Asked for by customers</th>' in section
+    assert ("Trail Runner<br><span class=\"unit\">Northway · TRL-1</span></th>\n"
+            "        <td>8</td><td>1</td><td>1</td>") in section
+    assert "Pegasus &lt;41&gt;<br><span class=\"unit\">as the customer typed it</span>" in section
+    assert "1 lookup ended on a size not in stock (previous 0)" in section
 
 
 def test_a_range_without_requests_says_so(shop, client, auth):
@@ -41,6 +76,7 @@ def test_a_range_without_requests_says_so(shop, client, auth):
     page = client.get("/stores/NY-7/dashboard?range=custom&from=2020-01-01&to=2020-01-31").text
     assert "No help requests in this range" in page
     assert "How long customers waited" not in page
+    assert "No stock pull was asked for, no hold placed" in page
 
 
 def test_a_bad_custom_range_is_a_400_page_with_the_reason(shop, client, auth):
