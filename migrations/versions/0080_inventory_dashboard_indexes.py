@@ -8,7 +8,7 @@
 - lookup_misses already has (store_id, at), from 0020.
 
 Revision ID: 0080
-Revises: 0060
+Revises: 0070
 Create Date: 2026-12-01 08:40:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0080'
-down_revision = '0060'
+down_revision = '0070'
 branch_labels = None
 depends_on = None
 
