@@ -40,7 +40,7 @@ from floorapp.services.history_stock import simulate_stock, stock_sample
 MAX_DAYS = 3660
 REQUEST_COLUMNS = (
     "id", "store_id", "zone_id", "sign_id", "public_token", "need", "product_query",
-    "size_label", "variant_id", "note", "language", "status", "requested_at",
+    "size_label", "product_id", "variant_id", "note", "language", "status", "requested_at",
     "acknowledged_at", "reached_at", "resolved_at", "closed_at", "claimed_by_id", "outcome",
     "escalation_level", "last_escalated_at")
 EVENT_COLUMNS = ("id", "store_id", "request_id", "kind", "at", "actor_id", "subject_id",

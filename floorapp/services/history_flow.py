@@ -91,7 +91,7 @@ def simulate_request(rows: Day, rng: random.Random, shifts: list[Shift], request
     stamp = rows.stamp
     rows.requests.append((
         request_id, rows.spec.store_id, zone_id, sign_id, public_token(rng), need, product,
-        size, None, "", "es" if rng.random() < 0.2 else "en", status, stamp(at),
+        size, None, None, "", "es" if rng.random() < 0.2 else "en", status, stamp(at),
         _stamp_or_none(stamp, state["acknowledged"]), _stamp_or_none(stamp, fields["reached"]),
         _stamp_or_none(stamp, fields["resolved"]), _stamp_or_none(stamp, fields["closed"]),
         fields["holder"], fields["outcome"], level, _stamp_or_none(stamp, escalated_at)))

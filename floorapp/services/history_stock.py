@@ -31,7 +31,7 @@ HOLD_MINUTES = (15, 30, 30, 60, 120)
 CUSTOMERS = ("Ms Lee", "Mr Diaz", "Blue coat", "Sam, red bag", "Mrs Okafor", "Tall, grey scarf",
              "Mr Rossi", "Ana")
 # Request tuple fields that this module reads or fills in (see history_flow.simulate_request).
-PRODUCT_QUERY, SIZE_LABEL, VARIANT_ID = 6, 7, 8
+PRODUCT_QUERY, SIZE_LABEL, PRODUCT_ID, VARIANT_ID = 6, 7, 8, 9
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,8 @@ def _popular_missing(sample: StockSample, rng: random.Random) -> Size:
 def _out_of_stock(day: Day, sample: StockSample, rng: random.Random, served) -> None:
     size = _popular_missing(sample, rng)
     row = list(day.requests[served.index])
-    row[PRODUCT_QUERY], row[SIZE_LABEL], row[VARIANT_ID] = size.product, size.label, size.variant_id
+    row[PRODUCT_QUERY], row[SIZE_LABEL] = size.product, size.label
+    row[PRODUCT_ID], row[VARIANT_ID] = size.product_id, size.variant_id
     day.requests[served.index] = tuple(row)
     _miss(day, size, served.associate, served.reached + rng.uniform(20, 120))
 

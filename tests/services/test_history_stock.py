@@ -105,6 +105,7 @@ def test_misses_and_out_of_stock_requests_name_sizes_the_store_has_none_of(app, 
         for help_request in out_of_stock:
             variant = db.session.get(Variant, help_request.variant_id)
             assert help_request.size_label == variant.size_label
+            assert help_request.product_id == variant.product_id  # the card's size-run link
             assert help_request.product_query.startswith("Style ")
         counts = sorted(db.session.execute(select(func.count()).select_from(LookupMiss)
                                            .group_by(LookupMiss.variant_id)).scalars(),
@@ -116,7 +117,7 @@ def test_the_stock_history_is_the_same_for_a_seed_and_leaves_the_requests_alone(
     with app.app_context():
         _generate(store_id, days=5)  # no catalog yet: no stock rows at all
         assert db.session.scalar(select(func.count()).select_from(StockPull)) == 0
-        without = [row[:6] + row[9:] for row in _rows(HelpRequest)]  # all but the size named
+        without = [row[:6] + row[10:] for row in _rows(HelpRequest)]  # all but the size named
         _delete_history()
         _stock_the_store(store_id)
         runs = []
@@ -127,6 +128,6 @@ def test_the_stock_history_is_the_same_for_a_seed_and_leaves_the_requests_alone(
         assert runs[0][1:] == runs[1][1:] and runs[0][1]
 
         def strip_ids(rows):
-            return [row[1:6] + row[9:] for row in rows]
+            return [row[1:6] + row[10:] for row in rows]
 
         assert strip_ids(runs[0][0]) == [row[1:] for row in without]
