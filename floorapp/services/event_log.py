@@ -14,6 +14,7 @@ from floorapp.extensions import db
 from floorapp.models import Event, EventKind
 
 NOTIFY_CHANNEL = "floorapp_events"
+EVENTS_WRITTEN = "floorapp_events_written"  # session.info flag: wake the listener on commit
 
 
 def record_event(*, store_id: int, kind: EventKind, at: datetime, request_id: int | None = None,
@@ -26,6 +27,7 @@ def record_event(*, store_id: int, kind: EventKind, at: datetime, request_id: in
                   to_status=to_status, data=data or {})
     db.session.add(event)
     db.session.flush()
+    db.session.info[EVENTS_WRITTEN] = True
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_notify(:channel, :payload)"),
                            {"channel": NOTIFY_CHANNEL, "payload": str(store_id)})

@@ -74,6 +74,24 @@ def test_a_submission_reaches_an_open_store_stream_and_a_resume_misses_nothing(m
         resumed.close()
 
 
+def test_a_submission_reaches_a_stream_of_its_own_worker_without_waiting_for_a_poll(
+        migrated_url):
+    # One worker polling SQLite once a minute: only the wake-up on its own commit (or,
+    # on PostgreSQL, the NOTIFY) can deliver within the client's 10 s read timeout.
+    with Gunicorn(migrated_url["url"], workers=1, SSE_POLL_S="60") as server:
+        cookie = log_in(server, "maria", PASSWORD)
+        stream = EventStream(server, f"/api/v1/stores/{migrated_url['code']}/events",
+                             cookie=cookie)
+        stream.wait_connected()
+        for note in ("first", "second"):
+            started = time.monotonic()
+            created = _submit(server, migrated_url["token"], note)
+            event = stream.next_event()
+            assert (event["kind"], event["request_id"]) == ("requested", created["id"])
+            assert time.monotonic() - started < 5
+        stream.close()
+
+
 def test_a_quiet_stream_gets_keep_alive_comments(migrated_url):
     with Gunicorn(migrated_url["url"], workers=1, SSE_KEEPALIVE_S="0.3") as server:
         created = _submit(server, migrated_url["token"])
