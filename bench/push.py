@@ -96,11 +96,11 @@ def measure(base, seeded: dict, cookie: str, settings: Settings) -> dict:
             submitted[request_id] = (sent, answered)
             loads.append(os.getloadavg()[0])
             time.sleep(SPACING_S)
-        time.sleep(2)  # the last deliveries
-        server_cpu = workers_cpu_s(base.pid) - server_cpu
         own_cpu = time.process_time() - own_cpu
-        pipe.send("stop")
+        pipe.send(("expect", set(submitted)))  # the readers wait for the last deliveries
         _, arrivals, reader_cpu, reader_wall, longest_batch_ms, closed = pipe.recv()
+        time.sleep(0.2)  # the workers' last writes (a missing delivery waited 3 s)
+        server_cpu = workers_cpu_s(base.pid) - server_cpu
     finally:
         readers.join(10)
         if readers.is_alive():

@@ -16,6 +16,7 @@ import time
 
 REQUESTED = re.compile(rb'"kind":"requested"')
 REQUEST_ID = re.compile(rb'"request_id":(\d+)')
+DRAIN_S = 3  # after the last submission, how long to wait for deliveries still missing
 
 
 def _open(port: int, request: bytes) -> socket.socket:
@@ -81,8 +82,9 @@ class Readers:
 def serve(port: int, path: str, cookie: str, streams: int, pipe) -> None:
     """Process entry: open the streams, say how many opened, read until told to stop.
 
-    Sends ("open", count) once every stream said `: connected` (or after 60 s), then,
-    on any message from the submitter, ("done", arrivals, cpu_s, wall_s, longest_batch_ms,
+    Sends ("open", count) once every stream said `: connected` (or after 60 s). Then,
+    told ("expect", request ids), reads until each open stream has every one of them or
+    DRAIN_S passed, and sends ("done", arrivals, cpu_s, wall_s, longest_batch_ms,
     streams closed by the server).
     """
     readers = Readers(port, path, cookie, streams)
@@ -95,7 +97,12 @@ def serve(port: int, path: str, cookie: str, streams: int, pipe) -> None:
     readers.epoll.register(pipe.fileno(), select.EPOLLIN)
     while not readers.read(time.monotonic_ns() + 10**9, control=pipe.fileno()):
         pass
-    pipe.recv()
+    _, expected = pipe.recv()
+    readers.epoll.unregister(pipe.fileno())
+    wanted, until = len(expected) * len(readers.opened), time.monotonic_ns() + DRAIN_S * 10**9
+    while sum(rid in expected for rid, _, _ in readers.arrivals) < wanted and \
+            time.monotonic_ns() < until:
+        readers.read(min(until, time.monotonic_ns() + 10**8))
     pipe.send(("done", readers.arrivals, time.process_time() - cpu, time.monotonic() - wall,
                readers.longest_batch_ns / 1e6, readers.closed))
     readers.close()

@@ -73,7 +73,9 @@ def gunicorn(app: str, *, env: dict[str, str] | None = None, workers: int = 2,
         _wait_until_ready(base + ready_path, process)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        # gunicorn's quick shutdown: a graceful one (TERM) would wait graceful_timeout for
+        # every open SSE stream, as a measurement has no requests left worth finishing.
+        os.killpg(process.pid, signal.SIGQUIT)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:

@@ -8,7 +8,7 @@ from collections import Counter
 from importlib import import_module
 
 from bench import load, scenarios
-from bench.claims_http import CONTENDERS, plans
+from bench.claims import CONTENDERS, plans
 from bench.data import DataSet
 from bench.report import Report, Result
 
