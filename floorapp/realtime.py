@@ -30,57 +30,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import Connection, Engine, event, func, select
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
 
-from floorapp.models import Event
 from floorapp.models.types import utcnow
-from floorapp.services.event_log import EVENTS_WRITTEN, NOTIFY_CHANNEL
+from floorapp.services.event_log import EVENTS_WRITTEN, NOTIFY_CHANNEL, event_rows, last_event_id
 
 log = logging.getLogger(__name__)
 CATCH_UP_PAGE = 1000
-EVENT_COLUMNS = (Event.id, Event.store_id, Event.request_id, Event.kind, Event.at,
-                 Event.actor_id, Event.subject_id, Event.from_status, Event.to_status, Event.data)
-
-
-def event_rows(engine: Engine | Connection, store_id: int | None, after: int,
-               request_id: int | None = None, limit: int = 1000) -> list[dict]:
-    """Return a store's (or, with no store, every store's) events after id `after`, in order.
-
-    Given an engine, reads on a fresh connection; given a connection (the listener's
-    own), reads on it and ends the read at once, so it never holds a snapshot.
-    """
-    query = select(*EVENT_COLUMNS).where(Event.id > after)
-    if store_id is not None:
-        query = query.where(Event.store_id == store_id)
-    if request_id is not None:
-        query = query.where(Event.request_id == request_id)
-    query = query.order_by(Event.id).limit(limit)
-    if isinstance(engine, Connection):
-        rows = engine.execute(query).mappings().all()
-        engine.rollback()
-    else:
-        with engine.connect() as connection:
-            rows = connection.execute(query).mappings().all()
-    return [_plain(row) for row in rows]
-
-
-def _plain(row) -> dict:
-    item = dict(row)
-    item["kind"] = row["kind"].value
-    item["at"] = row["at"].isoformat()
-    return item
-
-
-def last_event_id(engine: Engine, store_id: int | None) -> int:
-    """Return the id of a store's (or any store's) latest event (0 when there is none)."""
-    query = select(func.coalesce(func.max(Event.id), 0))
-    if store_id is not None:
-        query = query.where(Event.store_id == store_id)
-    with engine.connect() as connection:
-        return connection.scalar(query)
-
-
+KEEP_ALIVE: list[dict] = []  # put in every queue every keep-alive interval (by identity)
 class Hub:
     """The worker's listener: follows the log and wakes the streams of each store."""
 
@@ -96,6 +54,7 @@ class Hub:
         self._seen: int | None = None  # SQLite: the highest event id read, of any store
         self._started = False
         self._last_tick = 0.0
+        self._keepalive_s: float | None = None  # the keep-alive loop's interval, once started
 
     def start(self) -> None:
         """Start the background loop once (idempotent)."""
@@ -105,9 +64,11 @@ class Hub:
             self._started = True
         threading.Thread(target=self._run, name="floorapp-realtime", daemon=True).start()
 
-    def subscribe(self, store_id: int) -> queue.SimpleQueue:
-        """Return a new queue that receives lists of the store's new events."""
+    def subscribe(self, store_id: int, keepalive_s: float = 15.0) -> queue.SimpleQueue:
+        """Return a new queue that receives lists of the store's new events, and KEEP_ALIVE
+        at least every `keepalive_s`."""
         self.start()
+        self._keep_alive_every(keepalive_s)
         first = store_id not in self._last
         # On SQLite ids commit in order, so the log's last id is a valid (and recent)
         # position for any store; on PostgreSQL only the store's own order holds.
@@ -130,6 +91,23 @@ class Hub:
             if not self._queues[store_id]:
                 del self._queues[store_id]
                 self._last.pop(store_id, None)
+
+    def _keep_alive_every(self, seconds: float) -> None:
+        """One timer per worker, not one armed and cancelled per stream for every event."""
+        with self._lock:
+            started = self._keepalive_s is not None
+            self._keepalive_s = min(seconds, self._keepalive_s or seconds)
+        if not started:
+            threading.Thread(target=self._keep_alive, name="floorapp-keepalive",
+                             daemon=True).start()
+
+    def _keep_alive(self) -> None:
+        while True:
+            time.sleep(self._keepalive_s)
+            with self._lock:
+                subscribers = [q for queues in self._queues.values() for q in queues]
+            for subscriber in subscribers:
+                subscriber.put(KEEP_ALIVE)
 
     def wake(self) -> None:
         """Read the log now: this worker just committed an event (SQLite has no NOTIFY)."""
@@ -278,7 +256,7 @@ def sse(event: dict, *, public: bool = False) -> str:
 def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None = None,
            keepalive_s: float = 15.0) -> Iterator[str]:
     """Yield a store's (or one request's) events as SSE, from `after`, then live."""
-    subscriber = hub.subscribe(store_id)
+    subscriber = hub.subscribe(store_id, keepalive_s)
     public = request_id is not None
     try:
         yield "retry: 2000\n: connected\n\n"
@@ -291,9 +269,8 @@ def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None
             if len(page) < CATCH_UP_PAGE:
                 break
         while True:
-            try:
-                batch = subscriber.get(timeout=keepalive_s)
-            except queue.Empty:
+            batch = subscriber.get()  # no timeout: the hub sends KEEP_ALIVE
+            if batch is KEEP_ALIVE:
                 yield ": keep-alive\n\n"
                 continue
             fresh = [e for e in batch if e["id"] > last and
