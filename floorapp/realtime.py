@@ -68,7 +68,6 @@ class Hub:
         """Return a new queue that receives lists of the store's new events, and KEEP_ALIVE
         at least every `keepalive_s`."""
         self.start()
-        self._keep_alive_every(keepalive_s)
         first = store_id not in self._last
         # On SQLite ids commit in order, so the log's last id is a valid (and recent)
         # position for any store; on PostgreSQL only the store's own order holds.
@@ -77,6 +76,7 @@ class Hub:
         with self._lock:
             self._last.setdefault(store_id, latest)
             self._queues[store_id].add(subscriber)
+        self._keep_alive_every(keepalive_s)  # after the queue is in: the timer sees it
         self._wake.set()  # an idle SQLite listener starts polling
         return subscriber
 
@@ -106,6 +106,9 @@ class Hub:
             time.sleep(self._keepalive_s)
             with self._lock:
                 subscribers = [q for queues in self._queues.values() for q in queues]
+                if not subscribers:  # no stream left: no timer either, until the next one
+                    self._keepalive_s = None
+                    return
             for subscriber in subscribers:
                 subscriber.put(KEEP_ALIVE)
 
