@@ -1,101 +1,105 @@
-"""Benchmark: 50 threads race to claim the same 1,000 requests; each must be claimed once.
+"""Claims: 50 logged-in associates race through the HTTP API to claim 1,000 requests.
 
-    .venv/bin/python -m bench.claims [--database sqlite|postgresql] [--threads 50]
-                                     [--requests 1000]
-
-Every thread walks all the requests (in its own random order) and tries to claim each,
-through the real service with real commits. Prints the wall time, the claims won, the
-conflicts, any other error (e.g. "database is locked") and whether every request ended
-with exactly one claimed event.
+The requests wait in one store. The claimers run in lanes of five: at each step the five
+claimers of a lane POST /api/v1/help-requests/{id}/claim for the same request at once
+(session cookie, X-CSRFToken, a fresh Idempotency-Key), so every request is contested.
+Afterwards the database is checked: each request must have exactly one `claimed` event.
 """
 
-import argparse
 import random
-import tempfile
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from floorapp import create_app
-from floorapp.errors import Conflict
-from floorapp.extensions import db
-from floorapp.models import Event, EventKind, HelpRequest, Status, User
-from floorapp.services import help_queue
-from tests import databases
-from tests.services import test_help_queue_concurrency as stress
+from bench.data import database, say
+from bench.http import log_in
+from bench.report import Report, Result
+from bench.serve import floorapp
+from bench.settings import Settings
+from bench.setup import PASSWORD, app_for, bench_store, waiting_requests
+
+CONTENDERS = 5  # claimers racing for each request
 
 
-def race(app, store_id, user_ids, request_ids) -> tuple[Counter, float]:
-    """Run the threads; return the outcome counts and the wall time."""
-    outcomes: Counter = Counter()
-    lock = threading.Lock()
+def claimer(browser, plan: list[int], outcomes: Counter, lock: threading.Lock,
+            start: threading.Barrier) -> None:
+    """Try to claim each request of `plan`; count 200s, 409s and anything else."""
+    start.wait()
+    for request_id in plan:
+        status, _ = browser.post_json(f"/api/v1/help-requests/{request_id}/claim", {},
+                                      {"Idempotency-Key": f"claim-{time.time_ns()}"})
+        with lock:
+            outcomes[status] += 1
+            if status == 200:
+                outcomes[("won", request_id)] += 1
 
-    def worker(user_id: int, seed: int) -> None:
-        order = request_ids[:]
-        random.Random(seed).shuffle(order)
-        with app.app_context():
-            try:
-                user = db.session.get(User, user_id)
-            except Exception as error:  # noqa: BLE001  (e.g. the server's connection limit)
-                with lock:
-                    outcomes[f"thread could not start: {type(error).__name__}"] += len(order)
-                return
-            for request_id in order:
-                try:
-                    help_queue.claim(store_id, request_id, user)
-                    result = "won"
-                except Conflict:
-                    result = "conflict"
-                except Exception as error:  # noqa: BLE001  (counted and reported)
-                    result = f"error: {type(error).__name__}: {str(error)[:60]}"
-                db.session.rollback()
-                with lock:
-                    outcomes[result] += 1
 
-    threads = [threading.Thread(target=worker, args=(uid, n)) for n, uid in enumerate(user_ids)]
-    start = time.perf_counter()
+def plans(ids: list[int], claimers: int, *, seed: int) -> list[list[int]]:
+    """Split the requests into lanes; the claimers of a lane share the lane's order."""
+    lanes = max(1, claimers // CONTENDERS)
+    order = ids[:]
+    random.Random(seed).shuffle(order)  # noqa: S311  (a reproducible race)
+    return [order[claimer % lanes::lanes] for claimer in range(claimers)]
+
+
+def double_claims(url: str, ids: list[int]) -> tuple[int, int]:
+    """Return (requests with more than one claimed event, requests never claimed)."""
+    from floorapp.extensions import db
+    from floorapp.models import Event, EventKind
+
+    app = app_for(url)
+    with app.app_context():
+        counts = dict(db.session.execute(
+            select(Event.request_id, func.count()).where(Event.kind == EventKind.CLAIMED)
+            .group_by(Event.request_id)).all())
+        db.engine.dispose()
+    return (sum(1 for n in counts.values() if n > 1),
+            sum(1 for request_id in ids if request_id not in counts))
+
+
+def run(settings: Settings, report: Report) -> None:
+    """Measure claims per second and count double claims on each backend."""
+    for backend in settings.backends:
+        with database(backend) as url:
+            seeded = bench_store(url, associates=settings.claimers)
+            ids = waiting_requests(url, seeded["signs"], settings.claim_requests,
+                                   seed=settings.seed)
+            with floorapp(url) as base:
+                browsers = [log_in(base, f"bench.a{n}", PASSWORD)
+                            for n in range(1, settings.claimers + 1)]
+                say(f"claims on {backend}: {len(browsers)} claimers, {len(ids)} requests")
+                outcomes, seconds = _race(browsers, plans(ids, len(browsers),
+                                                          seed=settings.seed))
+            doubled, unclaimed = double_claims(url, ids)
+        _add(report, backend, outcomes, seconds, doubled, unclaimed, len(ids))
+
+
+def _race(browsers, claim_plans) -> tuple[Counter, float]:
+    outcomes, lock = Counter(), threading.Lock()
+    start = threading.Barrier(len(browsers) + 1)
+    threads = [threading.Thread(target=claimer, args=(b, p, outcomes, lock, start),
+                                daemon=True)
+               for b, p in zip(browsers, claim_plans, strict=True)]
     for thread in threads:
         thread.start()
+    start.wait()
+    started = time.perf_counter()
     for thread in threads:
         thread.join()
-    return outcomes, time.perf_counter() - start
+    return outcomes, time.perf_counter() - started
 
 
-def main() -> None:
-    """Set up, race, check and print."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--threads", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=1000)
-    args = parser.parse_args()
-    stress.THREADS, stress.REQUESTS = args.threads, args.requests
-    schema = databases.PostgresSchema() if args.database == "postgresql" else None
-    url = schema.create() if schema else \
-        f"sqlite:///{Path(tempfile.mkdtemp()) / 'claims.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "SQLALCHEMY_ENGINE_OPTIONS":
-                      {"pool_size": args.threads + 2, "max_overflow": 0}})
-    try:
-        with app.app_context():
-            db.create_all()
-            store_id, user_ids, request_ids = stress._seed()
-        outcomes, seconds = race(app, store_id, user_ids, request_ids)
-        with app.app_context():
-            claims = Counter(db.session.scalars(select(Event.request_id)
-                                                .where(Event.kind == EventKind.CLAIMED)))
-            claimed = db.session.scalar(select(db.func.count()).select_from(HelpRequest)
-                                        .where(HelpRequest.status == Status.CLAIMED))
-            db.engine.dispose()
-    finally:
-        if schema:
-            schema.drop()
-    once = all(claims[rid] == 1 for rid in request_ids)
-    print(f"{args.database}: {args.threads} threads × {args.requests} requests in "
-          f"{seconds:.1f} s ({sum(outcomes.values()) / seconds:.0f} attempts/s); "
-          f"outcomes {dict(outcomes)}; {claimed} claimed; each claimed exactly once: {once}")
-
-
-if __name__ == "__main__":
-    main()
+def _add(report, backend, outcomes, seconds, doubled, unclaimed, total) -> None:
+    name = f"claims {backend}"
+    won = outcomes[200]
+    answered_twice = sum(1 for key, n in outcomes.items() if isinstance(key, tuple) and n > 1)
+    others = {k: v for k, v in outcomes.items() if isinstance(k, int) and k not in (200, 409)}
+    report.add(Result(name, f"claims won per second ({total} requests)", won / seconds,
+                      "claims/s", note=f"{won} won, {outcomes[409]} refused (409) in "
+                      f"{seconds:.1f} s" + (f"; {unclaimed} never claimed" if unclaimed else "")))
+    report.add(Result(name, "double claims (event log + 200 answers)", doubled + answered_twice,
+                      "", target="0", met=doubled + answered_twice == 0))
+    report.add(Result(name, "answers other than 200/409", sum(others.values()), "",
+                      target="0", met=not others, note=str(others) if others else ""))

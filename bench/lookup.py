@@ -1,158 +1,117 @@
-"""Server time of a lookup: search and product/size grid, one client, p50/p99.
+"""Lookup at scale: search and size-grid throughput at 20 clients, one-client p50/p99.
 
-Run against a database holding the scale catalog:
-
-    FLOORAPP_DATABASE_URL=sqlite:////tmp/scale.sqlite3 .venv/bin/flask --app floorapp db upgrade
-    FLOORAPP_DATABASE_URL=… .venv/bin/flask --app floorapp catalog scale --styles 50000 --seed 1
-    FLOORAPP_DATABASE_URL=… .venv/bin/python -m bench.lookup [--requests 2000] [--json out.json]
-
-"Server time" is the time the app takes to answer inside the process (the WSGI
-call through Flask's test client: routing, session, auth, query, rendering or
-JSON), without the network or an HTTP server. The whole-stack throughput against
-a real gunicorn is issue 8's benchmark command.
+Runs on the cached scale catalog (`flask catalog scale --styles N --seed S`, about 20
+variants a style) on SQLite and PostgreSQL, as a logged-in associate, through gunicorn;
+then the same paths' server time in process (bench/server_time.py: the WSGI call and
+its CPU, no network), to tell the app's own cost from the server's.
 """
 
-import argparse
-import json
-import os
 import random
-import statistics
-import sys
-import time
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
 
-from flask import Flask
 from sqlalchemy import func, select
 
-from floorapp import create_app
-from floorapp.extensions import db
-from floorapp.models import Product, Role, Store, User, Variant
-from floorapp.services import catalog, size_grid, users
+from bench import load, server_time
+from bench.data import DataSet, database, say
+from bench.http import log_in
+from bench.report import Report, Result
+from bench.serve import floorapp
+from bench.settings import Settings, ratio
+from bench.setup import PASSWORD, app_for, bench_user
 
-PASSWORD = "bench-password-123"
-TARGET_P99_MS = 10.0
+HERE = Path(__file__).resolve().parent
+RATIO_TARGET, P99_TARGET_MS = 0.6, 10.0
 
 
-def main() -> int:
-    """Measure and print the table; exit 1 if the catalog is missing."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--json", dest="json_path")
-    options = parser.parse_args()
-    app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+def workload(url: str, *, seed: int, count: int = 400) -> dict[str, list[str]]:
+    """Return the paths of each kind of lookup, drawn from the catalog at random."""
+    from floorapp.extensions import db
+    from floorapp.models import Product, Store, Variant
+
+    app = app_for(url)
+    rng = random.Random(seed)  # noqa: S311  (a reproducible workload)
     with app.app_context():
-        workload = _workload(random.Random(options.seed), options.requests)
-        if workload is None:
-            print("No scale catalog here: run `flask catalog scale` first.", file=sys.stderr)
-            return 1
-        backend, variants = db.engine.dialect.name, workload.pop("variants")
-    client = app.test_client()
-    client.post("/login", data={"login": "bench.associate", "password": PASSWORD})
-    call = _caller(app, client)
-    results = {"hello world (baseline)": _measure(_hello_world(), ["/"] * options.requests)}
-    results |= {name: _measure(call, items) for name, items in workload.items()}
-    _print(backend, variants, results)
-    if options.json_path:
-        with open(options.json_path, "w") as handle:  # noqa: PTH123
-            json.dump({"backend": backend, "variants": variants, "results": results}, handle,
-                      indent=2)
-    return 0
-
-
-def _workload(rng: random.Random, count: int) -> dict | None:
-    variants = db.session.scalar(select(func.count()).select_from(Variant))
-    if not variants:
-        return None
-    store = db.session.scalar(select(Store).order_by(Store.id))
-    _bench_user(store)
-    sample = db.session.execute(select(Product.id, Product.brand, Product.name, Product.style)
-                                .order_by(func.random()).limit(500)).all()
-    codes = db.session.execute(select(Variant.sku, Variant.upc)
-                               .order_by(func.random()).limit(200)).all()
+        code = db.session.scalar(select(Store.code).order_by(Store.id))
+        products = db.session.execute(select(Product.id, Product.brand, Product.name,
+                                             Product.style).order_by(func.random())
+                                      .limit(300)).all()
+        skus = list(db.session.scalars(select(Variant.sku).order_by(func.random()).limit(100)))
+        variants = db.session.scalar(select(func.count()).select_from(Variant))
+        db.engine.dispose()
+    bench_user(url, code)
     queries = []
     for _ in range(count):
-        row, code = rng.choice(sample), rng.choice(codes)
+        row = rng.choice(products)
         word = rng.choice(row.name.split())
-        queries.append(rng.choice([
-            f"{row.brand} {word}", word[:4], row.style, code.sku, code.upc,
-            f"{row.name}", row.style[:5], row.brand.split()[0][:5]]))
-    products = [rng.choice(sample).id for _ in range(count)]
-    prefix = f"/stores/{store.code}"
-    return {
-        "variants": variants,
-        "api search": [f"/api/v1/products?q={q}&limit=20" for q in queries],
-        "page search results": [f"{prefix}/lookup/results?q={q}" for q in queries],
-        "api product + stock": [f"/api/v1/products/{p}" for p in products],
-        "page size grid": [f"{prefix}/products/{p}" for p in products],
-        "core search statement": [("search", q) for q in queries],
-        "core grid statement": [("grid", p) for p in products],
-    }
+        queries.append(quote(rng.choice([f"{row.brand} {word}", word[:4], row.style,
+                                         rng.choice(skus), row.style[:5]])))
+    ids = [rng.choice(products).id for _ in range(count)]
+    return {"variants": [str(variants)],
+            "api search": [f"/api/v1/products?q={q}&limit=20" for q in queries],
+            "page search results": [f"/stores/{code}/lookup/results?q={q}" for q in queries],
+            "api product + stock": [f"/api/v1/products/{i}" for i in ids],
+            "page size grid": [f"/stores/{code}/products/{i}" for i in ids]}
 
 
-def _bench_user(store: Store) -> None:
-    if db.session.scalar(select(User.id).where(User.login == "bench.associate")) is None:
-        users.create_user(login="bench.associate", name="Bench Associate", password=PASSWORD,
-                          role=Role.ASSOCIATE, store_code=store.code)
+def run(settings: Settings, report: Report) -> None:
+    """Measure lookup on each backend."""
+    data = DataSet.catalog(styles=settings.styles, seed=settings.seed)
+    for backend in settings.backends:
+        with database(backend, data) as url:
+            paths = workload(url, seed=settings.seed)
+            variants = int(paths.pop("variants")[0])
+            say(f"lookup on {backend}: {variants:,} variants")
+            with floorapp(url) as base:
+                cookie = log_in(base, "bench.lookup", PASSWORD).cookie
+                _throughput(settings, report, backend, base, cookie, paths, variants)
+                _one_client(settings, report, backend, base, cookie, paths)
+            _server_time(settings, report, backend, url, paths)
 
 
-def _hello_world():
-    """Return a caller of a minimal Flask app: the noise floor of this machine, this run."""
-    hello = Flask("hello")
-    hello.add_url_rule("/", "hello", lambda: "Hello, World!")
-    client = hello.test_client()
-    return lambda url: client.get(url).status_code
+def _throughput(settings, report, backend, base, cookie, paths, variants) -> None:
+    for kind in ("api search", "api product + stock"):  # the size grid's data
+        with tempfile.NamedTemporaryFile("w", suffix=".paths") as listing:
+            listing.write("\n".join(paths[kind]) + "\n")
+            listing.flush()
+            runs = [load.wrk(base + "/", connections=settings.clients, seconds=settings.seconds,
+                             script=str(HERE / "paths.lua"), script_args=(listing.name, cookie))
+                    for _ in range(settings.rounds)]
+        median, low, high = load.median_and_spread([r.requests_per_s for r in runs])
+        share = ratio(median)
+        errors = sum(r.errors for r in runs)
+        note = f"{variants:,} variants" + (f"; {errors} errors" if errors else "")
+        report.add(Result(f"lookup {backend}", f"{kind}, {settings.clients} clients", median,
+                          "req/s", spread=f"{low:,.0f}–{high:,.0f}", note=note))
+        report.add(Result(f"lookup {backend}", f"{kind}: ratio to baseline", share, "×",
+                          target=f"≥ {RATIO_TARGET}",
+                          met=None if share is None else share >= RATIO_TARGET and not errors))
 
 
-def _caller(app, client):
-    """Return a function doing one request (a URL) or one service call (a tuple)."""
-    with app.app_context():
-        store_id = db.session.scalar(select(Store.id).order_by(Store.id))
-
-    def call(item) -> int:
-        if isinstance(item, str):
-            return client.get(item).status_code
-        kind, argument = item
-        with app.app_context():
-            if kind == "search":
-                catalog.search_products(argument, limit=20)
-            else:
-                size_grid.product_view(argument, db.session.get(Store, store_id))
-        return 200
-
-    return call
-
-
-def _measure(call, urls: list) -> dict:
-    for url in urls[:100]:  # warm the caches and the statement cache
-        call(url)
-    times, cpu, statuses = [], [], set()
-    for url in urls:
-        started, started_cpu = time.perf_counter(), time.thread_time()
-        status = call(url)
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.thread_time() - started_cpu) * 1000)
-        statuses.add(status)
-    times.sort()
-    cpu.sort()
-    p99 = int(len(times) * 0.99) - 1
-    return {"requests": len(times), "p50_ms": round(statistics.median(times), 3),
-            "p99_ms": round(times[p99], 3), "max_ms": round(times[-1], 3),
-            "cpu_p50_ms": round(statistics.median(cpu), 3), "cpu_p99_ms": round(cpu[p99], 3),
-            "statuses": sorted(statuses), "p99_target_met": times[p99] <= TARGET_P99_MS}
+def _one_client(settings, report, backend, base, cookie, paths) -> None:
+    headers = {"Cookie": cookie}
+    for kind in ("api search", "page search results", "api product + stock", "page size grid"):
+        urls = [base + path for path in paths[kind]]
+        try:
+            load.one_client_latency(urls[:20], samples=20, headers=headers)  # warm up
+        except RuntimeError as error:  # e.g. a page not merged into this build yet
+            report.add(Result(f"lookup {backend}", kind, None, "", note=f"skipped: {error}"))
+            continue
+        figures = [load.one_client_latency(urls, samples=settings.samples, headers=headers)
+                   for _ in range(settings.rounds)]
+        p50 = load.median_and_spread([f["p50_ms"] for f in figures])
+        p99 = load.median_and_spread([f["p99_ms"] for f in figures])
+        report.add(Result(f"lookup {backend}", f"{kind}, one client p50", p50[0], "ms",
+                          spread=f"{p50[1]:.1f}–{p50[2]:.1f}"))
+        report.add(Result(f"lookup {backend}", f"{kind}, one client p99", p99[0], "ms",
+                          spread=f"{p99[1]:.1f}–{p99[2]:.1f}", target=f"≤ {P99_TARGET_MS:g} ms",
+                          met=p99[0] <= P99_TARGET_MS))
 
 
-def _print(backend: str, variants: int, results: dict) -> None:
-    print(f"Lookup server time, one client, {backend}, {variants:,} variants")
-    print(f"{'operation':<22}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'cpu p50':>9}"
-          f"{'cpu p99':>9}  statuses  p99 ≤ 10 ms")
-    for name, figures in results.items():
-        verdict = "met" if figures["p99_target_met"] else "MISSED"
-        print(f"{name:<22}{figures['p50_ms']:>9.2f}{figures['p99_ms']:>9.2f}"
-              f"{figures['max_ms']:>9.2f}{figures['cpu_p50_ms']:>9.2f}"
-              f"{figures['cpu_p99_ms']:>9.2f}  {figures['statuses']}  {verdict}")
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
-          "(wall times include waiting for the CPU; cpu columns do not)")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def _server_time(settings, report, backend, url, paths) -> None:
+    figures = server_time.measure(url, "bench.lookup", PASSWORD, paths, samples=settings.samples)
+    for kind, got in figures.items():
+        report.add(Result(f"lookup {backend}", f"{kind}, server time p99", got["p99_ms"], "ms",
+                          note=f"in process, no network: p50 {got['p50_ms']:.2f} ms, "
+                               f"CPU p50 {got['cpu_p50_ms']:.2f} ms"))

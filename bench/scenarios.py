@@ -11,11 +11,11 @@ from bench.settings import Settings
 SCENARIOS = {
     "baseline": "bench.baseline",
     "pages": "bench.pages",
-    "lookup": "bench.lookup_load",
+    "lookup": "bench.lookup",
     "submission": "bench.submission",
     "push": "bench.push",
-    "claims": "bench.claims_http",
-    "dashboard": "bench.dashboard_http",
+    "claims": "bench.claims",
+    "dashboard": "bench.dashboard",
 }
 NAMES = list(SCENARIOS)
 

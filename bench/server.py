@@ -1,6 +1,8 @@
 """Start and stop a real gunicorn for a measurement."""
 
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +16,38 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
+class Base(str):
+    """A running server's base URL that also knows its gunicorn master's pid."""
+
+    pid: int
+
+
+def workers_cpu_s(master_pid: int) -> float:
+    """Return the CPU seconds (user + system) the master's worker processes have used."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == master_pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def connections_per_process(port: int) -> list[int]:
+    """Return how many established connections to `port` each process holds, most first."""
+    ss = shutil.which("ss")
+    if ss is None:  # iproute2 missing: the split is not reported
+        return []
+    output = subprocess.run([ss, "-Htnp", "state", "established", f"( sport = :{port} )"],
+                            capture_output=True, text=True, check=True).stdout
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", output):
+        counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
+
+
 def free_port() -> int:
     """Return a TCP port nobody listens on right now."""
     with socket.socket() as probe:
@@ -24,7 +58,7 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(app: str, *, env: dict[str, str] | None = None, workers: int = 2,
              worker_class: str | None = None, ready_path: str = "/", log: Path | None = None):
-    """Serve `app` ("module:variable") on a free port; yield its base URL; stop it."""
+    """Serve `app` ("module:variable") on a free port; yield its base URL (a `Base`); stop it."""
     port = free_port()
     command = [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "--bind",
                f"127.0.0.1:{port}", "--workers", str(workers), app]
@@ -33,12 +67,15 @@ def gunicorn(app: str, *, env: dict[str, str] | None = None, workers: int = 2,
     output = log.open("ab") if log else subprocess.DEVNULL
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
                                stdout=output, stderr=output, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    base = Base(f"http://127.0.0.1:{port}")
+    base.pid = process.pid
     try:
         _wait_until_ready(base + ready_path, process)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        # gunicorn's quick shutdown: a graceful one (TERM) would wait graceful_timeout for
+        # every open SSE stream, as a measurement has no requests left worth finishing.
+        os.killpg(process.pid, signal.SIGQUIT)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:

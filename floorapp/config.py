@@ -68,7 +68,9 @@ class Defaults:
     IDLE_OFF_MINUTES = 20
     TICK_INTERVAL_S = 15  # how often each worker checks escalation, expiry and idleness
     SSE_KEEPALIVE_S = 15
-    SSE_POLL_S = 0.075  # how often a worker's listener polls the event log on SQLite
+    # SQLite: how often a worker's listener reads the event log while it holds open streams
+    # (its own writes wake it at once; with no stream open it only wakes for the tick).
+    SSE_POLL_S = 0.025
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:

@@ -1,11 +1,17 @@
 """Event fan-out to Server-Sent Event streams: one listener per worker process.
 
 The event log is the source of truth. Each worker runs one background loop (a
-greenlet under gevent) that wakes when PostgreSQL NOTIFYs `floorapp_events` (sent in
-the writing transaction, so delivered only after its commit), or every ~75 ms on
-SQLite, reads the new events of the stores somebody is watching with a fresh short
-connection, and hands them to each stream's own queue. Streams never touch the
-request's database session.
+greenlet under gevent) that hands new events to each stream's own queue; streams
+never touch the request's database session.
+
+- PostgreSQL: the loop LISTENs on `floorapp_events` (a NOTIFY naming the store, sent in
+  the writing transaction, so only after its commit), takes every notification already
+  arrived, and reads just those stores, on its own connection (no pool checkout or
+  pre-ping); a quiet second reads every watched store, in case.
+- SQLite (one host, no NOTIFY): a commit that wrote events wakes its own worker's loop
+  at once; the other workers see it at their next read, every SSE_POLL_S while they
+  hold open streams. One read covers every store (ids commit in order on SQLite). A
+  worker with no open stream does not read the log at all.
 
 Within a store, event ids become visible in increasing order (see
 services/transactions.py), so "everything after id n" is exact: a stream resumes from
@@ -23,43 +29,16 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 
-from flask import Flask
-from sqlalchemy import Engine, func, select
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.orm import Session
 
-from floorapp.models import Event
 from floorapp.models.types import utcnow
+from floorapp.services.event_log import EVENTS_WRITTEN, NOTIFY_CHANNEL, event_rows, last_event_id
 
 log = logging.getLogger(__name__)
 CATCH_UP_PAGE = 1000
-EVENT_COLUMNS = (Event.id, Event.store_id, Event.request_id, Event.kind, Event.at,
-                 Event.actor_id, Event.subject_id, Event.from_status, Event.to_status, Event.data)
-
-
-def event_rows(engine: Engine, store_id: int, after: int, request_id: int | None = None,
-               limit: int = 1000) -> list[dict]:
-    """Return a store's events after id `after`, in order, read on a fresh connection."""
-    query = select(*EVENT_COLUMNS).where(Event.store_id == store_id, Event.id > after)
-    if request_id is not None:
-        query = query.where(Event.request_id == request_id)
-    with engine.connect() as connection:
-        rows = connection.execute(query.order_by(Event.id).limit(limit)).mappings().all()
-    return [_plain(row) for row in rows]
-
-
-def _plain(row) -> dict:
-    item = dict(row)
-    item["kind"] = row["kind"].value
-    item["at"] = row["at"].isoformat()
-    return item
-
-
-def last_event_id(engine: Engine, store_id: int) -> int:
-    """Return the id of a store's latest event (0 when there is none)."""
-    with engine.connect() as connection:
-        return connection.scalar(select(func.coalesce(func.max(Event.id), 0))
-                                 .where(Event.store_id == store_id))
-
-
+KEEP_ALIVE: list[dict] = []  # put in every queue every keep-alive interval (by identity)
 class Hub:
     """The worker's listener: follows the log and wakes the streams of each store."""
 
@@ -69,10 +48,13 @@ class Hub:
         self.poll_s = float(app.config["SSE_POLL_S"])
         self.tick_s = float(app.config["TICK_INTERVAL_S"])
         self._lock = threading.Lock()
+        self._wake = threading.Event()  # SQLite: poll now (a stream opened, or we wrote)
         self._queues: dict[int, set[queue.SimpleQueue]] = defaultdict(set)
         self._last: dict[int, int] = {}
+        self._seen: int | None = None  # SQLite: the highest event id read, of any store
         self._started = False
         self._last_tick = 0.0
+        self._keepalive_s: float | None = None  # the keep-alive loop's interval, once started
 
     def start(self) -> None:
         """Start the background loop once (idempotent)."""
@@ -82,21 +64,57 @@ class Hub:
             self._started = True
         threading.Thread(target=self._run, name="floorapp-realtime", daemon=True).start()
 
-    def subscribe(self, store_id: int) -> queue.SimpleQueue:
-        """Return a new queue that receives lists of the store's new events."""
+    def subscribe(self, store_id: int, keepalive_s: float = 15.0) -> queue.SimpleQueue:
+        """Return a new queue that receives lists of the store's new events, and KEEP_ALIVE
+        at least every `keepalive_s`."""
         self.start()
         first = store_id not in self._last
-        latest = last_event_id(self.engine, store_id) if first else 0
+        # On SQLite ids commit in order, so the log's last id is a valid (and recent)
+        # position for any store; on PostgreSQL only the store's own order holds.
+        latest = last_event_id(self.engine, store_id if self.postgres else None) if first else 0
         subscriber: queue.SimpleQueue = queue.SimpleQueue()
         with self._lock:
             self._last.setdefault(store_id, latest)
             self._queues[store_id].add(subscriber)
+        self._keep_alive_every(keepalive_s)  # after the queue is in: the timer sees it
+        self._wake.set()  # an idle SQLite listener starts polling
         return subscriber
 
     def unsubscribe(self, store_id: int, subscriber: queue.SimpleQueue) -> None:
-        """Stop delivering to a stream's queue (called in the stream's `finally`)."""
+        """Stop delivering to a stream's queue (called in the stream's `finally`).
+
+        The last stream of a store also drops the store's position, so the next one
+        starts from the live edge instead of reading everything since.
+        """
         with self._lock:
             self._queues[store_id].discard(subscriber)
+            if not self._queues[store_id]:
+                del self._queues[store_id]
+                self._last.pop(store_id, None)
+
+    def _keep_alive_every(self, seconds: float) -> None:
+        """One timer per worker, not one armed and cancelled per stream for every event."""
+        with self._lock:
+            started = self._keepalive_s is not None
+            self._keepalive_s = min(seconds, self._keepalive_s or seconds)
+        if not started:
+            threading.Thread(target=self._keep_alive, name="floorapp-keepalive",
+                             daemon=True).start()
+
+    def _keep_alive(self) -> None:
+        while True:
+            time.sleep(self._keepalive_s)
+            with self._lock:
+                subscribers = [q for queues in self._queues.values() for q in queues]
+                if not subscribers:  # no stream left: no timer either, until the next one
+                    self._keepalive_s = None
+                    return
+            for subscriber in subscribers:
+                subscriber.put(KEEP_ALIVE)
+
+    def wake(self) -> None:
+        """Read the log now: this worker just committed an event (SQLite has no NOTIFY)."""
+        self._wake.set()
 
     def _run(self) -> None:
         pause = 1.0
@@ -116,39 +134,74 @@ class Hub:
                 pause = min(pause * 2, 30.0)
 
     def _poll(self) -> None:
-        while True:
-            self._fan_out()
-            self._maybe_tick()
-            time.sleep(self.poll_s)
+        """SQLite: read every SSE_POLL_S while streams are open, at once after our own writes."""
+        with self.engine.connect() as connection:
+            while True:
+                self._wake.clear()
+                self._read_new(connection)
+                self._maybe_tick()
+                self._wake.wait(self.poll_s if self._watched() else self._until_tick())
+
+    def _until_tick(self) -> float | None:
+        if self.tick_s <= 0:
+            return None
+        return max(0.0, self._last_tick + self.tick_s - time.monotonic())
+
+    def _watched(self) -> dict[int, int]:
+        with self._lock:
+            return {store: self._last[store] for store, q in self._queues.items() if q}
+
+    def _read_new(self, connection: Connection) -> None:
+        """SQLite: one read of every store's new events (ids commit in order there)."""
+        watched = self._watched()
+        if not watched:
+            self._seen = None  # re-start from the stores' own positions when watched again
+            return
+        if self._seen is None:
+            self._seen = min(watched.values())
+        while rows := event_rows(connection, None, self._seen):
+            self._seen = rows[-1]["id"]
+            by_store: dict[int, list[dict]] = defaultdict(list)
+            for row in rows:
+                if row["id"] > watched.get(row["store_id"], row["id"]):
+                    by_store[row["store_id"]].append(row)
+            for store_id, store_rows in by_store.items():
+                self._deliver(store_id, store_rows)
+            if len(rows) < CATCH_UP_PAGE:
+                break
 
     def _listen(self) -> None:
-        import psycopg
-
-        url = self.engine.url.set(drivername="postgresql")
-        conninfo = url.render_as_string(hide_password=False)
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute("LISTEN floorapp_events")
-            self._fan_out()  # anything committed while we were not listening
+        """PostgreSQL: wait for NOTIFY; read only the notified stores, on this connection."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            listener = conn.connection.driver_connection
+            conn.exec_driver_sql(f"LISTEN {NOTIFY_CHANNEL}")
+            self._fan_out(conn, None)  # anything committed while we were not listening
             while True:
-                for _ in connection.notifies(timeout=1.0, stop_after=1):
-                    pass
-                self._fan_out()
+                stores = {int(n.payload) for n in listener.notifies(timeout=1.0, stop_after=1)
+                          if n.payload.isdigit()}
+                if stores:  # a burst: take every notification already here, then read once
+                    stores |= {int(n.payload) for n in listener.notifies(timeout=0)
+                               if n.payload.isdigit()}
+                self._fan_out(conn, stores or None)  # a quiet second: check every store
                 self._maybe_tick()
 
-    def _fan_out(self) -> None:
-        with self._lock:
-            watched = {store: self._last[store] for store, q in self._queues.items() if q}
-        for store_id, after in watched.items():
-            rows = event_rows(self.engine, store_id, after)
-            if not rows:
+    def _fan_out(self, connection: Connection, stores: set[int] | None) -> None:
+        for store_id, after in self._watched().items():
+            if stores is not None and store_id not in stores:
                 continue
-            for row in rows:  # format once per worker, not once per stream
-                row["sse"], row["sse_public"] = sse(row), sse(row, public=True)
-            with self._lock:
+            rows = event_rows(connection, store_id, after)
+            if rows:
+                self._deliver(store_id, rows)
+
+    def _deliver(self, store_id: int, rows: list[dict]) -> None:
+        for row in rows:  # format once per worker, not once per stream
+            row["sse"], row["sse_public"] = sse(row), sse(row, public=True)
+        with self._lock:
+            if store_id in self._last:
                 self._last[store_id] = max(self._last[store_id], rows[-1]["id"])
-                subscribers = list(self._queues[store_id])
-            for subscriber in subscribers:
-                subscriber.put(rows)
+            subscribers = list(self._queues.get(store_id, ()))
+        for subscriber in subscribers:
+            subscriber.put(rows)
 
     def _maybe_tick(self) -> None:
         if self.tick_s <= 0 or time.monotonic() - self._last_tick < self.tick_s:
@@ -173,6 +226,20 @@ def run_tick(app: Flask) -> dict:
     return {"escalated": report.escalated, "expired": report.expired, "set_off": idle}
 
 
+@event.listens_for(Session, "after_commit")
+def _wake_after_commit(session: Session) -> None:
+    """Wake this worker's listener when a commit wrote events (no wait for the next poll)."""
+    if session.info.pop(EVENTS_WRITTEN, False) and has_app_context():
+        hub = current_app.extensions.get("floorapp_hub")
+        if hub is not None:
+            hub.wake()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(EVENTS_WRITTEN, None)
+
+
 def hub_for(app: Flask, engine: Engine) -> Hub:
     """Return the worker's hub for `app`, made on first use."""
     hub = app.extensions.get("floorapp_hub")
@@ -192,7 +259,7 @@ def sse(event: dict, *, public: bool = False) -> str:
 def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None = None,
            keepalive_s: float = 15.0) -> Iterator[str]:
     """Yield a store's (or one request's) events as SSE, from `after`, then live."""
-    subscriber = hub.subscribe(store_id)
+    subscriber = hub.subscribe(store_id, keepalive_s)
     public = request_id is not None
     try:
         yield "retry: 2000\n: connected\n\n"
@@ -205,9 +272,8 @@ def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None
             if len(page) < CATCH_UP_PAGE:
                 break
         while True:
-            try:
-                batch = subscriber.get(timeout=keepalive_s)
-            except queue.Empty:
+            batch = subscriber.get()  # no timeout: the hub sends KEEP_ALIVE
+            if batch is KEEP_ALIVE:
                 yield ": keep-alive\n\n"
                 continue
             fresh = [e for e in batch if e["id"] > last and

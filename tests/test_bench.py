@@ -7,8 +7,8 @@ would otherwise fail silently, in milliseconds and without a server.
 from collections import Counter
 from importlib import import_module
 
-from bench import load, scenarios
-from bench.claims_http import CONTENDERS, plans
+from bench import load, push, scenarios
+from bench.claims import CONTENDERS, plans
 from bench.data import DataSet
 from bench.report import Report, Result
 
@@ -49,6 +49,20 @@ def test_every_request_is_raced_by_several_claimers_at_once():
     assert set(attempts.values()) == {CONTENDERS}
     lane_mates = [plan for plan in race if plan[0] == race[0][0]]
     assert all(plan == race[0] for plan in lane_mates)  # the same order: the same moment
+
+
+def test_push_times_each_stream_from_the_send_and_counts_early_missing_and_doubled_events():
+    ms = 1_000_000  # the stamps are monotonic nanoseconds
+    seen = {"submitted": {1: (10 * ms, 50 * ms), 2: (20 * ms, 30 * ms)},  # sent, 201 read
+            "arrivals": [(1, 7, 40 * ms), (1, 8, 60 * ms),  # (request, stream socket, at)
+                         (2, 7, 25 * ms), (2, 7, 26 * ms),  # stream 7 got request 2 twice
+                         (99, 7, 1 * ms)]}  # not submitted in this run: ignored
+    got = push.figures(seen, streams=2)
+    assert sorted(got["from_sent"]) == [5.0, 30.0, 50.0]  # each stream's first arrival
+    assert got["ahead"] == 2  # stream 7 had both events before their 201s were read
+    assert got["missing"] == 1  # stream 8 never got request 2
+    assert got["doubled"] == 1
+    assert sorted(got["round_trips"]) == [10.0, 40.0]
 
 
 def test_data_sets_are_cached_under_a_key_naming_their_size_and_seed():

@@ -7,18 +7,21 @@ back), so listeners are woken after the commit, as the realtime contract require
 Every state change writes here, inside the store's write lock (services/transactions.py),
 so the row is one Core INSERT (with the NOTIFY in its RETURNING on PostgreSQL): one
 round trip while the lock is held instead of an ORM flush and a second statement.
+The reads at the end are the live streams' (floorapp/realtime.py): plain Core selects
+outside any request's session.
 """
 
 import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select
 
 from floorapp.extensions import db
 from floorapp.models import Event, EventKind
 
 NOTIFY_CHANNEL = "floorapp_events"
+EVENTS_WRITTEN = "floorapp_events_written"  # session.info flag: wake the listener on commit
 
 
 def record_event(*, store_id: int, kind: EventKind, at: datetime, request_id: int | None = None,
@@ -37,6 +40,7 @@ def record_event(*, store_id: int, kind: EventKind, at: datetime, request_id: in
     if dialect == "postgresql":
         values |= {"channel": NOTIFY_CHANNEL, "payload": str(store_id)}
     connection.execute(_insert_statement(dialect), values)
+    session.info[EVENTS_WRITTEN] = True
 
 
 @functools.cache
@@ -47,3 +51,45 @@ def _insert_statement(dialect: str):
         statement = statement.returning(
             func.pg_notify(bindparam("channel"), bindparam("payload")))
     return statement
+
+
+EVENT_COLUMNS = (Event.id, Event.store_id, Event.request_id, Event.kind, Event.at,
+                 Event.actor_id, Event.subject_id, Event.from_status, Event.to_status, Event.data)
+
+
+def event_rows(engine: Engine | Connection, store_id: int | None, after: int,
+               request_id: int | None = None, limit: int = 1000) -> list[dict]:
+    """Return a store's (or, with no store, every store's) events after id `after`, in order.
+
+    Given an engine, reads on a fresh connection; given a connection (the listener's
+    own), reads on it and ends the read at once, so it never holds a snapshot.
+    """
+    query = select(*EVENT_COLUMNS).where(Event.id > after)
+    if store_id is not None:
+        query = query.where(Event.store_id == store_id)
+    if request_id is not None:
+        query = query.where(Event.request_id == request_id)
+    query = query.order_by(Event.id).limit(limit)
+    if isinstance(engine, Connection):
+        rows = engine.execute(query).mappings().all()
+        engine.rollback()
+    else:
+        with engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+    return [_plain(row) for row in rows]
+
+
+def _plain(row) -> dict:
+    item = dict(row)
+    item["kind"] = row["kind"].value
+    item["at"] = row["at"].isoformat()
+    return item
+
+
+def last_event_id(engine: Engine, store_id: int | None) -> int:
+    """Return the id of a store's (or any store's) latest event (0 when there is none)."""
+    query = select(func.coalesce(func.max(Event.id), 0))
+    if store_id is not None:
+        query = query.where(Event.store_id == store_id)
+    with engine.connect() as connection:
+        return connection.scalar(query)

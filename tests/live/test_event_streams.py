@@ -1,10 +1,7 @@
 """The live streams through a real gunicorn with two gevent workers, on both databases."""
 
-import os
-import signal
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -15,7 +12,8 @@ from floorapp.extensions import db
 from floorapp.models import Availability, Event, EventKind, Sign
 from tests import databases
 from tests.factories import make_sign, make_user, submit_request
-from tests.live.server import EventStream, Gunicorn, csrf_session, log_in, request
+from tests.gunicorn_server import Gunicorn
+from tests.live.clients import EventStream, csrf_session, log_in, request
 
 PASSWORD = "correct-horse-battery"
 
@@ -72,6 +70,24 @@ def test_a_submission_reaches_an_open_store_stream_and_a_resume_misses_nothing(m
         assert [e["request_id"] for e in got] == missed
         assert [e["sse_id"] for e in got] == sorted(e["sse_id"] for e in got)
         resumed.close()
+
+
+def test_a_submission_reaches_a_stream_of_its_own_worker_without_waiting_for_a_poll(
+        migrated_url):
+    # One worker polling SQLite once a minute: only the wake-up on its own commit (or,
+    # on PostgreSQL, the NOTIFY) can deliver within the client's 10 s read timeout.
+    with Gunicorn(migrated_url["url"], workers=1, SSE_POLL_S="60") as server:
+        cookie = log_in(server, "maria", PASSWORD)
+        stream = EventStream(server, f"/api/v1/stores/{migrated_url['code']}/events",
+                             cookie=cookie)
+        stream.wait_connected()
+        for note in ("first", "second"):
+            started = time.monotonic()
+            created = _submit(server, migrated_url["token"], note)
+            event = stream.next_event()
+            assert (event["kind"], event["request_id"]) == ("requested", created["id"])
+            assert time.monotonic() - started < 5
+        stream.close()
 
 
 def test_a_quiet_stream_gets_keep_alive_comments(migrated_url):
@@ -131,16 +147,15 @@ def _escalations(app, request_id):
 
 
 @pytest.mark.postgres_only
+@pytest.mark.parametrize("migrated_url", ["postgresql"], indirect=True)
 def test_streams_resume_without_a_gap_after_a_worker_is_killed(migrated_url):
-    if not migrated_url["url"].startswith("postgresql"):
-        pytest.skip("the fault test runs on PostgreSQL")
     path = f"/api/v1/stores/{migrated_url['code']}/events"
     with Gunicorn(migrated_url["url"], workers=2) as server:
         cookie = log_in(server, "maria", PASSWORD)
         streams = [EventStream(server, path, cookie=cookie, last_event_id=0) for _ in range(4)]
         created = [_submit(server, migrated_url["token"])["id"] for _ in range(3)]
         seen = [[stream.next_event() for _ in created] for stream in streams]
-        os.kill(int(_worker_pids(server)[0]), signal.SIGKILL)
+        server.kill_worker(server.workers()[0])
         created += [_submit(server, migrated_url["token"])["id"] for _ in range(5)]
         for number, stream in enumerate(streams):
             got = seen[number]
@@ -153,7 +168,3 @@ def test_streams_resume_without_a_gap_after_a_worker_is_killed(migrated_url):
             assert [event["request_id"] for event in got] == created
             stream.close()
 
-
-def _worker_pids(server) -> list[str]:
-    pid = server.process.pid
-    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()

@@ -24,7 +24,8 @@ from floorapp.extensions import db
 from floorapp.models import Event, HelpRequest
 from tests import databases
 from tests.factories import TEST_PASSWORD, make_sign, make_user
-from tests.reliability.server import ROOT, Gunicorn, StreamClient, TcpProxy, login
+from tests.gunicorn_server import ROOT, Gunicorn
+from tests.reliability.tools import StreamClient, TcpProxy, login
 
 SUBMITTERS = 6
 STREAMS = 4
@@ -52,7 +53,7 @@ def world(tmp_path_factory):
                    cwd=ROOT, env={**os.environ, **env}, check=True,
                    capture_output=True)
     seeded = _seed(direct_url)
-    server = Gunicorn(env, tmp_path_factory.mktemp("gunicorn") / "gunicorn.log")
+    server = Gunicorn(env=env, log_path=tmp_path_factory.mktemp("gunicorn") / "gunicorn.log")
     server.start()
     yield {"server": server, "proxy": proxy, "url": direct_url, **seeded}
     server.kill()

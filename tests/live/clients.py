@@ -1,63 +1,9 @@
-"""A real gunicorn (gevent workers) serving the app in a subprocess, and a small SSE client."""
+"""Small HTTP and SSE clients of a test server (tests/gunicorn_server.py)."""
 
 import http.client
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    """Return a TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn -k gevent -w N wsgi:app on a random port, stopped on exit."""
-
-    def __init__(self, database_url: str, *, workers: int = 2, **config: str):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "FLOORAPP_DATABASE_URL": database_url,
-                    "FLOORAPP_SECRET_KEY": "live-test-key", "FLOORAPP_TICK_INTERVAL_S": "0",
-                    **{f"FLOORAPP_{key}": value for key, value in config.items()}}
-        self.args = [str(Path(sys.executable).parent / "gunicorn"), "--bind",
-                     f"127.0.0.1:{self.port}", "--workers", str(workers), "--worker-class",
-                     "gevent", "--worker-connections", "1000", "--graceful-timeout", "1",
-                     "wsgi:app"]
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self):
-        self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if request(self, "GET", "/healthz")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not start")
-
-    def __exit__(self, *exc_info):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def request(server, method: str, path: str, body: dict | None = None,

@@ -1,94 +1,15 @@
-"""What the fault tests drive: a real gunicorn, a TCP proxy to cut, and resuming SSE clients.
-
-The gunicorn runs exactly what production runs (gunicorn.conf.py: gevent, 2 workers)
-in a process group of its own, so a test can kill one worker or the whole server with
-SIGKILL and start it again on the same port.
-"""
+"""What the fault tests drive besides the server (tests/gunicorn_server.py): a TCP proxy
+to cut, a log-in, and resuming SSE clients."""
 
 import asyncio
 import contextlib
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    """Return a TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn serving wsgi:app on a random port, with its environment."""
-
-    def __init__(self, env: dict[str, str], log_path: Path):
-        self.port = free_port()
-        self.env = {**os.environ, **env}
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        """Return the server's base URL."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        """Start the server and wait until both workers answer /healthz."""
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2",
-             "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
-        self.wait_ready()
-
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        """Wait until the server answers /healthz with 200 and runs two workers."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(requests.RequestException):
-                if (requests.get(f"{self.url}/healthz", timeout=2).status_code == 200
-                        and len(self.workers()) == 2):
-                    return
-            time.sleep(0.1)
-        raise AssertionError(f"gunicorn did not start; see {self.log_path}")
-
-    def workers(self) -> list[int]:
-        """Return the pids of the master's worker processes."""
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                if int(fields[1]) == self.process.pid:
-                    children.append(int(stat.parent.name))
-        return children
-
-    def kill_worker(self, pid: int) -> None:
-        """SIGKILL one worker (the master starts a new one)."""
-        os.kill(pid, signal.SIGKILL)
-
-    def kill(self) -> None:
-        """SIGKILL the master and every worker at once, like a power cut."""
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        for _ in range(50):  # orphaned workers die with their group; wait for the port
-            if not self.workers():
-                break
-            time.sleep(0.1)
-        self.process = None
+from tests.gunicorn_server import Gunicorn, free_port
 
 
 class TcpProxy:

@@ -1,0 +1,50 @@
+"""Server time: the WSGI call alone, in this process, with no network and no HTTP server.
+
+The same paths a scenario sends through gunicorn are answered here by the app's test
+client, logged in as the same user on the same database: routing, session, access
+checks, the query, rendering or JSON. Next to the HTTP figures this tells the app's
+own cost (and its CPU time, which waiting for a shared CPU does not inflate) from the
+server's and the network's.
+"""
+
+import time
+
+from bench import load
+from bench.setup import app_for
+
+
+def measure(url: str, login: str, password: str, paths: dict[str, list[str]], *,
+            samples: int) -> dict[str, dict[str, float]]:
+    """Return, per kind, p50/p99 wall and p50 CPU (ms) of `samples` calls of its paths."""
+    app = app_for(url)
+    # TESTING, as in the test suite: no realtime listener (nothing streams here, and it
+    # would outlive the scenario's database).
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    client = app.test_client()
+    answer = client.post("/login", data={"login": login, "password": password})
+    if answer.status_code != 302:
+        raise RuntimeError(f"in-process log-in as {login} answered {answer.status_code}")
+    figures = {kind: _time(client, (urls * samples)[:samples]) for kind, urls in paths.items()}
+    with app.app_context():
+        from floorapp.extensions import db
+
+        db.engine.dispose()
+    return figures
+
+
+def _time(client, paths: list[str]) -> dict[str, float]:
+    _call(client, paths[0])  # warm the statement cache
+    wall, cpu = [], []
+    for path in paths:
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        _call(client, path)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+    return {"p50_ms": load.percentile(wall, 50), "p99_ms": load.percentile(wall, 99),
+            "cpu_p50_ms": load.percentile(cpu, 50)}
+
+
+def _call(client, path: str) -> None:
+    answer = client.get(path)
+    if answer.status_code != 200:
+        raise RuntimeError(f"in-process GET {path} answered {answer.status_code}")
