@@ -9,7 +9,7 @@ WORKERS ?= 2
 FLASK := $(BIN)/flask --app floorapp
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench bench-quick browser-deps migrate seed clean
+.PHONY: run test bench bench-quick bench-deps browser-deps migrate seed clean
 
 run: $(STAMP) ## Serve the demo on SQLite at http://127.0.0.1:$(PORT)
 	@$(FLASK) db upgrade
@@ -22,11 +22,17 @@ test: $(STAMP) browser-deps ## Run the linter and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP) ## Measure throughput and latency against hello world (under 10 minutes)
+bench: $(STAMP) bench-deps ## Measure throughput and latency against hello world (under 10 minutes)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-bench-quick: $(STAMP) ## The benchmark's quick mode, as CI runs it (under 2 minutes)
+bench-quick: $(STAMP) bench-deps ## The benchmark's quick mode, as CI runs it (under 2 minutes)
 	$(BIN)/python -m bench.run --quick $(BENCH_ARGS)
+
+bench-deps: ## Install wrk (the HTTP load generator) from Debian's packages when missing and root
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		echo "Installing wrk from Debian's packages for the benchmark…" && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		echo "No wrk: install it with 'sudo apt-get install wrk'"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -125,6 +125,7 @@ def sqlite_cached(data: DataSet) -> Path:
         building.rename(path)
     elif data.command:
         say(f"using the cached {data.key} ({path.relative_to(ROOT)})")
+        _upgrade_to_head(f"sqlite:///{path}")
     return path
 
 
@@ -139,7 +140,25 @@ def pg_cached(data: DataSet) -> str:
         _admin(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
     elif data.command:
         say(f"using the cached {data.key} (PostgreSQL template database {name})")
+        _upgrade_to_head(pg_url(name))
     return name
+
+
+def _upgrade_to_head(url: str) -> None:
+    """Bring a data set cached by an older checkout to this checkout's migrations."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine, text
+
+    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            current = connection.scalar(text("SELECT version_num FROM alembic_version"))
+    finally:
+        engine.dispose()
+    if current != head:
+        say(f"migrating the cached data from {current} to {head}…")
+        flask(url, "db", "upgrade")
 
 
 @contextmanager
