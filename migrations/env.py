@@ -54,10 +54,35 @@ def run_migrations_online() -> None:
     configure_args.setdefault("render_item", render_item)
     configure_args.setdefault("include_object", include_object)
     with database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
         context.configure(connection=connection, target_metadata=database.metadata,
                           **configure_args)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                _check_sqlite_foreign_keys(connection)
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys for this connection (only outside a transaction).
+
+    Batch mode recreates a table and drops the old one; with foreign keys on, that DROP
+    fails as soon as another table's rows point at it (any store with history). The
+    pragma is sent on the driver's connection so that no transaction is begun first.
+    """
+    connection.connection.driver_connection.execute(
+        f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_sqlite_foreign_keys(connection) -> None:
+    """Refuse to commit migrations that left a row pointing at nothing."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"The migration broke {len(broken)} foreign keys, e.g. {broken[0]}")
 
 
 if context.is_offline_mode():
