@@ -39,6 +39,8 @@ from floorapp.services.event_log import EVENTS_WRITTEN, NOTIFY_CHANNEL, event_ro
 log = logging.getLogger(__name__)
 CATCH_UP_PAGE = 1000
 KEEP_ALIVE: list[dict] = []  # put in every queue every keep-alive interval (by identity)
+
+
 class Hub:
     """The worker's listener: follows the log and wakes the streams of each store."""
 
