@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from floorapp import create_app
 from floorapp.extensions import db
@@ -25,6 +25,16 @@ def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
+    yield from _empty_postgres_schema(request)
+
+
+@pytest.fixture
+def empty_postgres_url(request):
+    """Return a URL to an empty PostgreSQL schema (for what only PostgreSQL has)."""
+    yield from _empty_postgres_schema(request)
+
+
+def _empty_postgres_schema(request):
     request.getfixturevalue("postgres_schema")  # fails or skips as the other tests do
     schema = databases.PostgresSchema()
     yield schema.create()
@@ -96,3 +106,15 @@ def _row_counts() -> dict[str, int]:
               for model in (HelpRequest, Event, Feedback)}
     db.session.rollback()  # the migrations' DDL must not wait behind this read's locks
     return counts
+
+
+def test_postgresql_samples_the_search_text_finely_enough_to_plan_searches(empty_postgres_url):
+    app = create_app({"DATABASE_URL": empty_postgres_url, "SECRET_KEY": "x"})
+    with app.app_context():
+        flask_migrate.upgrade()
+        target = db.session.scalar(text(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'products'::regclass "
+            "AND attname = 'search_text'"))
+        db.session.rollback()
+        db.engine.dispose()
+    assert target == 1000
