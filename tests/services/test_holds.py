@@ -1,6 +1,5 @@
 """Holds: never more than is available, expire by themselves, and one winner for the last pair."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,10 +7,11 @@ from sqlalchemy import func, select
 
 from floorapp.errors import Conflict, InvalidInput
 from floorapp.extensions import db
-from floorapp.models import Hold, Stock
+from floorapp.models import Hold, Stock, Store, User
 from floorapp.services import stock as stock_service
 from floorapp.services.idempotency import KeyedCall, KeyReused
 from floorapp.services.size_grid import product_view
+from tests.concurrency import at_once
 from tests.factories import make_product, make_store, make_user
 
 
@@ -91,27 +91,15 @@ def test_two_associates_holding_the_last_pair_at_once_get_one_hold_and_one_confl
         _, variant_id = _one_pair(store)
         store_id = store.id
         users = [make_user(store=store).id for _ in range(2)]
-    outcomes, barrier = [], threading.Barrier(2)
-
-    def hold_it(user_id):
-        with app.app_context():
-            from floorapp.models import Store, User
+    def hold_for(user_id):
+        def hold_it():
             shop, user = db.session.get(Store, store_id), db.session.get(User, user_id)
-            barrier.wait()
-            try:
-                stock_service.place_hold(store=shop, variant_id=variant_id, user=user,
-                                         customer_label=f"for {user_id}", minutes=15)
-                outcomes.append("held")
-            except Conflict:
-                outcomes.append("conflict")
-            finally:
-                db.session.remove()
+            return stock_service.place_hold(store=shop, variant_id=variant_id, user=user,
+                                            customer_label=f"for {user_id}", minutes=15)
+        return hold_it
 
-    threads = [threading.Thread(target=hold_it, args=(user_id,)) for user_id in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = ["conflict" if isinstance(result, Conflict) else "held"
+                for result in at_once(app, [hold_for(user_id) for user_id in users])]
     assert sorted(outcomes) == ["conflict", "held"]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Hold)) == 1
@@ -156,29 +144,14 @@ def test_concurrent_replays_of_one_key_place_one_hold(app):
         store = make_store()
         _, variant_id = _one_pair(store)
         store_id, user_id = store.id, make_user(store=store).id
-    outcomes, barrier = [], threading.Barrier(4)
-
     def hold_it():
-        with app.app_context():
-            from floorapp.models import Store, User
-            shop, user = db.session.get(Store, store_id), db.session.get(User, user_id)
-            barrier.wait()
-            try:
-                hold = stock_service.place_hold(store=shop, variant_id=variant_id, user=user,
-                                                customer_label="Ms Lee", minutes=15,
-                                                call=_keyed("double-tap"))
-                outcomes.append(hold.id)
-            except Conflict:
-                outcomes.append("conflict")
-            finally:
-                db.session.remove()
+        shop, user = db.session.get(Store, store_id), db.session.get(User, user_id)
+        return stock_service.place_hold(store=shop, variant_id=variant_id, user=user,
+                                        customer_label="Ms Lee", minutes=15,
+                                        call=_keyed("double-tap")).id
 
-    threads = [threading.Thread(target=hold_it) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(outcomes) == 4 and len(set(outcomes)) == 1 and "conflict" not in outcomes
+    outcomes = at_once(app, [hold_it] * 4)
+    assert len(set(outcomes)) == 1 and isinstance(outcomes[0], int)  # one hold, no refusal
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Hold)) == 1
 

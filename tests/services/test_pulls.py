@@ -1,15 +1,14 @@
 """Stock pulls move open → picked → delivered (or not found), each step timed, once."""
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
 from floorapp.errors import Conflict, InvalidInput
 from floorapp.extensions import db
-from floorapp.models import PullStatus, StockPull
+from floorapp.models import PullStatus, StockPull, Store, User
 from floorapp.services import pulls
 from floorapp.services.idempotency import KeyedCall
+from tests.concurrency import at_once
 from tests.factories import make_product, make_store, make_user
 
 
@@ -50,27 +49,12 @@ def test_two_people_picking_the_same_pull_at_once_give_one_success(app):
         store = make_store()
         pull, asker = _pull(store)
         ids = (store.id, pull.id, asker.id)
-    outcomes, barrier = [], threading.Barrier(2)
-
     def pick():
-        with app.app_context():
-            from floorapp.models import Store, User
-            shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
-            db.session.commit()
-            barrier.wait()
-            try:
-                pulls.move_pull(store=shop, pull_id=ids[1], to="picked", user=user)
-                outcomes.append("ok")
-            except Conflict:
-                outcomes.append("conflict")
-            finally:
-                db.session.remove()
+        shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
+        return pulls.move_pull(store=shop, pull_id=ids[1], to="picked", user=user)
 
-    threads = [threading.Thread(target=pick) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = ["conflict" if isinstance(result, Conflict) else "ok"
+                for result in at_once(app, [pick, pick])]
     assert sorted(outcomes) == ["conflict", "ok"]
 
 
@@ -94,26 +78,12 @@ def test_concurrent_replays_of_one_key_ask_one_pull(app):
         store = make_store()
         product = make_product(sizes=("9",), stock={store: {("9", ""): (0, 1)}})
         ids = (store.id, product.variants_by_key[("9", "")].id, make_user(store=store).id)
-    outcomes, barrier = [], threading.Barrier(4)
-
     def ask():
-        with app.app_context():
-            from floorapp.models import Store, User
-            shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
-            db.session.commit()
-            barrier.wait()
-            try:
-                pull = pulls.ask_for_pull(store=shop, variant_id=ids[1], user=user,
-                                          call=KeyedCall(scope="pull:race", key="double-tap"))
-                outcomes.append(pull.id)
-            finally:
-                db.session.remove()
+        shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
+        return pulls.ask_for_pull(store=shop, variant_id=ids[1], user=user,
+                                  call=KeyedCall(scope="pull:race", key="double-tap")).id
 
-    threads = [threading.Thread(target=ask) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, [ask] * 4)
     assert len(outcomes) == 4 and len(set(outcomes)) == 1
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StockPull)) == 1
@@ -124,26 +94,10 @@ def test_concurrent_replays_of_one_move_all_answer_it_none_conflicts(app):
         store = make_store()
         pull, asker = _pull(store)
         ids = (store.id, pull.id, asker.id)
-    outcomes, barrier = [], threading.Barrier(4)
-
     def pick():
-        with app.app_context():
-            from floorapp.models import Store, User
-            shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
-            db.session.commit()
-            barrier.wait()
-            try:
-                moved = pulls.move_pull(store=shop, pull_id=ids[1], to="picked", user=user,
-                                        call=KeyedCall(scope="move:race", key="double-tap"))
-                outcomes.append(moved.status.value)
-            except Conflict:
-                outcomes.append("conflict")
-            finally:
-                db.session.remove()
+        shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
+        return pulls.move_pull(store=shop, pull_id=ids[1], to="picked", user=user,
+                               call=KeyedCall(scope="move:race", key="double-tap")).status.value
 
-    threads = [threading.Thread(target=pick) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, [pick] * 4)
     assert outcomes == ["picked"] * 4
