@@ -25,6 +25,12 @@ AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
+# Sent from the page as the outbox sends it: a stored action's form fields under its key.
+REPLAY = """([url, key, fields]) => fetch(url, {method: "POST", credentials: "same-origin",
+  body: new URLSearchParams(fields),
+  headers: {"Idempotency-Key": key, Accept: "application/json",
+            "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content}})
+  .then((response) => response.status)"""
 
 
 def chromium_executable() -> str | None:

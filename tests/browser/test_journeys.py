@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from floorapp.extensions import db
 from floorapp.models import Event, HelpRequest, Product, Sign, Stock, Store, User, Variant, Zone
 from floorapp.services import demo, help_queue, size_grid
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
+from tests.browser.conftest import DESKTOP, PHONE, REPLAY, axe_violations, save_screenshot
 from tests.browser.test_foundation_pages import log_in
 from tests.factories import make_submission
 
@@ -22,12 +22,6 @@ PASSWORD = "browser-demo-pw"
 STORE = "NYC-5TH"
 ZONE = "Women's Shoes"
 QUEUE = f"/stores/{STORE}/floor"
-# Sent from the page like the outbox sends it: a replay of one stored action.
-REPLAY = """([url, key]) => fetch(url, {method: "POST", credentials: "same-origin",
-  body: new URLSearchParams({outcome: "helped"}),
-  headers: {"Idempotency-Key": key, Accept: "application/json",
-            "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content}})
-  .then((response) => response.status)"""
 
 
 @pytest.fixture
@@ -138,7 +132,7 @@ def _resolve_offline_then_replay(page, server, rid: int) -> None:
     expect(page.locator(".mine")).to_have_count(0, timeout=10_000)
     assert _count(server, rid, "resolved") == 1
     # The connection flickers and the same action is sent again: the same answer, no effect.
-    assert page.evaluate(REPLAY, [api_url, key]) == 200
+    assert page.evaluate(REPLAY, [api_url, key, {"outcome": "helped"}]) == 200
     assert _count(server, rid, "resolved") == 1
 
 

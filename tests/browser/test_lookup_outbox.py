@@ -15,17 +15,11 @@ from sqlalchemy import func, select
 from floorapp.extensions import db
 from floorapp.models import Hold, Product, PullStatus, StockPull, Store, User, Variant
 from floorapp.services import demo, pulls, stock
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
+from tests.browser.conftest import DESKTOP, PHONE, REPLAY, axe_violations, save_screenshot
 from tests.browser.test_foundation_pages import log_in
 
 PASSWORD = "browser-demo-pw"
 STORE = "NYC-5TH"
-# Sent from the page as the outbox sends it: the same form fields under the same key.
-REPLAY = """([url, key, fields]) => fetch(url, {method: "POST", credentials: "same-origin",
-  body: new URLSearchParams(fields),
-  headers: {"Idempotency-Key": key, Accept: "application/json",
-            "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content}})
-  .then((response) => response.status)"""
 
 
 @pytest.fixture
