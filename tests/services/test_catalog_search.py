@@ -1,6 +1,7 @@
 """Searching the catalog: prefix and substring, codes jump, ranked, bounded."""
 
 import pytest
+from sqlalchemy import text
 
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
@@ -97,3 +98,13 @@ def test_a_code_finds_its_variant_and_an_unknown_code_is_not_found(app):
         assert db.session.get(Variant, found["variant"]["id"]).product_id == product.id
         with pytest.raises(NotFound):
             variant_by_code("000000000000")
+
+
+def test_a_search_on_the_trigram_index_leaves_the_planner_as_it_found_it(app):
+    with app.app_context():
+        make_product(name="Harbor Runner", brand="Northway")
+        make_product(name="Harbor Loafer", brand="Castile")
+        found = search_products("harbor run")
+        assert [row["name"] for row in found["results"]] == ["Harbor Runner"]
+        if db.engine.dialect.name == "postgresql":  # the search turned seq scans off, then on
+            assert db.session.scalar(text("SHOW enable_seqscan")) == "on"
