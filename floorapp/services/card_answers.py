@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, func, select
 from floorapp.extensions import db
 from floorapp.models import Hold, Product, Stock, Store, Variant
 from floorapp.models.types import UTCDateTime
-from floorapp.services.size_grid import nearest_in_stock
+from floorapp.services.size_grid import held_and_available, nearest_in_stock
 
 
 def answers(store: Store, items: list[dict], *, now: datetime | None = None) -> dict[int, dict]:
@@ -62,12 +62,12 @@ def _by_product(rows) -> dict[int, dict]:
             "id": row.product_id, "variants": [],
             "name": f"{row.brand} {row.name}" + (f", {row.color}" if row.color else "")})
         floor, stockroom = row.floor_qty or 0, row.stockroom_qty or 0
-        held = min(row.held, floor + stockroom)  # as the size grid counts it
+        held, available = held_and_available(floor, stockroom, row.held)
         product["variants"].append({
             "id": row.variant_id, "size": f"{row.size_label} {row.width}".strip(),
             "width": row.width, "size_sort": row.size_sort, "floor": floor,
             "stockroom": stockroom, "bin": row.bin or "", "held": held,
-            "available": floor + stockroom - held})
+            "available": available})
     return products
 
 

@@ -129,6 +129,15 @@ class KeyedCall:
     answer: tuple[int, dict[str, Any]] | None = None
     replayed: bool = False
 
+    @classmethod
+    def scoped(cls, kind: str, owner: str, *target: object, key: str | None) -> "KeyedCall":
+        """Return a call scoped to its kind, its caller ("u<id>" or "t<id>") and its target.
+
+        The pages' forms and the JSON API build the scope here alike, so a key rendered
+        in a form and replayed through the outbox to the API names the same call.
+        """
+        return cls(scope=":".join(str(part) for part in (kind, owner, *target)), key=key)
+
     def replay(self, body: dict[str, Any], now: datetime) -> dict[str, Any] | None:
         """Return the stored answer's body if the key was used already (KeyReused if not
         for this body), else None."""

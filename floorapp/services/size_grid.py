@@ -61,9 +61,9 @@ def _assemble(rows, store: Store) -> dict:
         variant = variants.get(row.variant_id) or variants.setdefault(
             row.variant_id, _empty_variant(row))
         if row.store_id == store.id:
+            held, _ = held_and_available(row.floor_qty, row.stockroom_qty, row.held)
             variant.update(floor=row.floor_qty, stockroom=row.stockroom_qty, bin=row.bin,
-                           held=min(row.held, row.floor_qty + row.stockroom_qty),
-                           as_of=row.updated_at)
+                           held=held, as_of=row.updated_at)
         elif row.store_id is not None:
             available = max(row.floor_qty + row.stockroom_qty - row.held, 0)
             variant["other_stores"].append({"store": row.store_code, "available": available})
@@ -75,6 +75,12 @@ def _assemble(rows, store: Store) -> dict:
     as_of = [v["as_of"] for v in ordered if v["as_of"] is not None]
     return {"product": _product_dict(rows[0]), "store": store.code, "variants": ordered,
             "as_of": max(as_of) if as_of else None, "grid": _grid(ordered)}
+
+
+def held_and_available(floor: int, stockroom: int, held: int) -> tuple[int, int]:
+    """Return (held, available) of a size in a store: holds never count above what is there."""
+    held = min(held, floor + stockroom)
+    return held, floor + stockroom - held
 
 
 def _empty_variant(row) -> dict:

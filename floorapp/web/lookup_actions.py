@@ -21,9 +21,9 @@ bp = Blueprint("lookup_actions", __name__)
 
 def _keyed(kind: str, *parts: object) -> idempotency.KeyedCall:
     """Return the form's idempotency key, scoped as the JSON API scopes the same call."""
-    scope = ":".join(str(part) for part in (kind, f"u{acting_user().id}", *parts))
-    return idempotency.KeyedCall(
-        scope=scope, key=idempotency.check_key(request.form.get("idempotency_key")))
+    return idempotency.KeyedCall.scoped(
+        kind, f"u{acting_user().id}", *parts,
+        key=idempotency.check_key(request.form.get("idempotency_key")))
 
 
 def _back(store_code: str, variant_id: int):
