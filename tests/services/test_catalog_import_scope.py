@@ -160,7 +160,8 @@ def test_an_admin_changes_products_sizes_and_any_stores_stock(chain):
     with chain.app_context():
         report = import_csv(_csv({"store": "LA-GROVE", "floor": "0", "stockroom": "0",
                                   "price": "79.00"},
-                                 {"sku": "W1-10", "size": "10", "store": "NYC-5TH"}),
+                                 {"sku": "W1-10", "size": "10", "store": "NYC-5TH",
+                                  "price": "79.00"}),
                             dry_run=False, actor=_user("admin"), default_store=_store("NYC-5TH"))
         assert report.applied and report.errors == [] and report.variants_created == 1
         assert _stock("LA-GROVE") == (0, 0, "N-9") and _stock("NYC-5TH", "W1-10") == (1, 2, "N-9")
