@@ -145,9 +145,10 @@ def test_a_managers_dry_run_reports_the_same_refusals(chain):
 
 
 def test_a_manager_cannot_import_into_a_store_they_do_not_run(chain):
-    with chain.app_context(), pytest.raises(Forbidden):
-        import_csv(_csv({}), dry_run=False, actor=_user("nyc.boss"),
-                   default_store=_store("LA-GROVE"))
+    with chain.app_context():
+        with pytest.raises(Forbidden, match="own store"):
+            import_csv(_csv({}), dry_run=False, actor=_user("nyc.boss"),
+                       default_store=_store("LA-GROVE"))
         _untouched()
 
 
