@@ -30,12 +30,19 @@ def _store(code: str | None) -> Store | None:
 @click.option("--skip-bad-rows", is_flag=True, help="Import the good rows despite bad ones.")
 @click.option("--store", "store_code", help="Store for stock rows without a store column.")
 def import_command(file: Path, dry_run: bool, skip_bad_rows: bool, store_code: str | None):
-    """Import products, variants and stock from a CSV file (see README, Catalog CSV)."""
+    """Import products, variants and stock from a CSV file (see README, Catalog CSV).
+
+    The command line imports as the chain's operator, like an admin: it may add and
+    change products and sizes and set any store's stock (whoever runs it already
+    holds the database). It is audited as "command line", each store's stock
+    changes under that store. A store manager imports their own store's stock on
+    the store's import page.
+    """
     from floorapp.cli import domain_errors_as_messages
 
     with domain_errors_as_messages():
         report = catalog_import.import_csv(file.read_bytes(), dry_run=dry_run,
-                                           skip_bad_rows=skip_bad_rows,
+                                           skip_bad_rows=skip_bad_rows, actor=None,
                                            default_store=_store(store_code))
     for line, message in report.errors:
         click.echo(f"line {line}: {message}", err=True)

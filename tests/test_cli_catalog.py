@@ -64,3 +64,25 @@ def test_tokens_are_printed_once_and_stored_hashed(app, runner):
     assert runner.invoke(args=["tokens", "revoke", str(token.id)]).exit_code == 0
     assert "revoked" in runner.invoke(args=["tokens", "list"]).output
     assert runner.invoke(args=["tokens", "revoke", "999"]).exit_code == 1
+
+
+def test_the_command_line_imports_chain_wide_and_audits_stock_under_each_store(app, runner,
+                                                                               tmp_path):
+    from floorapp.models import AuditEntry
+
+    for code in ("NYC-5TH", "LA-GROVE"):
+        runner.invoke(args=["stores", "create", code, "--name", code, "--timezone", "UTC"])
+    assert "like an admin" in runner.invoke(args=["catalog", "import", "--help"]).output
+    file = tmp_path / "chain.csv"
+    file.write_text("style,brand,name,sku,size,store,floor,stockroom\n"
+                    "W1,Vela,Flat,W1-8,8,LA-GROVE,1,2\nW1,Vela,Flat,W1-9,9,,3,4\n")
+    done = runner.invoke(args=["catalog", "import", str(file), "--store", "NYC-5TH"])
+    assert done.exit_code == 0, done.output
+    with app.app_context():
+        codes = dict(db.session.execute(select(Store.id, Store.code)).all())
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(
+            ["catalog.import", "stock.import"])).order_by(AuditEntry.id)).all()
+        assert [(e.action, codes.get(e.store_id), e.actor_id, e.data["stock_set"])
+                for e in entries] == [("catalog.import", None, None, 2),
+                                      ("stock.import", "LA-GROVE", None, 1),
+                                      ("stock.import", "NYC-5TH", None, 1)]

@@ -140,6 +140,10 @@ def paths() -> dict[str, Any]:
         }},
         "/stores/{code}/stock/{sku}": {"put": {
             "summary": "Set a variant's quantities in a store (token scope stock:write)",
+            "description": "Writes only this store's stock, never the product or its sizes "
+                           "(the chain's catalog changes only by an admin's import). A token "
+                           "for one store answers 403 for any other store; a manager's "
+                           "session, 404 for a store that is not theirs.",
             "parameters": [
                 {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
                 {"name": "sku", "in": "path", "required": True, "schema": {"type": "string"}}],

@@ -2,23 +2,29 @@
 
 One row per variant. Products are matched by style, variants by SKU, stock by
 (variant, store). The import is all or nothing: with any bad row, nothing is
-written unless the manager chose to skip bad rows. The columns are documented
-in the README ("Catalog CSV").
+written unless the importer chose to skip bad rows. The columns are documented
+in the README ("Catalog CSV"). Who may change what (a manager: only their store's
+stock) is decided in catalog_import_scope.py.
 """
 
 import csv
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from floorapp.errors import InvalidInput
+from floorapp.errors import Forbidden, InvalidInput
 from floorapp.extensions import db
 from floorapp.models import Product, Stock, Store, User, Variant
-from floorapp.services import audit
-from floorapp.services.catalog_write import parse_upc, search_text_for
+from floorapp.services.catalog_import_scope import (
+    check_store_column,
+    importer_store,
+    product_changes,
+    record_import,
+    stock_only_refusal,
+)
+from floorapp.services.catalog_write import parse_price, parse_upc, search_text_for
 from floorapp.services.sizes import normalize_size, normalize_width, size_sort_key
 
 REQUIRED = ("style", "brand", "name", "sku", "size")
@@ -41,28 +47,34 @@ class ImportReport:
     stock_set: int = 0
     rows: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # Rows beyond the importer's reach (among `errors`): any refuses the whole file.
+    forbidden: int = 0
     applied: bool = False
 
 
-def import_csv(data: bytes | str, *, dry_run: bool, skip_bad_rows: bool = False,
-               default_store: Store | None = None, actor: User | None = None) -> ImportReport:
-    """Check a catalog CSV and, unless dry-running or refused, apply it in one transaction."""
-    rows = _read(data)
+def import_csv(data: bytes | str, *, dry_run: bool, actor: User | None,
+               skip_bad_rows: bool = False, default_store: Store | None = None) -> ImportReport:
+    """Check a catalog CSV and, unless dry-running or refused, apply it in one transaction.
+
+    `actor` is who imports (None: the command line) and decides what the file may
+    change; `default_store` is the store of stock rows without a store column.
+    """
+    own = importer_store(actor, default_store)
+    rows, given = _read(data)
     report = ImportReport(rows=len(rows))
-    good = _validate(rows, report, default_store)
-    plan = _plan(good, report)
-    if dry_run or (report.errors and not skip_bad_rows):
+    good = _validate(rows, report, default_store or own, own)
+    plan = _plan(good, report, own, given)
+    if dry_run or report.forbidden or (report.errors and not skip_bad_rows):
         db.session.rollback()
         return report
-    _apply(plan)
-    audit.record(actor, "catalog.import", target=f"{report.rows} rows", store=default_store,
-                 errors_skipped=len(report.errors), stock_set=report.stock_set)
+    _apply(plan, stock_only=own is not None)
+    record_import(actor, own, report, plan)
     db.session.commit()
     report.applied = True
     return report
 
 
-def _read(data: bytes | str) -> list[tuple[int, dict]]:
+def _read(data: bytes | str) -> tuple[list[tuple[int, dict]], set[str]]:
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
             raise InvalidInput("The file is over 10 MB; split it.")
@@ -87,18 +99,21 @@ def _read(data: bytes | str) -> list[tuple[int, dict]]:
         if None in row or len(rows) >= MAX_ROWS:
             raise InvalidInput(f"Line {line}: more cells than columns, or over {MAX_ROWS} rows.")
         rows.append((line, {k: (v or "").strip() for k, v in row.items()}))
-    return rows
+    return rows, set(header)
 
 
-def _validate(rows, report: ImportReport, default_store: Store | None) -> list[dict]:
+def _validate(rows, report: ImportReport, default_store: Store | None,
+              own: Store | None) -> list[dict]:
     stores = {s.code: s for s in db.session.scalars(select(Store))}
     seen_skus, seen_upcs, styles, good = {}, {}, {}, []
     for line, row in rows:
         try:
+            check_store_column(row.get("store") or "", own)
             parsed = _parse_row(row, stores, default_store) | {"line": line}
             _check_unique(parsed, line, seen_skus, seen_upcs, styles)
-        except InvalidInput as error:
+        except (Forbidden, InvalidInput) as error:
             report.errors.append((line, error.message))
+            report.forbidden += isinstance(error, Forbidden)
             continue
         good.append(parsed)
     return good
@@ -117,21 +132,9 @@ def _parse_row(row: dict, stores: dict, default_store: Store | None) -> dict:
     parsed["size_sort"] = size_sort_key(row["size"])
     parsed["width"] = normalize_width(row.get("width", ""))
     parsed["upc"] = parse_upc(row.get("upc", ""))
-    parsed["price_cents"] = _price(row.get("price", ""))
+    parsed["price_cents"] = parse_price(row.get("price", ""))
     parsed["stock"] = _stock(row, stores, default_store)
     return parsed
-
-
-def _price(value: str) -> int | None:
-    if not value:
-        return None
-    try:
-        cents = int((Decimal(value.lstrip("$")) * 100).to_integral_exact())
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(f"price {value!r} is not an amount like 89.99.") from None
-    if not 0 <= cents < 10**8:
-        raise InvalidInput(f"price {value!r} is out of range.")
-    return cents
 
 
 def _stock(row: dict, stores: dict, default_store: Store | None):
@@ -150,7 +153,7 @@ def _stock(row: dict, stores: dict, default_store: Store | None):
         if int(value) < 0:
             raise InvalidInput(f"{label} is negative ({value}); stock cannot be negative.")
         quantities.append(int(value))
-    return store.id, quantities[0], quantities[1], row.get("bin", "")
+    return store, quantities[0], quantities[1], row.get("bin", "")
 
 
 def _check_unique(parsed: dict, line: int, seen_skus: dict, seen_upcs: dict,
@@ -188,8 +191,12 @@ def _existing(column, values: set, model) -> dict:
     return found
 
 
-def _plan(rows: list[dict], report: ImportReport) -> list[dict]:
-    """Check rows against the database; count creations and updates; drop refused rows."""
+def _plan(rows: list[dict], report: ImportReport, own: Store | None,
+          given: set[str]) -> list[dict]:
+    """Check rows against the database; count creations and updates; drop refused rows.
+
+    For a store-scoped importer (`own`), a row that would touch the catalog is refused.
+    """
     products = _existing(Product.style, {r["style"] for r in rows}, Product)
     variants = _existing(Variant.sku, {r["sku"] for r in rows}, Variant)
     by_upc = _existing(Variant.upc, {r["upc"] for r in rows if r["upc"]}, Variant)
@@ -199,10 +206,16 @@ def _plan(rows: list[dict], report: ImportReport) -> list[dict]:
     for row in rows:
         variant = variants.get(row["sku"])
         problem = _conflict(row, variant, by_upc, product_styles, cells, products)
-        if problem:
-            report.errors.append((row["line"], problem))
+        refusal = None if problem or own is None else stock_only_refusal(
+            row, products.get(row["style"]), variant, given)
+        if problem or refusal:
+            report.errors.append((row["line"], problem or refusal))
+            report.forbidden += refusal is not None
             continue
-        _count(row, products.get(row["style"]), variant, counted_styles, report)
+        if own is not None:
+            report.stock_set += row["stock"] is not None
+        else:
+            _count(row, products.get(row["style"]), variant, counted_styles, report)
         planned.append(row | {"product": products.get(row["style"]), "variant": variant})
     return planned
 
@@ -234,7 +247,7 @@ def _count(row, product, variant, counted_styles: set, report: ImportReport) -> 
         counted_styles.add(row["style"])
         if product is None:
             report.products_created += 1
-        elif _product_changes(product, row):
+        elif product_changes(product, row):
             report.products_updated += 1
     if variant is None:
         report.variants_created += 1
@@ -245,43 +258,41 @@ def _count(row, product, variant, counted_styles: set, report: ImportReport) -> 
         report.stock_set += 1
 
 
-def _product_changes(product: Product, row: dict) -> dict:
-    wanted = {"brand": row["brand"], "name": row["name"], "color": row["color"],
-              "department": row["department"], "image_url": row["image_url"]}
-    if row["price_cents"] is not None:
-        wanted["price_cents"] = row["price_cents"]
-    return {k: v for k, v in wanted.items() if getattr(product, k) != v}
-
-
-def _apply(plan: list[dict]) -> None:
+def _apply(plan: list[dict], *, stock_only: bool) -> None:
+    """Write the plan; `stock_only` (a manager's import) never touches the catalog."""
     now, made = datetime.now(UTC), {}
     for row in plan:
-        product = row["product"] or made.get(row["style"])
-        if product is None:
-            product = made[row["style"]] = Product(style=row["style"], price_cents=0)
-            db.session.add(product)
-        for key, value in _product_changes(product, row).items():
-            setattr(product, key, value)
-        product.search_text = search_text_for(
-            brand=product.brand, name=product.name, color=product.color,
-            style=product.style, department=product.department)
-        product.updated_at = now
-        db.session.flush()
-        variant = row["variant"] or Variant(product_id=product.id, sku=row["sku"])
-        variant.size_label, variant.width, variant.size_sort = (
-            row["size"], row["width"], row["size_sort"])
-        variant.upc = row["upc"] or variant.upc
-        db.session.add(variant)
-        db.session.flush()
+        variant = row["variant"] if stock_only else _apply_catalog(row, made, now)
         if row["stock"] is not None:
             _apply_stock(variant.id, row["stock"], now)
 
 
+def _apply_catalog(row: dict, made: dict, now: datetime) -> Variant:
+    product = row["product"] or made.get(row["style"])
+    if product is None:
+        product = made[row["style"]] = Product(style=row["style"], price_cents=0)
+        db.session.add(product)
+    for key, value in product_changes(product, row).items():
+        setattr(product, key, value)
+    product.search_text = search_text_for(
+        brand=product.brand, name=product.name, color=product.color,
+        style=product.style, department=product.department)
+    product.updated_at = now
+    db.session.flush()
+    variant = row["variant"] or Variant(product_id=product.id, sku=row["sku"])
+    variant.size_label, variant.width, variant.size_sort = (
+        row["size"], row["width"], row["size_sort"])
+    variant.upc = row["upc"] or variant.upc
+    db.session.add(variant)
+    db.session.flush()
+    return variant
+
+
 def _apply_stock(variant_id: int, figures: tuple, now: datetime) -> None:
-    store_id, floor, stockroom, bin_location = figures
-    stock = db.session.get(Stock, (variant_id, store_id))
+    store, floor, stockroom, bin_location = figures
+    stock = db.session.get(Stock, (variant_id, store.id))
     if stock is None:
-        stock = Stock(variant_id=variant_id, store_id=store_id)
+        stock = Stock(variant_id=variant_id, store_id=store.id)
         db.session.add(stock)
     stock.floor_qty, stock.stockroom_qty, stock.updated_at = floor, stockroom, now
     stock.bin = bin_location or stock.bin or ""

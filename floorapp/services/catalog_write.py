@@ -5,6 +5,7 @@ search finds is the same however a product arrived.
 """
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from floorapp.errors import InvalidInput
 
@@ -38,6 +39,19 @@ def parse_upc(value: str) -> str | None:
     if not UPC_PATTERN.match(value) or upc_check_digit(value[:11]) != int(value[11]):
         raise InvalidInput(f"{value!r} is not a valid 12-digit UPC (check digit).")
     return value
+
+
+def parse_price(value: str) -> int | None:
+    """Return an amount like 89.99 (or $89.99) in cents, None when empty, or raise."""
+    if not value:
+        return None
+    try:
+        cents = int((Decimal(value.lstrip("$")) * 100).to_integral_exact())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(f"price {value!r} is not an amount like 89.99.") from None
+    if not 0 <= cents < 10**8:
+        raise InvalidInput(f"price {value!r} is out of range.")
+    return cents
 
 
 MAX_ID = 2**31 - 1

@@ -2,7 +2,8 @@
 
 An uploaded file waits in the instance folder under a random name between the
 dry run and the confirmation, so the confirmed import is exactly the file whose
-report the manager saw.
+report the manager saw. What a file may change (a manager: only this store's stock;
+an admin: the catalog and every store) is the service's decision, on both steps.
 """
 
 import re
@@ -13,7 +14,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 
 from floorapp.errors import DomainError, InvalidInput
-from floorapp.services import catalog_import, tokens
+from floorapp.services import catalog_import, catalog_import_scope, tokens
 from floorapp.web.access import acting_user, managed_store
 
 bp = Blueprint("catalog_admin", __name__)
@@ -31,7 +32,15 @@ def _upload_folder() -> Path:
 def import_page(code: str):
     """Show the upload form and what the CSV must contain."""
     store = managed_store(code)
-    return render_template("catalog_admin/import.html", store=store, report=None, upload=None)
+    return _render(store)
+
+
+def _render(store, *, report=None, upload=None, error: DomainError | None = None, **extra):
+    """Render the import page; a report with rows beyond the importer's reach is a 403."""
+    chain_wide = catalog_import_scope.importer_store(acting_user(), store) is None
+    status = error.status if error else 403 if report and report.forbidden else 200
+    return render_template("catalog_admin/import.html", store=store, report=report,
+                           upload=upload, error=error, chain_wide=chain_wide, **extra), status
 
 
 @bp.post("/stores/<code>/catalog/import")
@@ -44,13 +53,16 @@ def dry_run(code: str):
         return _page(store, error=InvalidInput("Choose a CSV file to upload."))
     data = upload.read(catalog_import.MAX_BYTES + 1)
     try:
-        report = catalog_import.import_csv(data, dry_run=True, default_store=store)
+        report = catalog_import.import_csv(data, dry_run=True, default_store=store,
+                                           actor=acting_user())
     except DomainError as error:
         return _page(store, error=error)
+    if report.forbidden:  # nothing of this file can be imported: keep nothing
+        return _render(store, report=report)
     name = secrets.token_urlsafe(24)
     (_upload_folder() / f"{name}.csv").write_bytes(data)
-    return render_template("catalog_admin/import.html", store=store, report=report, upload=name,
-                           skip=request.form.get("skip_bad_rows") == "on")
+    return _render(store, report=report, upload=name,
+                   skip=request.form.get("skip_bad_rows") == "on")
 
 
 @bp.post("/stores/<code>/catalog/import/confirm")
@@ -68,18 +80,19 @@ def confirm(code: str):
             skip_bad_rows=request.form.get("skip_bad_rows") == "on")
     except DomainError as error:
         return _page(store, error=error)
+    if report.forbidden:
+        path.unlink(missing_ok=True)
+        return _render(store, report=report)
     if not report.applied:
-        return render_template("catalog_admin/import.html", store=store, report=report,
-                               upload=name, error=InvalidInput(
-                                   "Nothing was imported: fix the rows, or skip them."))
+        return _render(store, report=report, upload=name, error=InvalidInput(
+            "Nothing was imported: fix the rows, or skip them."))
     path.unlink(missing_ok=True)
     flash(f"Imported {report.rows - len(report.errors)} rows.", "success")
     return redirect(url_for("catalog_admin.import_page", code=store.code))
 
 
 def _page(store, *, error: DomainError):
-    return render_template("catalog_admin/import.html", store=store, report=None, upload=None,
-                           error=error), error.status
+    return _render(store, error=error)
 
 
 @bp.get("/stores/<code>/api-tokens")

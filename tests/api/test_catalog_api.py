@@ -217,3 +217,32 @@ def test_every_catalog_api_route_is_in_the_openapi_document(app, client):
         methods = rule.methods - {"HEAD", "OPTIONS"}
         assert path in documented, path
         assert {m.lower() for m in methods} <= set(documented[path]), path
+
+
+def test_a_stock_token_named_another_store_in_any_spelling_is_forbidden(app, shop, client):
+    raw = _token(app, store_code="HERE", scopes="stock:write catalog:read")
+    for code in ("there", " THERE", "THERE%20"):
+        response = client.put(f"/api/v1/stores/{code}/stock/W77-8", headers=_bearer(raw),
+                              json={"floor": 0, "stockroom": 0, "bin": "X"})
+        assert response.status_code in (403, 404), code
+    with app.app_context():
+        assert db.session.get(Stock, (1, shop["there"])).floor_qty == 5
+
+
+def test_a_managers_session_cannot_set_another_stores_stock(app, shop, client, auth):
+    auth.login("max")
+    response = client.put("/api/v1/stores/THERE/stock/W77-8", json={"floor": 0, "stockroom": 0})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Stock, (1, shop["there"])).floor_qty == 5
+
+
+def test_no_api_route_writes_the_chain_wide_catalog(app):
+    # Products and sizes change only through an admin's import; the API writes one
+    # store's stock, pulls and holds. A new write route here is a decision to review.
+    writes = {rule.endpoint for rule in app.url_map.iter_rules()
+              if rule.endpoint.startswith("catalog_api.")
+              and rule.methods & {"POST", "PUT", "PATCH", "DELETE"}}
+    assert writes == {"catalog_api.put_stock", "catalog_api.create_pull",
+                      "catalog_api.move_pull", "catalog_api.create_hold",
+                      "catalog_api.release_hold"}
