@@ -118,3 +118,9 @@ def test_the_first_answer_after_a_session_ends_says_none(app, client, auth, endi
     status, headers = _headers_of(client, "/stores/NYC-1/floor")
     assert status == 302 and headers[SESSION_HEADER] == "none"
 
+
+def test_the_service_worker_shows_pages_offline_a_minute_less_than_the_idle_window(make_app):
+    worker = make_app(SESSION_IDLE_MINUTES=10).test_client().get("/sw.js").text
+    assert "const OFFLINE_WINDOW_MS = 540000;" in worker
+    shorter = make_app(SESSION_IDLE_MINUTES=0.5).test_client().get("/sw.js").text
+    assert "const OFFLINE_WINDOW_MS = 0;" in shorter  # never longer than the session lives
