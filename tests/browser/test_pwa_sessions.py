@@ -131,3 +131,30 @@ def test_the_offline_page_kept_by_the_worker_belongs_to_nobody(floor, new_page):
     kept = page.evaluate("""() => caches.match("/offline").then((hit) => hit.text())""")
     assert 'data-user=""' in kept
     assert "nyc.associate1" not in kept and "Log out" not in kept
+
+
+def test_an_api_answer_is_never_served_offline_from_the_worker(floor, new_page):
+    page = new_page(PHONE)
+    log_in(page, floor.url, "nyc.associate1", PASSWORD)
+    _open_under_the_service_worker(page, floor.url + QUEUE)
+    ask = f"""() => fetch("/api/v1/stores/{STORE}/queue",
+      {{headers: {{Accept: "application/json"}}}})
+      .then((response) => response.text().then((text) => [response.status, text]))"""
+    status, body = page.evaluate(ask)
+    assert status == 200 and NOTE in body
+    page.context.set_offline(True)
+    status, body = page.evaluate(ask)
+    assert status == 503 and NOTE not in body
+    page.context.set_offline(False)
+
+
+def test_logging_out_still_drops_every_kept_page(floor, new_page):
+    page = new_page(PHONE)
+    _queue_kept_for(page, floor, "nyc.associate1")
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    page.wait_for_function(f"() => ({PAGE_CACHES})().then((names) => names.length === 0)")
+    page.context.set_offline(True)
+    page.goto(floor.url + QUEUE)
+    _expect_offline_page(page)
+    page.context.set_offline(False)
