@@ -97,8 +97,10 @@ async function networkFirst(request) {
   const { owner, stale } = await observe(response);
   if (stale) return fromCache(request);  // an ended session's copy (the browser's own cache)
   if (owner && response.ok && !response.redirected && !noStore(response)) {
-    const cache = await caches.open(PAGES_PREFIX + owner);
-    cache.put(request, response.clone()).then(() => trim(cache)).catch(() => {});  // full: skip
+    const copy = response.clone();
+    caches.open(PAGES_PREFIX + owner)
+      .then((cache) => cache.put(request, copy).then(() => trim(cache)))
+      .catch(() => {});  // storage full: the page is not kept
   }
   return response;
 }
@@ -136,18 +138,32 @@ function switchTo(id) {
 }
 
 // One update at a time, so two answers arriving together cannot undo each other; a change
-// of session drops every other session's pages before the next answer is looked at.
+// of session is stored, and drops every other session's pages, before the next answer is
+// looked at. The same session's clock is kept in memory and stored at most every
+// SAVE_EVERY_MS (a worker restarted offline then counts from a slightly older answer).
+const SAVE_EVERY_MS = 15000;
+let known = null;  // the stored state, as this worker last left it
+let savedAt = 0;
 let updating = Promise.resolve();
 function update(change) {
   const run = updating.then(async () => {
-    const before = await readState();
+    const before = await currentState();
     const after = change(before);
-    await writeState(after);
+    known = after;
+    if (after.id !== before.id || after.lastOnline - savedAt > SAVE_EVERY_MS) {
+      savedAt = after.lastOnline;
+      await writeState(after);
+    }
     if (after.id !== before.id) await forgetPagesBut(after.id);
     return after;
   });
   updating = run.catch(() => {});
   return run;
+}
+
+async function currentState() {
+  if (!known) known = await readState();
+  return known;
 }
 
 async function readState() {
@@ -170,13 +186,13 @@ async function forgetPagesBut(id) {
 // Offline: the current session's copy, if that session can still be alive; else its pages
 // go and the offline page (or an "offline" error for a script's request) answers.
 async function fromCache(request) {
-  const state = await readState();
-  const age = Date.now() - state.lastOnline;
-  if (state.id === NO_SESSION || age < 0 || age > OFFLINE_WINDOW_MS) {
+  const { id, lastOnline } = await updating.then(currentState);
+  const age = Date.now() - lastOnline;
+  if (id === NO_SESSION || age < 0 || age > OFFLINE_WINDOW_MS) {
     await forgetPagesBut(null);
     return offlineAnswer(request);
   }
-  const hit = await (await caches.open(PAGES_PREFIX + state.id)).match(request);
+  const hit = await (await caches.open(PAGES_PREFIX + id)).match(request);
   return hit || offlineAnswer(request);
 }
 
