@@ -2,7 +2,9 @@
 
 The service worker's cache name carries a version computed from the app shell's
 files, so a deploy that changes them installs a new worker and the page offers a
-reload instead of leaving the associate on stale code.
+reload instead of leaving the associate on stale code. The worker keeps pages only
+for the login session that saw them (floorapp/web/caching.py labels each answer) and
+shows them offline only within the session's idle window, given to it here.
 """
 
 import functools
@@ -14,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from floorapp.errors import NotFound
 from floorapp.icons import icon_png
+from floorapp.services.sessions import TOUCH_INTERVAL
 
 bp = Blueprint("pwa", __name__)
 SHELL_FILES = ("css/app.css", "js/app.js")
@@ -74,10 +77,21 @@ def icon(name: str):
 def service_worker():
     """Serve the service worker from the site's root, so its scope is the whole app."""
     body = render_template("pwa/sw.js", version=shell_version(current_app.static_folder),
-                           shell=shell_urls())
+                           shell=shell_urls(), offline_window_ms=offline_window_ms())
     response = Response(body, mimetype="text/javascript")
     response.cache_control.no_cache = True
     return response
+
+
+def offline_window_ms() -> int:
+    """Return how long after its last online answer a session's pages may be shown offline.
+
+    The server ends a session SESSION_IDLE after its last noted use, and notes a use at
+    most once per TOUCH_INTERVAL, so the worker stops that much earlier: a page is never
+    shown offline after the session it belongs to has ended on the server.
+    """
+    window = current_app.config["SESSION_IDLE"] - TOUCH_INTERVAL
+    return max(0, int(window.total_seconds() * 1000))
 
 
 @bp.get("/offline")

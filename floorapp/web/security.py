@@ -7,6 +7,8 @@ allow only this origin and no inline scripts at all.
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from floorapp.web import caching
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -34,8 +36,12 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def register(app: Flask) -> None:
-    """Add the headers to every response and trust the configured number of proxies."""
+    """Add the headers to every response and trust the configured number of proxies.
+
+    Signed-in answers also get their caching and session labels (floorapp/web/caching.py).
+    """
     app.after_request(add_security_headers)
+    caching.register(app)
     proxies = int(app.config["PROXY_COUNT"])
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,

@@ -1,25 +1,47 @@
 // floorapp's service worker: the app shell from cache, pages network-first with a short
-// timeout, and the last good copy of each page when the store's Wi-Fi drops.
+// timeout, and the last good copy of a page when the store's Wi-Fi drops -- but only for
+// the login session that saw it, and only while that session could still be alive.
+//
+// Every answer says whose it is (X-Floorapp-Session: a tag of the login session, or
+// "none"). A page is kept in the cache of its own session; the worker notes the current
+// session and when it last answered online. Another session's answer, "none", a 401 or
+// being sent to the login page drops every other session's pages at once. Offline, a
+// kept page is shown only for the current session within the server's idle window.
 const VERSION = {{ version | tojson }};
 const SHELL_CACHE = `floorapp-shell-${VERSION}`;
-const PAGES_CACHE = "floorapp-pages";
+const PAGES_PREFIX = "floorapp-pages-";
+const STATE_CACHE = "floorapp-session";
+const STATE_URL = "/__floorapp/session-state";
 const SHELL = {{ shell | tojson }};
+const OFFLINE_URL = "/offline";
+// How long after the last online answer a kept page may be shown: the server's idle
+// window, less the minute by which its note of the last use can lag.
+const OFFLINE_WINDOW_MS = {{ offline_window_ms | tojson }};
+const SESSION_HEADER = "X-Floorapp-Session";
+const NO_SESSION = "none";
 const NETWORK_TIMEOUT_MS = 3000;
 // The pages kept for a dead spot: the most recently shown ones (a day of lookups on a shared
 // handheld would otherwise fill its storage with every size ever tapped).
 const MAX_PAGES = 60;
-// Customer pages, live streams, the health check and logging in are never served from cache.
-const PASS_THROUGH = [/^\/s\//, /^\/h\//, /\/events$/, /^\/healthz$/, /^\/login/, /^\/logout/];
+// Sessions this device has moved away from: a late or stale answer of one is never kept.
+const RETIRED_KEPT = 50;
+// Customer pages, live streams and the health check are never served from cache.
+const PASS_THROUGH = [/^\/s\//, /^\/h\//, /\/events$/, /^\/healthz$/];
+// Logging in and out: never from cache, but their answers say that no session follows.
+const WATCH_ONLY = [/^\/login/, /^\/logout/];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)));
+  // Fetched without the cookie: the offline page is nobody's (no name, no outbox of theirs).
+  const requests = SHELL.map((url) => new Request(url, { credentials: "omit" }));
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(requests)));
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((names) => Promise.all(names
-        .filter((name) => name.startsWith("floorapp-shell-") && name !== SHELL_CACHE)
+        .filter((name) => (name.startsWith("floorapp-shell-") && name !== SHELL_CACHE)
+                || name === "floorapp-pages")  // the one cache of every session, before
         .map((name) => caches.delete(name))))
       .then(() => self.clients.claim()),
   );
@@ -27,7 +49,7 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
-  if (event.data === "forget-pages") caches.delete(PAGES_CACHE);
+  if (event.data === "forget-pages") event.waitUntil(switchTo(NO_SESSION));
 });
 
 self.addEventListener("fetch", (event) => {
@@ -35,6 +57,10 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (PASS_THROUGH.some((pattern) => pattern.test(url.pathname))) return;
+  if (WATCH_ONLY.some((pattern) => pattern.test(url.pathname))) {
+    event.respondWith(watched(request));
+    return;
+  }
   if (SHELL.includes(url.pathname) || url.pathname.startsWith("/static/")) {
     event.respondWith(cacheFirst(request));
     return;
@@ -43,30 +69,139 @@ self.addEventListener("fetch", (event) => {
 });
 
 async function cacheFirst(request) {
-  const hit = await caches.match(request);
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match(request);
   if (hit) return hit;
   const response = await fetch(request);
-  if (response.ok) (await caches.open(SHELL_CACHE)).put(request, response.clone());
+  if (response.ok) cache.put(request, response.clone());
   return response;
 }
 
-async function networkFirst(request) {
-  const cache = await caches.open(PAGES_CACHE);
+async function watched(request) {
   try {
-    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
-    if (response.ok && !response.redirected) {
-      cache.put(request, response.clone()).then(() => trim(cache)).catch(() => {});  // full: skip
-    }
+    const response = await fetch(request);
+    await observe(response);
     return response;
   } catch (error) {
-    const hit = await cache.match(request);
-    if (hit) return hit;
-    if (request.mode === "navigate") return caches.match("/offline");
-    return new Response(
-      JSON.stringify({ error: { code: "offline", message: "You are offline." } }),
-      { status: 503, headers: { "Content-Type": "application/json" } },
-    );
+    return offlineAnswer(request);
   }
+}
+
+async function networkFirst(request) {
+  let response;
+  try {
+    response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+  } catch (error) {
+    return fromCache(request);
+  }
+  const { owner, stale } = await observe(response);
+  if (stale) return fromCache(request);  // an ended session's copy (the browser's own cache)
+  if (owner && response.ok && !response.redirected && !noStore(response)) {
+    const copy = response.clone();
+    caches.open(PAGES_PREFIX + owner)
+      .then((cache) => cache.put(request, copy).then(() => trim(cache)))
+      .catch(() => {});  // storage full: the page is not kept
+  }
+  return response;
+}
+
+// Whose answer this is: a session's tag, "none", or null when it does not say (an asset).
+function sessionOf(response) {
+  if (response.status === 401) return NO_SESSION;
+  if (response.redirected && new URL(response.url).pathname.startsWith("/login")) return NO_SESSION;
+  return response.headers.get(SESSION_HEADER);
+}
+
+function noStore(response) {
+  return /no-store/i.test(response.headers.get("Cache-Control") || "");
+}
+
+// Note the answer's session; returns the session it may be kept for (null: none) and
+// whether it came from a session this device has already left.
+async function observe(response) {
+  const id = sessionOf(response);
+  if (!id) return { owner: null, stale: false };
+  const state = await update((current) => nextState(current, id));
+  if (state.retired.includes(id)) return { owner: null, stale: true };
+  return { owner: id !== NO_SESSION && id === state.id ? id : null, stale: false };
+}
+
+function nextState(state, id) {
+  if (state.retired.includes(id)) return state;
+  if (id === state.id) return { ...state, lastOnline: Date.now() };
+  const retired = state.id === NO_SESSION ? state.retired : [...state.retired, state.id];
+  return { id, lastOnline: Date.now(), retired: retired.slice(-RETIRED_KEPT) };
+}
+
+function switchTo(id) {
+  return update((state) => nextState(state, id));
+}
+
+// One update at a time, so two answers arriving together cannot undo each other; a change
+// of session is stored, and drops every other session's pages, before the next answer is
+// looked at. The same session's clock is kept in memory and stored at most every
+// SAVE_EVERY_MS (a worker restarted offline then counts from a slightly older answer).
+const SAVE_EVERY_MS = 15000;
+let known = null;  // the stored state, as this worker last left it
+let savedAt = 0;
+let updating = Promise.resolve();
+function update(change) {
+  const run = updating.then(async () => {
+    const before = await currentState();
+    const after = change(before);
+    known = after;
+    if (after.id !== before.id || after.lastOnline - savedAt > SAVE_EVERY_MS) {
+      savedAt = after.lastOnline;
+      await writeState(after);
+    }
+    if (after.id !== before.id) await forgetPagesBut(after.id);
+    return after;
+  });
+  updating = run.catch(() => {});
+  return run;
+}
+
+async function currentState() {
+  if (!known) known = await readState();
+  return known;
+}
+
+async function readState() {
+  const hit = await (await caches.open(STATE_CACHE)).match(STATE_URL);
+  const empty = { id: NO_SESSION, lastOnline: 0, retired: [] };
+  return hit ? { ...empty, ...(await hit.json()) } : empty;
+}
+
+async function writeState(state) {
+  const body = new Response(JSON.stringify(state), { headers: { "Content-Type": "application/json" } });
+  await (await caches.open(STATE_CACHE)).put(STATE_URL, body);
+}
+
+async function forgetPagesBut(id) {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith(PAGES_PREFIX) && name !== PAGES_PREFIX + id)
+    .map((name) => caches.delete(name)));
+}
+
+// Offline: the current session's copy, if that session can still be alive; else its pages
+// go and the offline page (or an "offline" error for a script's request) answers.
+async function fromCache(request) {
+  const { id, lastOnline } = await updating.then(currentState);
+  const age = Date.now() - lastOnline;
+  if (id === NO_SESSION || age < 0 || age > OFFLINE_WINDOW_MS) {
+    await forgetPagesBut(null);
+    return offlineAnswer(request);
+  }
+  const hit = await (await caches.open(PAGES_PREFIX + id)).match(request);
+  return hit || offlineAnswer(request);
+}
+
+async function offlineAnswer(request) {
+  if (request.mode === "navigate") return (await caches.open(SHELL_CACHE)).match(OFFLINE_URL);
+  return new Response(
+    JSON.stringify({ error: { code: "offline", message: "You are offline." } }),
+    { status: 503, headers: { "Content-Type": "application/json" } },
+  );
 }
 
 // A page put again moves to the end of the cache's keys, so the first keys are the stalest.

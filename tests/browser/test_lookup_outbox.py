@@ -190,7 +190,10 @@ def test_the_stockroom_marks_a_pull_picked_through_a_dead_spot_once(shop, new_pa
         assert pull.status is PullStatus.PICKED and pull.picked_at is not None
 
 
-KEPT_PAGES = """() => caches.open("floorapp-pages").then((cache) => cache.keys())
+# The pages the service worker keeps for the logged-in session (a cache per session).
+SESSION_PAGES = """caches.keys().then((names) => caches.open(
+  names.find((name) => name.startsWith("floorapp-pages-")) || "floorapp-pages-none"))"""
+KEPT_PAGES = f"""() => {SESSION_PAGES}.then((cache) => cache.keys())
   .then((keys) => keys.map((key) => new URL(key.url).pathname + new URL(key.url).search))"""
 MANY_PAGES = """async (count) => { for (let n = 0; n < count; n++) {
   await fetch(`/stores/NYC-5TH/lookup?q=&n=${n}`); } }"""
@@ -204,7 +207,7 @@ def test_product_pages_seen_online_read_offline_and_only_the_recent_ones_are_kep
     later = f"{shop.page}?variant={shop.last}"
     page.evaluate(MANY_PAGES, 70)  # a long shift of lookups after the first product
     page.goto(shop.url + later + "#selected")
-    page.wait_for_function(f"""() => caches.open("floorapp-pages").then((cache) => cache.keys())
+    page.wait_for_function(f"""() => {SESSION_PAGES}.then((cache) => cache.keys())
       .then((keys) => keys.length <= 60 && keys.some((key) => key.url.endsWith("{later}")))""")
     kept = page.evaluate(KEPT_PAGES)
     assert later in kept and first not in kept and len(kept) <= 60
