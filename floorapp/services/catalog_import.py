@@ -20,6 +20,7 @@ from floorapp.models import Product, Stock, Store, User, Variant
 from floorapp.services import audit
 from floorapp.services.catalog_write import parse_upc, search_text_for
 from floorapp.services.sizes import normalize_size, normalize_width, size_sort_key
+from floorapp.services.transactions import start_write
 
 REQUIRED = ("style", "brand", "name", "sku", "size")
 OPTIONAL = ("color", "price", "department", "image_url", "upc", "width", "store", "floor",
@@ -50,6 +51,8 @@ def import_csv(data: bytes | str, *, dry_run: bool, skip_bad_rows: bool = False,
     rows = _read(data)
     report = ImportReport(rows=len(rows))
     good = _validate(rows, report, default_store)
+    if not dry_run:
+        start_write()  # the plan reads what exists; it must still hold when it is applied
     plan = _plan(good, report)
     if dry_run or (report.errors and not skip_bad_rows):
         db.session.rollback()
