@@ -50,7 +50,11 @@ class Defaults:
     # RATELIMIT_STORAGE_URI: redis://… in production; unset, a SQLite file the workers of
     # the host share (see `ratelimit_storage_uri`). memory:// counts per worker: tests only.
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    # Failed logins (web/login_devices.py): a browser the account has logged in on counts
+    # on its own; strangers count per (account, address), per account, per address.
+    LOGIN_LIMIT_PER_DEVICE = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT_ADDRESS = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "20 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     DATABASE_CONNECT_TIMEOUT_S = 5
     RETENTION_DAYS = 30  # customer notes and comments are erased after this
