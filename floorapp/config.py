@@ -47,9 +47,14 @@ class Defaults:
     SESSION_COOKIE_HOURS = 14
     SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # a shift is long; the token is tied to the session anyway
-    RATELIMIT_STORAGE_URI = "memory://"
+    # RATELIMIT_STORAGE_URI: redis://… in production; unset, a SQLite file the workers of
+    # the host share (see `ratelimit_storage_uri`). memory:// counts per worker: tests only.
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    # Failed logins (web/login_devices.py): a browser the account has logged in on counts
+    # on its own; strangers count per (account, address), per account, per address.
+    LOGIN_LIMIT_PER_DEVICE = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT_ADDRESS = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "20 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     DATABASE_CONNECT_TIMEOUT_S = 5
     RETENTION_DAYS = 30  # customer notes and comments are erased after this
@@ -84,6 +89,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         hours=float(app.config["SESSION_COOKIE_HOURS"]))
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
+    app.config["RATELIMIT_STORAGE_URI"] = ratelimit_storage_uri(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
@@ -104,6 +110,23 @@ def database_uri(app: Flask) -> str:
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)
+
+
+def ratelimit_storage_uri(app: Flask) -> str:
+    """Return where the rate limits count: the configured URI, or a file every worker shares.
+
+    Without one, the counters live in a SQLite file (floorapp/limits_storage.py) beside
+    the SQLite database, or in the instance folder when the database is PostgreSQL: the
+    workers of one host then count together. Several hosts need Redis.
+    """
+    configured = app.config.get("RATELIMIT_STORAGE_URI")
+    if configured:
+        return str(configured)
+    database = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if database.drivername == "sqlite" and database.database not in (None, "", ":memory:"):
+        return f"floorapp-sqlite:///{database.database}.ratelimits"
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return f"floorapp-sqlite:///{Path(app.instance_path) / 'ratelimits.sqlite3'}"
 
 
 def check_backend(url: URL) -> None:

@@ -16,6 +16,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
+from floorapp import limits_storage  # noqa: F401  (registers the floorapp-sqlite:// storage)
+
 # Alembic's batch mode on SQLite recreates tables and needs every constraint named.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

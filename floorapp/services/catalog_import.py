@@ -26,6 +26,7 @@ from floorapp.services.catalog_import_scope import (
 )
 from floorapp.services.catalog_write import parse_price, parse_upc, search_text_for
 from floorapp.services.sizes import normalize_size, normalize_width, size_sort_key
+from floorapp.services.transactions import start_write
 
 REQUIRED = ("style", "brand", "name", "sku", "size")
 OPTIONAL = ("color", "price", "department", "image_url", "upc", "width", "store", "floor",
@@ -63,6 +64,8 @@ def import_csv(data: bytes | str, *, dry_run: bool, actor: User | None,
     rows, given = _read(data)
     report = ImportReport(rows=len(rows))
     good = _validate(rows, report, default_store or own, own)
+    if not dry_run:
+        start_write()  # the plan reads what exists; it must still hold when it is applied
     plan = _plan(good, report, own, given)
     if dry_run or report.forbidden or (report.errors and not skip_bad_rows):
         db.session.rollback()

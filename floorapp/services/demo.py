@@ -14,6 +14,7 @@ from floorapp.extensions import db
 from floorapp.models import Role, Sign, Store, User, Zone
 from floorapp.services.history import generate_history
 from floorapp.services.signage import new_sign_token
+from floorapp.services.transactions import writes
 
 DEMO_STORES = (
     ("NYC-5TH", "Fifth Avenue, New York", "America/New_York"),
@@ -71,6 +72,7 @@ def _login_prefix(store_code: str) -> str:
     return store_code.split("-")[0].lower()
 
 
+@writes
 def seed_demo(*, seed: int, password: str, history_days: int = HISTORY_DAYS) -> None:
     """Create the demo stores, zones, signs and users, then each store's history.
 

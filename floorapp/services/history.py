@@ -36,6 +36,7 @@ from floorapp.models import (
 from floorapp.services.history_flow import simulate_day
 from floorapp.services.history_sim import StoreSpec, expected_requests, stamper
 from floorapp.services.history_stock import simulate_stock, stock_sample
+from floorapp.services.transactions import writes
 
 MAX_DAYS = 3660
 REQUEST_COLUMNS = (
@@ -107,6 +108,7 @@ def store_spec(store: Store) -> StoreSpec:
                      associates=tuple(associates))
 
 
+@writes
 def generate_history(store: Store, *, days: int, seed: int, end: date | None = None,
                      requests: int | None = None) -> HistoryReport:
     """Add simulated history to `store` over the days before `end`, in one transaction.

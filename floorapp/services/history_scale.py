@@ -16,6 +16,7 @@ from floorapp.extensions import db
 from floorapp.models import HelpRequest, Role, Sign, Store, User, Zone
 from floorapp.services.history import generate_history
 from floorapp.services.signage import new_sign_token
+from floorapp.services.transactions import writes
 
 BENCH_ZONES = ("Women's Shoes", "Men's Shoes", "Kids", "Fitting Rooms", "Apparel")
 BENCH_TIMEZONES = ("America/New_York", "America/Chicago", "America/Denver",
@@ -70,6 +71,7 @@ def scale_history(*, stores: int, requests: int, seed: int, days: int, password_
     return report
 
 
+@writes
 def ensure_bench_stores(count: int, password_hash: str) -> int:
     """Create the benchmark stores 1..count that are missing; return how many were made."""
     existing = set(db.session.scalars(select(Store.code).where(Store.code.like("BENCH-%"))))

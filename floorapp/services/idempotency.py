@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from floorapp.errors import DomainError, InvalidInput
 from floorapp.extensions import db
 from floorapp.models import IdempotencyRecord
-from floorapp.services.transactions import begin_sqlite_write
+from floorapp.services.transactions import begin_sqlite_write, writes
 
 LIFETIME = timedelta(days=1)
 MAX_KEY_LENGTH = 128
@@ -88,6 +88,7 @@ def remember(scope: str, key: str | None, body_fingerprint: str, *, status_code:
         "status_code": status_code, "response": response, "created_at": now})
 
 
+@writes
 def purge(now: datetime) -> int:
     """Delete records older than a day; return how many (commits)."""
     result = db.session.execute(

@@ -12,6 +12,7 @@ from sqlalchemy import delete, or_, select, update
 from floorapp.errors import InvalidInput
 from floorapp.extensions import db
 from floorapp.models import Feedback, HelpRequest, IdempotencyRecord, LoginSession
+from floorapp.services.transactions import writes
 
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 
@@ -26,6 +27,7 @@ class PurgeReport:
     login_sessions: int
 
 
+@writes
 def purge(*, retention_days: int, session_idle: timedelta,
           now: datetime | None = None) -> PurgeReport:
     """Purge customer text older than `retention_days`, stale keys and dead sessions."""

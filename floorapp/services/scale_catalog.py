@@ -22,6 +22,7 @@ from floorapp.services.demo_catalog import (
     stock_figures,
     variant_rows,
 )
+from floorapp.services.transactions import writes
 
 PREFIX = "S"
 # 20 variants per style on average: women's 39, men's 26, kids' 18, apparel 6, mixed so.
@@ -33,6 +34,7 @@ VARIANT_COLUMNS = ("product_id", "sku", "upc", "size_label", "width", "size_sort
 STOCK_COLUMNS = ("variant_id", "store_id", "floor_qty", "stockroom_qty", "bin", "updated_at")
 
 
+@writes
 def scale_catalog(*, styles: int, seed: int, store_count: int = 3) -> dict:
     """Create `styles` styles with their variants and stock in `store_count` stores.
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from floorapp.extensions import db
 from floorapp.models import LoginSession, User
+from floorapp.services.transactions import start_write, writes
 
 # last_seen_at is written at most this often, so reading pages does not mean writing rows
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -23,6 +24,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@writes
 def start_session(user: User, *, address: str, user_agent: str) -> str:
     """Open a login session for `user` and return its token (for the cookie only)."""
     token = secrets.token_urlsafe(32)
@@ -32,6 +34,7 @@ def start_session(user: User, *, address: str, user_agent: str) -> str:
     return token
 
 
+@writes
 def end_session(token: str | None) -> None:
     """End the login session with this token (logout); unknown tokens are ignored."""
     if not token:
@@ -62,10 +65,16 @@ def load_session_user(session_user_id: str, token: str | None, *, idle: timedelt
     if row is None or not _is_live(row, int(version), idle, now):
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
-        db.session.execute(update(LoginSession).where(LoginSession.id == row.session_id)
-                           .values(last_seen_at=now))
-        db.session.commit()
+        _touch(row.session_id, now)
     return row.User
+
+
+def _touch(session_id: int, now: datetime) -> None:
+    """Note the session's use, as a writer (the lookup before it was a read snapshot)."""
+    start_write()
+    db.session.execute(update(LoginSession).where(LoginSession.id == session_id)
+                       .values(last_seen_at=now))
+    db.session.commit()
 
 
 @functools.cache

@@ -20,6 +20,7 @@ from floorapp.models import RetiredSignToken, Sign, Store, User, Zone
 from floorapp.models.types import utcnow
 from floorapp.services import audit
 from floorapp.services.stores import require_manager
+from floorapp.services.transactions import writes
 
 TOKEN_BYTES = 24  # 32 URL-safe characters: not guessable, short enough for a dense QR code
 MAX_LABEL = 80
@@ -89,6 +90,7 @@ def printable_signs(store: Store, *, sign_id: object = None) -> list[Sign]:
     return list(db.session.scalars(query))
 
 
+@writes
 def create_sign(actor: User, store: Store, *, zone_id: object, label: str | None = None) -> Sign:
     """Create a sign with a fresh token for a zone of `store`; the label is optional."""
     require_manager(actor, store)
@@ -103,6 +105,7 @@ def create_sign(actor: User, store: Store, *, zone_id: object, label: str | None
     return sign
 
 
+@writes
 def rotate_sign(actor: User, store: Store, sign_id: object) -> Sign:
     """Give a sign a new token; the old one is retired so old printouts say so.
 
@@ -129,6 +132,7 @@ def rotate_sign(actor: User, store: Store, sign_id: object) -> Sign:
     return sign
 
 
+@writes
 def deactivate_sign(actor: User, store: Store, sign_id: object) -> Sign:
     """Take a sign out of use: its code then tells customers it is no longer in use."""
     require_manager(actor, store)

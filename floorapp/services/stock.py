@@ -17,7 +17,7 @@ from floorapp.services import audit
 from floorapp.services.catalog_write import check_text, valid_id
 from floorapp.services.idempotency import KeyedCall
 from floorapp.services.sizes import normalize_width
-from floorapp.services.transactions import start_write
+from floorapp.services.transactions import start_write, writes
 
 MAX_HOLD_MINUTES = 24 * 60
 MAX_QTY = 100_000
@@ -162,6 +162,7 @@ def active_holds(store: Store, *, variant_ids: list[int] | None = None) -> list[
     return list(db.session.scalars(statement.order_by(Hold.expires_at)))
 
 
+@writes
 def purge_expired_holds(*, older_than: timedelta = timedelta(days=7)) -> int:
     """Erase the customer's name from holds that ended more than `older_than` ago.
 

@@ -10,6 +10,7 @@ from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User, Zone
 from floorapp.services import audit
+from floorapp.services.transactions import writes
 
 STORE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
 MAX_TARGET_S = 3600
@@ -39,6 +40,7 @@ def parse_target(value: object, label: str) -> int:
     return seconds
 
 
+@writes
 def create_store(*, code: str, name: str, timezone: str,
                  acknowledge_target_s: int | None = None,
                  reach_target_s: int | None = None, actor: User | None = None) -> Store:
@@ -59,6 +61,7 @@ def create_store(*, code: str, name: str, timezone: str,
     return store
 
 
+@writes
 def update_store(store: Store, *, name: str, timezone: str, acknowledge_target_s: object,
                  reach_target_s: object, actor: User | None = None) -> Store:
     """Change a store's name, time zone and targets, all or nothing."""
@@ -84,6 +87,7 @@ def _settings(store: Store) -> dict:
             "reach_target_s": store.reach_target_s}
 
 
+@writes
 def add_zone(store: Store, name: str, *, actor: User | None = None) -> Zone:
     """Add a zone (department) to a store; names are unique within the store."""
     name = _parse_name(name, "zone", max_length=80)

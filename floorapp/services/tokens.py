@@ -15,7 +15,7 @@ from floorapp.extensions import db
 from floorapp.models import ApiToken, Store, User
 from floorapp.services import audit
 from floorapp.services.catalog_write import check_text, has_control_characters, valid_id
-from floorapp.services.transactions import start_write
+from floorapp.services.transactions import start_write, writes
 
 SCOPES = ("catalog:read", "stock:write", "holds:write")
 PREFIX = "fa_"
@@ -38,6 +38,7 @@ def parse_scopes(scopes: list[str] | str) -> list[str]:
     return sorted(set(scopes), key=SCOPES.index)
 
 
+@writes
 def create_token(*, name: str, store: Store | None, scopes: list[str] | str,
                  created_by: User | None) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret (shown this once, never stored)."""

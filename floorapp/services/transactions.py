@@ -12,11 +12,17 @@ Every service function that changes a help request or an availability starts wit
   meet a smaller id of the same store (nothing is skipped on resume).
 """
 
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
 from sqlalchemy import text
 
 from floorapp.extensions import db
 
 STORE_LOCK_NAMESPACE = 4417  # the first key of pg_advisory_xact_lock(int, int)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def begin_write(store_id: int) -> None:
@@ -36,8 +42,17 @@ def begin_sqlite_write() -> None:
     if db.session.get_bind().dialect.name != "sqlite":
         return
     if db.session().in_transaction():
+        if is_sqlite_writer():
+            return  # a writer already (an outer service function opened it): carry on
         db.session.commit()
     db.session.connection(execution_options={"sqlite_write": True})
+
+
+def is_sqlite_writer() -> bool:
+    """Tell whether the session's open transaction holds SQLite's writer locks."""
+    if not db.session().in_transaction():
+        return False
+    return "floorapp_writer_lock" in db.session.connection().info
 
 
 def start_write() -> None:
@@ -50,3 +65,22 @@ def start_write() -> None:
     if db.session.new or db.session.dirty or db.session.deleted:
         raise RuntimeError("start_write() would commit pending changes")
     begin_sqlite_write()
+
+
+def writes(function: Callable[P, R]) -> Callable[P, R]:
+    """Run a service function that reads and then writes as the writer from its start.
+
+    On SQLite a transaction that has read can become a writer only if nobody committed
+    since its snapshot; otherwise it fails at once with "database is locked" (a 503),
+    whatever the busy timeout. Every service write that is not a store's help-queue
+    move (those call `begin_write(store_id)`) wears this, so it queues on the writer
+    locks before its first read. A decorated function called by another runs inside
+    the caller's writer transaction. On PostgreSQL it changes nothing.
+    """
+
+    @functools.wraps(function)
+    def as_writer(*args: P.args, **kwargs: P.kwargs) -> R:
+        start_write()
+        return function(*args, **kwargs)
+
+    return as_writer

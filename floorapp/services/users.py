@@ -3,13 +3,14 @@
 import re
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User
 from floorapp.services import audit
+from floorapp.services.transactions import start_write, writes
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -43,10 +44,12 @@ def create_user(
     if not name or len(name) > 120:
         raise InvalidInput("A name is required (at most 120 characters).")
     role = parse_role(role)
+    password_hash = hash_password(password)  # slow on purpose: before taking the writer lock
+    start_write()
     store = _store_for_role(role, store_code)
     if db.session.scalar(select(User.id).where(User.login == login)) is not None:
         raise Conflict(f"The login {login!r} is taken.")
-    user = User(login=login, name=name, password_hash=hash_password(password),
+    user = User(login=login, name=name, password_hash=password_hash,
                 role=role, home_store=store)
     db.session.add(user)
     audit.record(actor, "user.create", target=login, store=store, role=role.value)
@@ -78,16 +81,23 @@ def authenticate(login: str, password: str) -> User | None:
     """Return the active user with this login and password, or None.
 
     Unknown logins are checked against a dummy hash, so the answer takes as long
-    whether or not the account exists.
+    whether or not the account exists. The (slow) check runs outside the writer lock;
+    the login time is then written by a writer that re-checks the account is active.
     """
     user = db.session.scalar(select(User).where(User.login == normalize_login(login)))
     stored_hash = user.password_hash if user else _UNKNOWN_USER_HASH
     password_ok = check_password_hash(stored_hash, password or "")
     if user is None or not password_ok or not user.active:
         return None
-    user.last_login_at = datetime.now(UTC)
+    user_id = user.id
+    start_write()
+    noted = db.session.execute(update(User).where(User.id == user_id, User.active.is_(True))
+                               .values(last_login_at=datetime.now(UTC)))
+    if noted.rowcount != 1:  # deactivated meanwhile
+        db.session.rollback()
+        return None
     db.session.commit()
-    return user
+    return db.session.get(User, user_id)
 
 
 def get_user(login: str) -> User:
@@ -98,6 +108,7 @@ def get_user(login: str) -> User:
     return user
 
 
+@writes
 def set_role(login: str, role: Role | str, *, actor: User | None = None) -> User:
     """Change a user's role; a store role needs the user to have a home store."""
     user = get_user(login)
@@ -112,6 +123,7 @@ def set_role(login: str, role: Role | str, *, actor: User | None = None) -> User
     return user
 
 
+@writes
 def deactivate(login: str, *, actor: User | None = None) -> User:
     """Deactivate a user and end their sessions on every device."""
     user = get_user(login)

@@ -1,4 +1,8 @@
-"""Logging in and out, with throttling of failed attempts per account and address."""
+"""Logging in and out, with throttling of failed attempts that spares the owner's device.
+
+How failures are counted (per device, per account and address, per account, per
+address) is in web/login_devices.py.
+"""
 
 from urllib.parse import urlsplit
 
@@ -20,6 +24,7 @@ from wtforms.validators import DataRequired, Length
 from floorapp.errors import Unauthorized
 from floorapp.extensions import limiter
 from floorapp.services import sessions, users
+from floorapp.web import login_devices
 from floorapp.web.errors import wants_json
 
 bp = Blueprint("auth", __name__)
@@ -62,15 +67,20 @@ def _login_failed(response) -> bool:
     return response.status_code != 302
 
 
-def _account_key() -> str:
-    return "login-account:" + users.normalize_login(request.form.get("login", ""))
+def _limit(setting: str, key_func=None, *, exempt_when):
+    """Limit failed login POSTs by `setting`, counted by `key_func` (the address if None)."""
+    return limiter.limit(lambda: current_app.config[setting], key_func=key_func,
+                         methods=["POST"], deduct_when=_login_failed, exempt_when=exempt_when)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_login_failed)
+@_limit("LOGIN_LIMIT_PER_DEVICE", login_devices.device_key,
+        exempt_when=login_devices.is_stranger)
+@_limit("LOGIN_LIMIT_PER_ACCOUNT", login_devices.account_key,
+        exempt_when=login_devices.is_usual_device)
+@_limit("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", login_devices.account_address_key,
+        exempt_when=login_devices.is_usual_device)
+@_limit("LOGIN_LIMIT_PER_ADDRESS", exempt_when=login_devices.is_usual_device)
 def login():
     """Show the login form; log the user in with a fresh session."""
     if current_user.is_authenticated:
@@ -89,7 +99,7 @@ def login():
     login_user(user, remember=False)
     session["sid"] = token
     session.permanent = True
-    return redirect(next_page or url_for("home.index"))
+    return login_devices.remember(redirect(next_page or url_for("home.index")), user.login)
 
 
 @bp.post("/logout")

@@ -3,7 +3,7 @@
 from floorapp.extensions import db
 from floorapp.models import Role, User
 from floorapp.services import users
-from tests.factories import make_store, make_user
+from tests.factories import TEST_PASSWORD, make_store, make_user
 
 
 def test_an_associate_logs_in_and_lands_on_their_home_store(app, client, auth):
@@ -174,3 +174,78 @@ def test_failed_logins_are_counted_across_workers_with_redis_storage(make_app):
         connection = redis.Redis.from_url("redis://127.0.0.1:6379/0")
         for key in connection.scan_iter(f"*{prefix}*"):
             connection.delete(key)
+
+
+# The lockout slows guessing without locking the owner out (the OWASP "device cookie"):
+# a successful login marks the browser as a usual device of that account, whose attempts
+# are counted on their own; everybody else's failures count per (account, address) and,
+# across every address, against the account.
+
+ATTACKER = {"REMOTE_ADDR": "203.0.113.9"}
+WRONG = "wrong-guess"
+
+
+def _guess(client, login: str, password: str = WRONG, **environ) -> int:
+    return client.post("/login", data=_credentials(login, password),
+                       environ_base=environ).status_code
+
+
+def test_an_attackers_failures_elsewhere_do_not_lock_the_owner_out_of_their_usual_device(
+        make_app):
+    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
+    owner, attacker = app.test_client(), app.test_client()
+    with app.app_context():
+        make_user(login="maria")
+    assert _guess(owner, "maria", TEST_PASSWORD) == 302  # her handheld becomes a usual device
+    owner.post("/logout")
+    statuses = [_guess(attacker, "maria", **ATTACKER) for _ in range(6)]
+    assert statuses[-1] == 429  # the attacker is still limited
+    assert _guess(attacker, "maria", TEST_PASSWORD, **ATTACKER) == 429  # even when right
+    assert _guess(owner, "maria", TEST_PASSWORD) == 302  # the owner is not
+
+
+def test_an_attacker_switching_addresses_is_limited_across_the_account(make_app):
+    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="4 per 15 minutes",
+                   LOGIN_LIMIT_PER_ACCOUNT_ADDRESS="2 per 15 minutes")
+    attacker = app.test_client()
+    with app.app_context():
+        make_user(login="maria")
+    first_address = [_guess(attacker, "maria", REMOTE_ADDR="203.0.113.1") for _ in range(3)]
+    assert first_address == [401, 401, 429]  # per (account, address)
+    others = [_guess(attacker, "maria", REMOTE_ADDR=f"198.51.100.{n}") for n in range(3)]
+    assert others == [401, 401, 429]  # then the account-wide allowance of strangers is used up
+
+
+def test_a_usual_device_is_limited_on_its_own_and_only_for_its_account(make_app):
+    app = make_app(LOGIN_LIMIT_PER_DEVICE="2 per 15 minutes",
+                   LOGIN_LIMIT_PER_ACCOUNT="50 per 15 minutes")
+    handheld = app.test_client()
+    with app.app_context():
+        make_user(login="maria")
+        make_user(login="james")
+    assert _guess(handheld, "maria", TEST_PASSWORD) == 302
+    handheld.post("/logout")
+    assert [_guess(handheld, "maria") for _ in range(3)] == [401, 401, 429]
+    # the device cookie vouches for maria only: james's guesses count as a stranger's
+    assert [_guess(handheld, "james") for _ in range(3)] == [401, 401, 401]
+
+
+def test_a_forged_device_cookie_vouches_for_nobody(make_app):
+    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes")
+    client = app.test_client()
+    with app.app_context():
+        make_user(login="maria")
+    client.set_cookie("floorapp_device", "eyJsb2dpbnMiOlsibWFyaWEiXX0.forged")
+    assert [_guess(client, "maria") for _ in range(3)] == [401, 401, 429]
+    assert _guess(client, "maria", TEST_PASSWORD) == 429
+
+
+def test_the_device_cookie_is_http_only_and_lax(make_app):
+    app = make_app()
+    client = app.test_client()
+    with app.app_context():
+        make_user(login="maria")
+    response = client.post("/login", data=_credentials("maria"))
+    cookie = next(h for h in response.headers.getlist("Set-Cookie")
+                  if h.startswith("floorapp_device="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=" in cookie
