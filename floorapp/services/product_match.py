@@ -21,7 +21,7 @@ from floorapp.errors import InvalidInput
 from floorapp.extensions import db
 from floorapp.models import Product, Stock, Variant
 from floorapp.services import catalog
-from floorapp.services.catalog_write import valid_id
+from floorapp.services.input_parsing import valid_id
 from floorapp.services.sizes import LETTER_SIZES, size_sort_key, width_sort_key
 
 SEARCH_LIMIT = 20  # a typed name with this many matches is too broad to be sure of
