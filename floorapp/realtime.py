@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from floorapp.models.types import utcnow
 from floorapp.services.event_log import EVENTS_WRITTEN, NOTIFY_CHANNEL, event_rows, last_event_id
+from floorapp.services.input_parsing import whole_number
 
 log = logging.getLogger(__name__)
 CATCH_UP_PAGE = 1000
@@ -180,10 +181,10 @@ class Hub:
             self._fan_out(conn, None)  # anything committed while we were not listening
             while True:
                 stores = {int(n.payload) for n in listener.notifies(timeout=1.0, stop_after=1)
-                          if n.payload.isdigit()}
+                          if whole_number(n.payload) is not None}
                 if stores:  # a burst: take every notification already here, then read once
                     stores |= {int(n.payload) for n in listener.notifies(timeout=0)
-                               if n.payload.isdigit()}
+                               if whole_number(n.payload) is not None}
                 self._fan_out(conn, stores or None)  # a quiet second: check every store
                 self._maybe_tick()
 

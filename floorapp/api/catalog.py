@@ -17,6 +17,7 @@ from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import csrf, db
 from floorapp.models import Variant
 from floorapp.services import catalog, idempotency, pulls, size_grid, stock
+from floorapp.services.input_parsing import whole_number
 
 bp = Blueprint("catalog_api", __name__)
 csrf.exempt(bp)  # callers.current_caller checks CSRF for session callers itself
@@ -115,8 +116,8 @@ def _whole(value: object) -> object:
         text = value.strip()
         if text == "":
             return None
-        if text.isdigit() and len(text) < 10:
-            return int(text)
+        if (number := whole_number(text)) is not None:
+            return number
     return value
 
 

@@ -6,6 +6,7 @@ from floorapp import realtime
 from floorapp.api.parsing import api_user
 from floorapp.extensions import db, limiter
 from floorapp.services import help_intake, stores
+from floorapp.services.input_parsing import whole_number
 from floorapp.web.public_limits import status_limit
 
 bp = Blueprint("api_events", __name__)
@@ -14,7 +15,7 @@ bp = Blueprint("api_events", __name__)
 def _resume_from() -> int | None:
     """Return Last-Event-ID (header, or `last_event_id` in the query) if it is a number."""
     raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id") or ""
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return whole_number(raw, maximum=10**18 - 1)
 
 
 def _event_stream(store_id: int, request_id: int | None = None) -> Response:

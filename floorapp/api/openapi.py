@@ -25,7 +25,19 @@ def document() -> dict[str, Any]:
     spec["paths"].update(help_paths())
     spec["components"].setdefault("securitySchemes", {}).update(security_schemes())
     add_catalog(spec)
+    _refused_before_any_handler(spec)
     return spec
+
+
+def _refused_before_any_handler(spec: dict[str, Any]) -> None:
+    """Document the 400 every operation can answer: floorapp/web/wire.py refuses control
+    characters in any address, query or body, and JSON nested too deep, before routing."""
+    refused = {"description": "Invalid input (control characters, JSON nested too deep)",
+               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for operations in spec["paths"].values():
+        for method, operation in operations.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                operation["responses"].setdefault("400", refused)
 
 
 def _base_document() -> dict[str, Any]:

@@ -12,7 +12,9 @@ from floorapp.services import idempotency
 def body() -> dict[str, Any]:
     """Return the request body as a dict: a JSON object, or the form fields.
 
-    Its size was capped before the handler ran (floorapp/web/wire.py).
+    Before the handler ran, floorapp/web/wire.py capped its size, parsed the JSON once
+    (Flask caches it; a body nested too deep was a 400 there) and refused control
+    characters in every string, so this only checks the shape.
     """
     if request.is_json:
         data = request.get_json(silent=True)

@@ -12,6 +12,7 @@ from floorapp.extensions import db
 from floorapp.models import Store
 from floorapp.models.types import utcnow
 from floorapp.services import availability, help_queue, help_views, idempotency, stores
+from floorapp.services.input_parsing import id_or_none
 
 bp = Blueprint("api_queue", __name__)
 MOVES = ("claim", "arrive", "resolve", "release", "handoff", "cancel")
@@ -77,6 +78,6 @@ def set_availability():
     user = api_user()
     data = body()
     zone = data.get("zone_id")
-    zone_id = int(zone) if str(zone or "").isdigit() and len(str(zone)) < 10 else None
+    zone_id = id_or_none(zone)
     availability.set_availability(user, str(data.get("availability") or ""), zone_id)
     return jsonify(availability=user.availability.value, zone_id=user.availability_zone_id)

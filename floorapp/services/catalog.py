@@ -12,7 +12,7 @@ from sqlalchemy import and_, bindparam, case, func, literal, or_, select, text, 
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Product, Variant
-from floorapp.services.catalog_write import check_text, has_control_characters
+from floorapp.services.input_parsing import check_text, has_control_characters
 
 MAX_LIMIT = 50
 MAX_QUERY = 80

@@ -25,6 +25,7 @@ from floorapp.services.catalog_import_scope import (
     stock_only_refusal,
 )
 from floorapp.services.catalog_write import parse_price, parse_upc, search_text_for
+from floorapp.services.input_parsing import whole_number
 from floorapp.services.sizes import normalize_size, normalize_width, size_sort_key
 from floorapp.services.transactions import start_write
 
@@ -151,7 +152,7 @@ def _stock(row: dict, stores: dict, default_store: Store | None):
                            "floor/stockroom given but no store (column or --store).")
     quantities = []
     for label, value in (("floor", floor or "0"), ("stockroom", stockroom or "0")):
-        if not value.lstrip("-").isdigit():
+        if whole_number(value.removeprefix("-")) is None:
             raise InvalidInput(f"{label} {value!r} is not a whole number.")
         if int(value) < 0:
             raise InvalidInput(f"{label} is negative ({value}); stock cannot be negative.")

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from floorapp.errors import InvalidInput
 
-UPC_PATTERN = re.compile(r"^\d{12}$")
+UPC_PATTERN = re.compile(r"[0-9]{12}")
 
 
 def search_text_for(*, brand: str, name: str, color: str, style: str, department: str) -> str:
@@ -36,7 +36,7 @@ def parse_upc(value: str) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not UPC_PATTERN.match(value) or upc_check_digit(value[:11]) != int(value[11]):
+    if not UPC_PATTERN.fullmatch(value) or upc_check_digit(value[:11]) != int(value[11]):
         raise InvalidInput(f"{value!r} is not a valid 12-digit UPC (check digit).")
     return value
 
@@ -53,22 +53,3 @@ def parse_price(value: str) -> int | None:
         raise InvalidInput(f"price {value!r} is out of range.")
     return cents
 
-
-MAX_ID = 2**31 - 1
-
-
-def has_control_characters(value: str) -> bool:
-    """Tell whether text holds control characters (PostgreSQL refuses NUL outright)."""
-    return any(ord(c) < 32 and c not in "\t\n\r" or c == "\x7f" for c in value)
-
-
-def check_text(value: str, label: str) -> str:
-    """Return `value`, or raise InvalidInput when it holds control characters."""
-    if has_control_characters(value):
-        raise InvalidInput(f"The {label} contains control characters.")
-    return value
-
-
-def valid_id(value: int) -> bool:
-    """Tell whether an id from a URL fits the database's integer ids."""
-    return 0 < value <= MAX_ID

@@ -20,6 +20,7 @@ from floorapp.models import Availability, EventKind, HelpRequest, Outcome, Role,
 from floorapp.models.types import utcnow
 from floorapp.services import availability
 from floorapp.services.event_log import record_event
+from floorapp.services.input_parsing import id_or_none
 from floorapp.services.transactions import begin_write
 
 W, C, H = Status.WAITING, Status.CLAIMED, Status.HELPING
@@ -239,8 +240,8 @@ def _require_holder(help_request: HelpRequest, user: User, *, managers_too: bool
 
 def _colleague(store_id: int, user_id: object, giver: User) -> User:
     text = str(user_id).strip()
-    valid = text.isdigit() and len(text) < 10
-    colleague = db.session.get(User, int(text)) if valid else None
+    colleague_id = id_or_none(text)
+    colleague = db.session.get(User, colleague_id) if colleague_id else None
     if colleague is None or colleague.home_store_id != store_id or not colleague.active:
         raise InvalidInput("Pick a colleague from this store.")
     if colleague.id == giver.id:

@@ -21,7 +21,7 @@ from floorapp.errors import InvalidInput
 from floorapp.extensions import db
 from floorapp.models import Product, Stock, Variant
 from floorapp.services import catalog
-from floorapp.services.catalog_write import valid_id
+from floorapp.services.input_parsing import id_or_none
 from floorapp.services.sizes import LETTER_SIZES, size_sort_key, width_sort_key
 
 SEARCH_LIMIT = 20  # a typed name with this many matches is too broad to be sure of
@@ -33,7 +33,7 @@ _WIDTH_WORDS = {"W": "W", "WIDE": "W", "ANCHO": "W", "N": "N", "NARROW": "N",
                 "MEDIUM": "M", "M": "M"}
 _LETTER_WORDS = {"SMALL": "S", "MEDIUM": "M", "LARGE": "L", "X-SMALL": "XS",
                  "X-LARGE": "XL", "XX-LARGE": "XXL"}
-_SHOE = re.compile(r"^(\d{1,2})(?:[.,](\d))?\s*(1/2|½)?\s*([CY]?)\s*(.*)$")
+_SHOE = re.compile(r"^([0-9]{1,2})(?:[.,]([0-9]))?\s*(1/2|½)?\s*([CY]?)\s*(.*)$")
 _PREFIX = re.compile(r"^(SIZE|TALLA|NUMERO|NÚMERO|NO\.?)\s+")
 
 
@@ -88,10 +88,11 @@ def parse_product_id(value: object) -> int | None:
         return None
     text = "" if isinstance(value, bool) or not isinstance(value, int | str) else str(value)
     text = text.strip()
-    if not text.isascii() or not text.isdigit() or not valid_id(int(text)):
+    product_id = id_or_none(text)
+    if product_id is None:
         raise InvalidInput("The product_id must be a product's whole-number id.",
                            code="invalid_product")
-    return int(text)
+    return product_id
 
 
 def parse_size(text: str) -> tuple[int, str | None] | None:

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Product, PullStatus, StockPull, Store, User, Variant
-from floorapp.services.catalog_write import valid_id
 from floorapp.services.idempotency import KeyedCall
+from floorapp.services.input_parsing import valid_id
 from floorapp.services.transactions import start_write
 
 # target status: (statuses it may come from, the timestamp column it stamps)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from floorapp.extensions import db
 from floorapp.models import LoginSession, User
+from floorapp.services.input_parsing import whole_number
 from floorapp.services.transactions import start_write, writes
 
 # last_seen_at is written at most this often, so reading pages does not mean writing rows
@@ -57,7 +58,7 @@ def load_session_user(session_user_id: str, token: str | None, *, idle: timedelt
     the user's home store (the API and the pages ask for it next).
     """
     user_id, _, version = (session_user_id or "").partition(".")
-    if not (token and user_id.isdigit() and version.isdigit()):
+    if not (token and whole_number(user_id) is not None and whole_number(version) is not None):
         return None
     row = db.session.execute(_session_statement(),
                              {"user_id": int(user_id), "token_hash": _hash(token)}).first()

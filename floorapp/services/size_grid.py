@@ -16,7 +16,7 @@ from floorapp.extensions import db
 from floorapp.models import Hold, Product, Stock, Store, Variant
 from floorapp.models.types import UTCDateTime
 from floorapp.services.catalog import PRODUCT_COLUMNS, _product_dict
-from floorapp.services.catalog_write import valid_id
+from floorapp.services.input_parsing import valid_id
 from floorapp.services.sizes import width_sort_key
 
 NEAREST = 3

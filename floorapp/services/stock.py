@@ -14,8 +14,8 @@ from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
 from floorapp.services import audit
-from floorapp.services.catalog_write import check_text, valid_id
 from floorapp.services.idempotency import KeyedCall
+from floorapp.services.input_parsing import check_text, valid_id
 from floorapp.services.sizes import normalize_width
 from floorapp.services.transactions import start_write, writes
 

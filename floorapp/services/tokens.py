@@ -14,7 +14,7 @@ from floorapp.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from floorapp.extensions import db
 from floorapp.models import ApiToken, Store, User
 from floorapp.services import audit
-from floorapp.services.catalog_write import check_text, has_control_characters, valid_id
+from floorapp.services.input_parsing import check_text, has_control_characters, valid_id
 from floorapp.services.transactions import start_write, writes
 
 SCOPES = ("catalog:read", "stock:write", "holds:write")

@@ -4,8 +4,6 @@ How failures are counted (per device, per account and address, per account, per
 address) is in web/login_devices.py.
 """
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -26,6 +24,7 @@ from floorapp.extensions import limiter
 from floorapp.services import sessions, users
 from floorapp.web import login_devices
 from floorapp.web.errors import wants_json
+from floorapp.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 BAD_CREDENTIALS = "That login and password don't match an active account."
@@ -111,15 +110,3 @@ def logout():
     session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
-
-
-def safe_next(target: str | None) -> str | None:
-    """Return `target` if it is a path on this site, else None (no open redirects)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target

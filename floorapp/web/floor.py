@@ -17,6 +17,7 @@ from floorapp.errors import DomainError
 from floorapp.extensions import db
 from floorapp.models import Availability, Outcome
 from floorapp.services import availability, card_answers, help_queue, help_views
+from floorapp.services.input_parsing import id_or_none
 from floorapp.web.access import acting_user, store_for_caller
 
 bp = Blueprint("floor", __name__)
@@ -120,7 +121,7 @@ def set_availability(code: str):
     """Set my availability: on the floor (a zone or the whole store), on break, off."""
     store = store_for_caller(code)
     zone = request.form.get("zone_id", "")
-    zone_id = int(zone) if zone.isdigit() and len(zone) < 10 else None
+    zone_id = id_or_none(zone)
     try:
         availability.set_availability(acting_user(), request.form.get("availability", ""),
                                       zone_id)

@@ -16,6 +16,7 @@ from floorapp.extensions import db
 from floorapp.models import Product, Role, Store
 from floorapp.services import catalog, pulls, size_grid, stock, stores
 from floorapp.services.demo_catalog import COLORS
+from floorapp.services.input_parsing import id_or_none
 from floorapp.web.access import acting_user, store_for_caller
 from floorapp.web.floor import new_idempotency_key
 
@@ -99,10 +100,10 @@ def product(code: str, product_id: int):
 
 
 def _selected(view: dict, store: Store):
-    raw = request.args.get("variant", "")
-    if not raw.isdigit():
+    variant_id = id_or_none(request.args.get("variant", ""))
+    if variant_id is None:
         return None, []
-    selected = size_grid.find_variant(view, int(raw))
+    selected = size_grid.find_variant(view, variant_id)
     if selected["available"] > 0:
         return selected, []
     if request.args.get("after") == "action":  # back from a hold or pull: not a new lookup

@@ -39,6 +39,26 @@ ATTACKS = {
     "nul_bytes_form": ("application/x-www-form-urlencoded",
                        b"need=find_size&note=a%00b&idempotency_key=k%00", ""),
     "nul_bytes_query": ("application/json", b"{}", "store=%00&q=%00"),
+    "control_characters_json": ("application/json",
+                                b'{"need": "other", "note": "\\u001b[2J", "customer_label":'
+                                b' "x\\u0085", "bin": "\\u007f", "variant_id": 1, "minutes": 5}',
+                                ""),
+    "control_characters_form": ("application/x-www-form-urlencoded",
+                                b"need=other&customer_label=a%1bb&bin=%c2%85", ""),
+    "control_characters_multipart": ("multipart/form-data; boundary=b",
+                                     b'--b\r\nContent-Disposition: form-data; name="need"'
+                                     b"\r\n\r\no\x00ther\r\n--b--\r\n", ""),
+    "deeply_nested_json": ("application/json", b"[" * 4000, ""),
+    "deeply_nested_object": ("application/json", b'{"a":' * 800, ""),
+    "unicode_digits_json": ("application/json",
+                            '{"variant_id": "²", "minutes": "٣", "zone_id": "²",'
+                            ' "to_user_id": "²", "floor": "²", "stockroom": "٣"}'.encode(), ""),
+    "unicode_digits_form": ("application/x-www-form-urlencoded",
+                            "variant_id=²&minutes=٣&zone_id=²&to_user_id=²&floor=²"
+                            "&customer_label=x&availability=on_floor".encode(), ""),
+    "huge_numbers_form": ("application/x-www-form-urlencoded",
+                          b"variant_id=" + b"9" * 30 + b"&minutes=" + b"9" * 30 + b"&zone_id="
+                          + b"9" * 30 + b"&to_user_id=" + b"9" * 30, ""),
     "huge_query_string": ("application/json", b"{}", "q=" + "x" * 65536),
     "huge_idempotency_key": ("application/json", b'{"idempotency_key": "' + b"k" * 5000 + b'"}',
                              ""),

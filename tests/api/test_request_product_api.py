@@ -113,7 +113,7 @@ def test_suggestions_are_this_stores_products_and_nothing_internal(client, shop)
     ("/api/v1/signs/{token}/products?q=" + "x" * 81, 400, "invalid_input"),
     ("/api/v1/signs/{token}/products", 400, "invalid_input"),
     ("/api/v1/signs/{token}/products?q=a%00b", 400, "nul_character"),
-    ("/api/v1/signs/{token}/products?q=a%01b", 400, "invalid_input"),
+    ("/api/v1/signs/{token}/products?q=a%01b", 400, "control_character"),
     ("/api/v1/signs/not-a-sign/products?q=harbor", 404, "not_found"),
     ("/api/v1/signs/old-code/products?q=harbor", 410, None),
 ])

@@ -1,14 +1,18 @@
-"""Every registered route, walked as a stranger and as another store's associate.
+"""Every registered route, walked as a stranger, as another store's associate and
+manager, and with the cookie of a session that ended (logged out, or idle).
 
 Routes come from the app's own URL map, so a new route is checked without anyone
 remembering to add it here. Public and chain-wide routes are listed on purpose below.
 """
 
-import pytest
+from datetime import UTC, datetime, timedelta
 
-from floorapp.models import Role
-from floorapp.services import pulls, stock, tokens
-from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
+import pytest
+from sqlalchemy import select, update
+
+from floorapp.extensions import db
+from floorapp.models import LoginSession, Role, User
+from tests.web.route_values import seed_store_a, walk
 
 # Routes anyone may call: each is public by design (customers, the installable app).
 PUBLIC_ENDPOINTS = {
@@ -26,59 +30,89 @@ OWN_ENDPOINTS = {
     "lookup.start", "lookup.image",
 }
 DENIED = {401, 403, 404, 405}
+STREAMS = {"api_events.store_events", "api_events.request_events"}
 
 
 @pytest.fixture
 def store_a(app):
-    """A store with a manager, a sign, a help request, a pull and a hold; a store B associate."""
+    """Store A with one of everything; associates and a manager of store B."""
     with app.app_context():
-        store = make_store(code="AAA-1", name="Alpha Flagship", zones=("Shoes",))
-        manager = make_user(login="a.manager", role=Role.MANAGER, store=store)
-        sign = make_sign(zone=store.zones[0])
-        help_request = make_help_request(sign=sign, note="blue jacket")
-        product = make_product(stock={store: {("9", ""): (2, 3)}})
-        variant = product.variants_by_key[("9", "")]
-        pull = pulls.ask_for_pull(store=store, variant_id=variant.id, user=manager)
-        hold = stock.place_hold(store=store, variant_id=variant.id, customer_label="Ms Blue",
-                                minutes=30, user=manager)
-        token, _ = tokens.create_token(name="POS", store=store, scopes=["stock:write"],
-                                       created_by=manager)
-        make_user(login="b.associate", store=make_store(code="BBB-1"))
-        return {"code": store.code, "login": manager.login, "sign_token": sign.token,
-                "sign_id": sign.id, "public_token": help_request.public_token,
-                "request_id": help_request.id, "move": "claim", "product_id": product.id,
-                "sku": variant.sku, "pull_id": pull.id, "hold_id": hold.id,
-                "variant_id": variant.id, "status": "picked", "token_id": token.id,
-                "filename": "css/app.css", "name": "icon-192"}
+        return seed_store_a()
 
 
-def walk(app, values):
-    """Yield (endpoint, method, url) for every route, filled with store A's values."""
-    for rule in app.url_map.iter_rules():
-        missing = set(rule.arguments) - set(values)
-        assert not missing, f"{rule.rule}: give the route walk a value for {missing}"
-        url = rule.build({name: values[name] for name in rule.arguments})[1]
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield rule.endpoint, method, url
-
-
-def test_strangers_get_no_data_from_any_private_route(app, client, store_a):
-    for endpoint, method, url in walk(app, store_a):
-        if endpoint in PUBLIC_ENDPOINTS:
-            continue
+def call(client, endpoint: str, method: str, url: str):
+    """Call a route; an event stream (which never ends) gives its status, not its body."""
+    if endpoint in STREAMS:
+        response = client.open(url, method=method)
+        response.close()
+        response.text_seen = ""
+    else:
         response = client.open(url, method=method, buffered=True)
+        response.text_seen = response.text
+    return response
+
+
+def assert_logged_out_everywhere(app, client, values):
+    """Every private route sends this client to the login page or denies it, with no data.
+
+    Logging out is left out: a live session would end there, and so hide a hole from
+    every route after it.
+    """
+    for endpoint, method, url in walk(app, values):
+        if endpoint in PUBLIC_ENDPOINTS | {"auth.logout"}:
+            continue
+        response = call(client, endpoint, method, url)
         to_login = response.status_code == 302 and response.headers["Location"].startswith(
             "/login")
         assert to_login or response.status_code in DENIED, (method, url, response.status_code)
-        assert "blue jacket" not in response.text
+        assert "blue jacket" not in response.text_seen and "Ms Blue" not in response.text_seen
+
+
+def assert_kept_out_of_store_a(app, client, values):
+    """Every route naming store A (or its things) denies this client, with no data."""
+    for endpoint, method, url in walk(app, values):
+        if endpoint in PUBLIC_ENDPOINTS | OWN_ENDPOINTS:
+            continue
+        response = call(client, endpoint, method, url)
+        assert response.status_code in DENIED, (method, url, response.status_code)
+        text = response.text_seen
+        assert "blue jacket" not in text and "Alpha Flagship" not in text
+        assert "Ms Blue" not in text
+
+
+def test_strangers_get_no_data_from_any_private_route(app, client, store_a):
+    assert_logged_out_everywhere(app, client, store_a)
 
 
 def test_another_stores_associate_gets_no_data_from_store_a(app, client, auth, store_a):
     auth.login("b.associate")
-    for endpoint, method, url in walk(app, store_a):
-        if endpoint in PUBLIC_ENDPOINTS | OWN_ENDPOINTS:
-            continue
-        response = client.open(url, method=method, buffered=True)
-        assert response.status_code in DENIED, (method, url, response.status_code)
-        assert "blue jacket" not in response.text and "Alpha Flagship" not in response.text
-        assert "Ms Blue" not in response.text
+    assert_kept_out_of_store_a(app, client, store_a)
+
+
+def test_another_stores_manager_gets_no_data_from_store_a(app, client, auth, store_a):
+    auth.login("b.manager")
+    assert_kept_out_of_store_a(app, client, store_a)
+    with app.app_context():  # nothing of store A was changed on the way
+        assert db.session.scalar(select(User.active).filter_by(login="a.manager"))
+        assert db.session.scalar(select(User.role).filter_by(login="a.manager")) is Role.MANAGER
+
+
+def test_an_associate_logged_out_on_the_server_gets_nothing_with_the_old_cookie(
+        app, client, auth, store_a):
+    auth.login("a.associate")
+    assert "blue jacket" in client.get("/stores/AAA-1/floor").text  # the live session sees it
+    cookie = client.get_cookie("session").value
+    auth.logout()
+    client.set_cookie("session", cookie)  # the browser (or a thief) kept the cookie
+    assert_logged_out_everywhere(app, client, store_a)
+
+
+def test_an_associate_whose_session_went_idle_gets_nothing_with_the_cookie(
+        app, client, auth, store_a):
+    auth.login("a.associate")
+    assert "blue jacket" in client.get("/stores/AAA-1/floor").text  # the live session sees it
+    with app.app_context():
+        long_ago = datetime.now(UTC) - timedelta(days=2)
+        db.session.execute(update(LoginSession).values(last_seen_at=long_ago))
+        db.session.commit()
+    assert_logged_out_everywhere(app, client, store_a)

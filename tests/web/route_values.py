@@ -1,0 +1,44 @@
+"""Store A, seeded with one of everything a route can name, and the walk of the URL map.
+
+Shared by the route walk (who may call what) and the bad-id walk (nothing answers 500).
+"""
+
+from floorapp.models import Role
+from floorapp.services import pulls, stock, tokens
+from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
+
+
+def seed_store_a() -> dict:
+    """A store with a manager, an associate, a sign, a help request, a pull and a hold;
+    a store B associate and manager. Return the values that fill every route."""
+    store = make_store(code="AAA-1", name="Alpha Flagship", zones=("Shoes",))
+    manager = make_user(login="a.manager", role=Role.MANAGER, store=store)
+    make_user(login="a.associate", store=store)
+    sign = make_sign(zone=store.zones[0])
+    help_request = make_help_request(sign=sign, note="blue jacket")
+    product = make_product(stock={store: {("9", ""): (2, 3)}})
+    variant = product.variants_by_key[("9", "")]
+    pull = pulls.ask_for_pull(store=store, variant_id=variant.id, user=manager)
+    hold = stock.place_hold(store=store, variant_id=variant.id, customer_label="Ms Blue",
+                            minutes=30, user=manager)
+    token, _ = tokens.create_token(name="POS", store=store, scopes=["stock:write"],
+                                   created_by=manager)
+    store_b = make_store(code="BBB-1")
+    make_user(login="b.associate", store=store_b)
+    make_user(login="b.manager", role=Role.MANAGER, store=store_b)
+    return {"code": store.code, "login": manager.login, "sign_token": sign.token,
+            "sign_id": sign.id, "public_token": help_request.public_token,
+            "request_id": help_request.id, "move": "claim", "product_id": product.id,
+            "sku": variant.sku, "pull_id": pull.id, "hold_id": hold.id,
+            "variant_id": variant.id, "status": "picked", "token_id": token.id,
+            "filename": "css/app.css", "name": "icon-192"}
+
+
+def walk(app, values):
+    """Yield (endpoint, method, url) for every route, filled with store A's values."""
+    for rule in app.url_map.iter_rules():
+        missing = set(rule.arguments) - set(values)
+        assert not missing, f"{rule.rule}: give the route walk a value for {missing}"
+        url = rule.build({name: values[name] for name in rule.arguments})[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
