@@ -10,6 +10,7 @@ from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User
 from floorapp.services import audit
+from floorapp.services.names import clean_name
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -39,9 +40,7 @@ def create_user(
         raise InvalidInput(
             "A login is 2–64 characters: lower-case letters, digits, dots, dashes or underscores."
         )
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("A name is required (at most 120 characters).")
+    name = clean_name(name, field="name", max_length=120)
     role = parse_role(role)
     store = _store_for_role(role, store_code)
     if db.session.scalar(select(User.id).where(User.login == login)) is not None:
