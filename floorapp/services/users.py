@@ -128,16 +128,34 @@ def store_staff(store: Store) -> list[User]:
     ))
 
 
-def require_can_manage(actor: User, *, role: Role, store_id: int | None) -> None:
-    """Raise Forbidden unless `actor` may manage a user with this role and store.
+def can_manage(actor: User, *, role: Role, store_id: int | None) -> bool:
+    """Tell whether `actor` may manage a user with this role and store.
 
     Admins manage everybody; a manager manages the associates of their own store.
     """
     if actor.role is Role.ADMIN:
-        return
-    if actor.role is Role.MANAGER and role is Role.ASSOCIATE and store_id == actor.home_store_id:
-        return
-    raise Forbidden("You can manage only the associates of your own store.")
+        return True
+    return actor.role is Role.MANAGER and role is Role.ASSOCIATE and \
+        store_id == actor.home_store_id
+
+
+def require_can_manage(actor: User, *, role: Role, store_id: int | None) -> None:
+    """Raise Forbidden unless `actor` may manage a user with this role and store."""
+    if not can_manage(actor, role=role, store_id=store_id):
+        raise Forbidden("You can manage only the associates of your own store.")
+
+
+def managed_user(actor: User, login: str) -> User:
+    """Return the user `login` if `actor` may manage them; NotFound otherwise.
+
+    A login that exists but is someone else's to manage gets the very answer (status
+    and message) of a login that does not exist, so nobody learns the logins of other
+    stores by trying them. Both cost one indexed lookup.
+    """
+    user = db.session.scalar(select(User).where(User.login == normalize_login(login)))
+    if user is None or not can_manage(actor, role=user.role, store_id=user.home_store_id):
+        raise NotFound(f"No user you manage has the login {login!r}.")
+    return user
 
 
 def create_user_as(actor: User, *, login: str, name: str, password: str,
@@ -152,11 +170,10 @@ def create_user_as(actor: User, *, login: str, name: str, password: str,
 
 def deactivate_as(actor: User, login: str) -> User:
     """Deactivate a user on behalf of `actor`; nobody can deactivate themselves."""
-    user = get_user(login)
-    require_can_manage(actor, role=user.role, store_id=user.home_store_id)
-    if user.id == actor.id:
+    if normalize_login(login) == actor.login:
         raise Conflict("You cannot deactivate your own account.")
-    return deactivate(login, actor=actor)
+    user = managed_user(actor, login)
+    return deactivate(user.login, actor=actor)
 
 
 def set_role_as(actor: User, login: str, role: Role | str) -> User:
