@@ -166,9 +166,13 @@ def parse_label(label: str | None) -> str:
     return clean_name(label, field="label", max_length=MAX_LABEL)
 
 
-def sign_url(url_root: str, token: str) -> str:
-    """Return the absolute customer URL a sign's QR code points at."""
-    return f"{url_root.rstrip('/')}/s/{token}"
+def sign_url(base_url: str, token: str) -> str:
+    """Return the absolute customer URL a sign's QR code points at.
+
+    `base_url` is the configured PUBLIC_BASE_URL, never a request's Host header: a
+    forged Host would otherwise print codes that send customers to another site.
+    """
+    return f"{base_url.rstrip('/')}/s/{token}"
 
 
 def qr_svg(url: str, *, title: str) -> str:
