@@ -146,8 +146,11 @@ def check_backend(url: URL) -> None:
 
 
 def engine_options(app: Flask) -> dict[str, Any]:
-    """Return engine options that fit the backend (connect timeout, busy timeout)."""
+    """Return engine options that fit the backend (timeouts), with statement parameters hidden."""
     options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    # A failed statement's message would quote its parameters (tokens, customers' notes)
+    # into the logs; the SQL itself is enough to find the fault.
+    options.setdefault("hide_parameters", True)
     timeout = int(app.config["DATABASE_CONNECT_TIMEOUT_S"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options.setdefault("connect_args", {"connect_timeout": timeout})
