@@ -111,3 +111,19 @@ def test_the_cli_refuses_a_user_name_with_a_bidi_override(app, runner):
                                  "--store", "NYC-1", "--password", "long enough pw"])
     assert result.exit_code == 1
     assert "invisible or control character" in result.output
+
+
+def test_the_api_answers_a_hold_label_with_a_bidi_override_with_400_and_the_reason(
+        app, client, auth):
+    with app.app_context():
+        store = make_store(code="NYC-1")
+        make_user(login="ann", store=store)
+        product = make_product(sizes=("9",), stock={store: {("9", ""): (0, 2)}})
+        variant_id = product.variants_by_key[("9", "")].id
+    auth.login("ann")
+    response = client.post("/api/v1/holds", json={
+        "variant_id": variant_id, "customer_label": "Ms Lee\u202e", "minutes": 5})
+    assert response.status_code == 400
+    assert "invisible or control character (U+202E)" in response.json["error"]["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Hold)) == 0
