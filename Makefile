@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+BASE_URL ?= http://127.0.0.1:$(PORT)
 FLASK := $(BIN)/flask --app floorapp
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
@@ -13,9 +14,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 run: $(STAMP) ## Serve the demo on SQLite at http://127.0.0.1:$(PORT)
 	@$(FLASK) db upgrade
-	@$(FLASK) demo seed --if-empty --base-url http://127.0.0.1:$(PORT)
+	@$(FLASK) demo seed --if-empty --base-url $(BASE_URL)
 	@echo "floorapp is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
-	@$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+	@FLOORAPP_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - wsgi:app
 
 test: $(STAMP) browser-deps ## Run the linter and the whole test suite

@@ -11,3 +11,23 @@ workers = 2
 keepalive = 5
 timeout = 30
 graceful_timeout = 10
+
+
+def _route_logger():
+    """Return floorapp.access_log.RouteLogger, loaded by path.
+
+    Access and error lines name routes (`/h/<public_token>`), never tokens. Importing
+    `floorapp.access_log` would import the whole floorapp package (Flask, SQLAlchemy)
+    into the master before gevent patches the workers, so the file is loaded alone.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "floorapp" / "access_log.py"
+    spec = importlib.util.spec_from_file_location("floorapp_access_log", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.RouteLogger
+
+
+logger_class = _route_logger()

@@ -11,6 +11,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy.engine import URL, make_url
@@ -58,6 +59,10 @@ class Defaults:
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     DATABASE_CONNECT_TIMEOUT_S = 5
     RETENTION_DAYS = 30  # customer notes and comments are erased after this
+    # The scheme and host customers reach the app at: every absolute URL printed for the
+    # outside (the QR codes) starts with it, never with a request's Host header. The
+    # default is the address `make run` serves; production sets FLOORAPP_PUBLIC_BASE_URL.
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"
     PROXY_COUNT = 0  # how many reverse proxies in front set X-Forwarded-* (ProxyFix)
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # the largest thing posted is a catalog CSV
     MAX_FORM_MEMORY_SIZE = 500 * 1024
@@ -88,6 +93,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         hours=float(app.config["SESSION_COOKIE_HOURS"]))
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    app.config["PUBLIC_BASE_URL"] = public_base_url(app.config["PUBLIC_BASE_URL"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
     app.config["RATELIMIT_STORAGE_URI"] = ratelimit_storage_uri(app)
     if not app.config.get("SECRET_KEY"):
@@ -129,6 +135,30 @@ def ratelimit_storage_uri(app: Flask) -> str:
     return f"floorapp-sqlite:///{Path(app.instance_path) / 'ratelimits.sqlite3'}"
 
 
+def public_base_url(raw: object) -> str:
+    """Return the validated public base URL, without a trailing slash.
+
+    Only a scheme, a host and a port: a path would be printed on every sign and break
+    when the app moves, and a query or credentials have no place in a QR code.
+    """
+    name = "FLOORAPP_PUBLIC_BASE_URL"
+    text = str(raw or "").strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not text.startswith(f"{parts.scheme}://"):
+        raise ConfigError(f"{name} must start with http or https://, e.g. https://help.example.com")
+    try:
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError:
+        raise ConfigError(f"{name} has a bad port: {text[:80]!r}") from None
+    if not parts.hostname:
+        raise ConfigError(f"{name} needs a host, e.g. https://help.example.com")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(f"{name} must carry no user or password")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise ConfigError(f"{name} is a scheme and host only, with no path, query or fragment")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def check_backend(url: URL) -> None:
     """Refuse database URLs for backends and drivers this app is not built and tested for."""
     if url.drivername not in SUPPORTED_DRIVERS:
@@ -139,8 +169,11 @@ def check_backend(url: URL) -> None:
 
 
 def engine_options(app: Flask) -> dict[str, Any]:
-    """Return engine options that fit the backend (connect timeout, busy timeout)."""
+    """Return engine options that fit the backend (timeouts), with statement parameters hidden."""
     options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    # A failed statement's message would quote its parameters (tokens, customers' notes)
+    # into the logs; the SQL itself is enough to find the fault.
+    options.setdefault("hide_parameters", True)
     timeout = int(app.config["DATABASE_CONNECT_TIMEOUT_S"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options.setdefault("connect_args", {"connect_timeout": timeout})

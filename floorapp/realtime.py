@@ -219,13 +219,14 @@ class Hub:
 
 def run_tick(app: Flask) -> dict:
     """Escalate, expire and set idle associates off, once (inside an app context)."""
-    from floorapp.services import availability, escalation
+    from floorapp.services import availability, escalation, maintenance
 
     now = utcnow()
     report = escalation.tick(now=now, expire_after_minutes=int(app.config["EXPIRE_AFTER_MINUTES"]),
                              escalate_after_s=app.config["ESCALATE_AFTER_S"] and
                              int(app.config["ESCALATE_AFTER_S"]))
     idle = availability.idle_off(now=now, idle_minutes=int(app.config["IDLE_OFF_MINUTES"]))
+    maintenance.purge_when_due(app.config, app.instance_path, now=now)
     return {"escalated": report.escalated, "expired": report.expired, "set_off": idle}
 
 

@@ -6,7 +6,6 @@ the acting user, so an audit log can record who did what.
 """
 
 import secrets
-import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from floorapp.extensions import db
 from floorapp.models import RetiredSignToken, Sign, Store, User, Zone
 from floorapp.models.types import utcnow
 from floorapp.services import audit
+from floorapp.services.names import clean_name
 from floorapp.services.stores import require_manager
 from floorapp.services.transactions import writes
 
@@ -159,22 +159,24 @@ def sign_of_store(store: Store, sign_id: object) -> Sign:
 
 
 def parse_label(label: str | None) -> str:
-    """Return a sign's label tidied; None or "" mean no label, blanks or >80 chars are refused."""
+    """Return a sign's label as names.clean_name tidies it; None or "" mean no label.
+
+    A label of only spaces is refused rather than dropped: the manager typed something.
+    """
     if label is None or label == "":
         return ""
-    tidy = " ".join(label.split())
-    if not tidy:
+    if not label.split():
         raise InvalidInput("A label cannot be only spaces; leave it empty for no label.")
-    if len(tidy) > MAX_LABEL:
-        raise InvalidInput(f"A label is at most {MAX_LABEL} characters.")
-    if any(unicodedata.category(char).startswith("C") for char in tidy):
-        raise InvalidInput("A label cannot contain control characters.")
-    return tidy
+    return clean_name(label, field="label", max_length=MAX_LABEL)
 
 
-def sign_url(url_root: str, token: str) -> str:
-    """Return the absolute customer URL a sign's QR code points at."""
-    return f"{url_root.rstrip('/')}/s/{token}"
+def sign_url(base_url: str, token: str) -> str:
+    """Return the absolute customer URL a sign's QR code points at.
+
+    `base_url` is the configured PUBLIC_BASE_URL, never a request's Host header: a
+    forged Host would otherwise print codes that send customers to another site.
+    """
+    return f"{base_url.rstrip('/')}/s/{token}"
 
 
 def qr_svg(url: str, *, title: str) -> str:

@@ -16,6 +16,7 @@ from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
 from floorapp.services import audit
 from floorapp.services.idempotency import KeyedCall
 from floorapp.services.input_parsing import check_text, valid_id
+from floorapp.services.names import clean_name
 from floorapp.services.sizes import normalize_width
 from floorapp.services.transactions import start_write, writes
 
@@ -88,8 +89,8 @@ def place_hold(*, store: Store, variant_id: int, customer_label: str, minutes: o
 
 
 def _hold_terms(customer_label: str, minutes: object, qty: object) -> tuple[str, int, int]:
-    label = " ".join(check_text(customer_label or "", "customer label").split())
-    if not label or len(label) > 60:
+    label = clean_name(customer_label, field="customer label", max_length=60)
+    if not label:
         raise InvalidInput("Name the hold for the customer (at most 60 characters), "
                            "e.g. 'Ms Lee, blue coat'.")
     minutes = parse_quantity(minutes, "hold time in minutes", minimum=1)

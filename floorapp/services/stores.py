@@ -10,6 +10,7 @@ from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User, Zone
 from floorapp.services import audit
+from floorapp.services.names import clean_name
 from floorapp.services.transactions import writes
 
 STORE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
@@ -104,10 +105,7 @@ def add_zone(store: Store, name: str, *, actor: User | None = None) -> Zone:
 
 
 def _parse_name(name: str, noun: str, *, max_length: int = 120) -> str:
-    name = " ".join((name or "").split())
-    if not name or len(name) > max_length:
-        raise InvalidInput(f"A {noun} name is required (at most {max_length} characters).")
-    return name
+    return clean_name(name, field=f"{noun} name", max_length=max_length)
 
 
 def list_stores() -> list[Store]:

@@ -10,6 +10,7 @@ from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User
 from floorapp.services import audit
+from floorapp.services.names import clean_name
 from floorapp.services.transactions import start_write, writes
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -40,9 +41,7 @@ def create_user(
         raise InvalidInput(
             "A login is 2–64 characters: lower-case letters, digits, dots, dashes or underscores."
         )
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("A name is required (at most 120 characters).")
+    name = clean_name(name, field="name", max_length=120)
     role = parse_role(role)
     password_hash = hash_password(password)  # slow on purpose: before taking the writer lock
     start_write()
@@ -141,16 +140,34 @@ def store_staff(store: Store) -> list[User]:
     ))
 
 
-def require_can_manage(actor: User, *, role: Role, store_id: int | None) -> None:
-    """Raise Forbidden unless `actor` may manage a user with this role and store.
+def can_manage(actor: User, *, role: Role, store_id: int | None) -> bool:
+    """Tell whether `actor` may manage a user with this role and store.
 
     Admins manage everybody; a manager manages the associates of their own store.
     """
     if actor.role is Role.ADMIN:
-        return
-    if actor.role is Role.MANAGER and role is Role.ASSOCIATE and store_id == actor.home_store_id:
-        return
-    raise Forbidden("You can manage only the associates of your own store.")
+        return True
+    return actor.role is Role.MANAGER and role is Role.ASSOCIATE and \
+        store_id == actor.home_store_id
+
+
+def require_can_manage(actor: User, *, role: Role, store_id: int | None) -> None:
+    """Raise Forbidden unless `actor` may manage a user with this role and store."""
+    if not can_manage(actor, role=role, store_id=store_id):
+        raise Forbidden("You can manage only the associates of your own store.")
+
+
+def managed_user(actor: User, login: str) -> User:
+    """Return the user `login` if `actor` may manage them; NotFound otherwise.
+
+    A login that exists but is someone else's to manage gets the very answer (status
+    and message) of a login that does not exist, so nobody learns the logins of other
+    stores by trying them. Both cost one indexed lookup.
+    """
+    user = db.session.scalar(select(User).where(User.login == normalize_login(login)))
+    if user is None or not can_manage(actor, role=user.role, store_id=user.home_store_id):
+        raise NotFound(f"No user you manage has the login {login!r}.")
+    return user
 
 
 def create_user_as(actor: User, *, login: str, name: str, password: str,
@@ -165,11 +182,10 @@ def create_user_as(actor: User, *, login: str, name: str, password: str,
 
 def deactivate_as(actor: User, login: str) -> User:
     """Deactivate a user on behalf of `actor`; nobody can deactivate themselves."""
-    user = get_user(login)
-    require_can_manage(actor, role=user.role, store_id=user.home_store_id)
-    if user.id == actor.id:
+    if normalize_login(login) == actor.login:
         raise Conflict("You cannot deactivate your own account.")
-    return deactivate(login, actor=actor)
+    user = managed_user(actor, login)
+    return deactivate(user.login, actor=actor)
 
 
 def set_role_as(actor: User, login: str, role: Role | str) -> User:

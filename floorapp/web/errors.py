@@ -9,6 +9,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from floorapp.access_log import redact
 from floorapp.errors import DomainError
 from floorapp.extensions import db
 
@@ -75,7 +76,7 @@ def _http_error(error: HTTPException):
 
 def _unexpected_error(error: Exception):
     db.session.rollback()
-    log.exception("Unhandled error on %s %s", request.method, request.path)
+    log.exception("Unhandled error on %s %s", request.method, redact(request.path))
     return error_response(500, "internal_error", "Something went wrong on our side. "
                           "Nothing was saved; please try again.")
 
@@ -86,7 +87,7 @@ def _database_unavailable(error: Exception):
 
     from floorapp.extensions import login_manager
 
-    log.warning("Database unavailable on %s %s: %s", request.method, request.path,
+    log.warning("Database unavailable on %s %s: %s", request.method, redact(request.path),
                 str(error).splitlines()[0] if str(error) else type(error).__name__)
     with contextlib.suppress(Exception):  # the connection is gone: nothing to undo
         db.session.rollback()

@@ -1,6 +1,6 @@
 """QR signs for a store's managers: list them by zone, create, rotate, deactivate, print."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from markupsafe import Markup
 
@@ -69,7 +69,7 @@ def print_sheet(code: str):
 
 
 def _sheet(store, sign) -> dict:
-    url = signage.sign_url(request.url_root, sign.token)
+    url = signage.sign_url(current_app.config["PUBLIC_BASE_URL"], sign.token)
     title = f"QR code for help in {sign.zone.name}"
     return {"sign": sign, "url": url, "svg": Markup(signage.qr_svg(url, title=title))}  # noqa: S704
 

@@ -1,10 +1,15 @@
 """Who sees what: associates their own store, managers manage it, admins everything."""
 
+import re
+
 import pytest
 
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User
 from tests.factories import make_store, make_user
+
+# A page names the second it was rendered, and its CSRF token is signed with it.
+CLOCK = re.compile(r'[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}|data-rendered-at="[^"]*"')
 
 
 @pytest.fixture
@@ -109,11 +114,43 @@ def test_a_manager_adds_an_associate_to_their_store_but_not_a_manager(app, clien
         assert db.session.scalar(db.select(User).where(User.login == "aisha2")) is None
 
 
-def test_a_manager_deactivates_an_associate_of_their_store_only(client, auth, two_stores):
+def test_a_manager_deactivates_an_associate_of_their_store_only(app, client, auth, two_stores):
     auth.login("nyc.manager")
-    assert client.post("/users/la.associate/deactivate").status_code == 403
+    assert client.post("/users/la.associate/deactivate").status_code == 404
     assert client.post("/users/nyc.associate/deactivate").status_code == 302
-    assert client.post("/users/nyc.manager/deactivate").status_code == 403
+    assert client.post("/users/nyc.manager/deactivate").status_code == 409
+    with app.app_context():
+        la = db.session.scalar(db.select(User).where(User.login == "la.associate"))
+        assert la.active
+
+
+def _answers(client, method: str, path: str, **kwargs) -> list[tuple[int, str]]:
+    """Return (status, body) for a page and for a JSON client, with the login masked."""
+    login = path.split("/")[2]
+    return [(response.status_code, CLOCK.sub("", response.text.replace(login, "LOGIN")))
+            for response in (
+        client.open(path, method=method, **kwargs),
+        client.open(path, method=method, headers={"Accept": "application/json"}, **kwargs))]
+
+
+NOT_THEIRS = {"nyc.manager": ("la.associate", "boss"),
+              "nyc.associate": ("nyc.manager", "la.associate", "boss"),
+              "la.associate": ("nyc.manager", "nyc.associate", "boss")}
+
+
+@pytest.mark.parametrize("who", NOT_THEIRS)
+@pytest.mark.parametrize("route", [("POST", "/users/{}/deactivate", {}),
+                                   ("POST", "/users/{}/role", {"data": {"role": "manager"}})])
+def test_a_login_you_may_not_manage_is_answered_like_a_login_that_does_not_exist(
+        app, client, auth, two_stores, who, route):
+    method, pattern, kwargs = route
+    auth.login(who)
+    unknown = _answers(client, method, pattern.format("no.such.person"), **kwargs)
+    assert unknown[0][0] in (403, 404)
+    for known in NOT_THEIRS[who]:
+        assert _answers(client, method, pattern.format(known), **kwargs) == unknown, known
+    with app.app_context():
+        assert all(db.session.scalars(db.select(User.active)))
 
 
 def test_an_admin_sees_every_store_and_creates_one(app, client, auth, two_stores):

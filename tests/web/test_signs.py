@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import RetiredSignToken, Role, Sign
-from tests.factories import make_sign, make_store, make_user
+from floorapp.services import signage
+from tests.factories import TEST_PASSWORD, make_sign, make_store, make_user
 
 
 @pytest.fixture
@@ -112,8 +113,26 @@ def test_the_print_sheet_has_a_qr_code_and_both_languages_per_sign(app, client, 
     assert page.status_code == 200
     assert page.text.count("<svg") == 1
     assert "Scan for help" in page.text and "Escanee para pedir ayuda" in page.text
-    assert f"http://localhost/s/{token}" in page.text
+    assert f"http://127.0.0.1:8000/s/{token}" in page.text
     assert "Fifth Avenue" in page.text and "Women&#39;s Shoes" in page.text
     assert "style=" not in page.text and "onclick" not in page.text
     one = client.get(f"/stores/NYC-1/signs/print?sign={stores['sign']}")
     assert one.text.count("<svg") == 1
+
+
+def test_the_print_sheet_names_the_configured_base_url_whatever_the_host_header(
+        make_app, stores):
+    app = make_app(PUBLIC_BASE_URL="https://help.shoes.example")
+    client = app.test_client()
+    evil = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    client.post("/login", data={"login": "boss", "password": TEST_PASSWORD}, headers=evil)
+    with app.app_context():
+        sign = db.session.get(Sign, stores["sign"])
+        token, zone = sign.token, sign.zone.name
+    page = client.get("/stores/NYC-1/signs/print", headers=evil)
+    assert page.status_code == 200
+    assert "evil.example" not in page.text
+    expected = f"https://help.shoes.example/s/{token}"
+    assert f'<p class="sheet-url">{expected}</p>' in page.text
+    qr = signage.qr_svg(expected, title=f"QR code for help in {zone}")
+    assert qr in page.text  # the code encodes the same URL
