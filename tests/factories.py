@@ -189,3 +189,21 @@ def make_availability_event(*, user: User, at: datetime, to_status: Availability
     db.session.add(event)
     db.session.commit()
     return event
+
+
+def sign_pass(client, sign_token: str) -> str:
+    """Return a fresh pass of a sign, read the way a customer's client reads it.
+
+    `client` is a Flask test client, or a live server's base URL (tests/gunicorn_server.py).
+    """
+    if isinstance(client, str):
+        import requests
+
+        return requests.get(f"{client}/api/v1/signs/{sign_token}", timeout=10).json()[
+            "sign_pass"]
+    return client.get(f"/api/v1/signs/{sign_token}").json["sign_pass"]
+
+
+def with_pass(client, sign_token: str, fields: dict | None = None) -> dict:
+    """Return a submission's fields with a fresh pass of its sign, as its page sends them."""
+    return {**(fields or {}), "sign_pass": sign_pass(client, sign_token)}

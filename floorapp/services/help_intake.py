@@ -101,11 +101,15 @@ class Submitted:
 
 
 def submit(sign_token: str, submission: Submission, *, idempotency_key: str | None = None,
-           now: datetime | None = None) -> tuple[Submitted, bool]:
+           open_token: str | None = None, now: datetime | None = None
+           ) -> tuple[Submitted, bool]:
     """Create a waiting request from a sign; return it and whether it is new.
 
     The same idempotency key with the same fields returns the first request (a double
-    tap or a resent form makes one request); with other fields it raises KeyReused. The
+    tap or a resent form makes one request); with other fields it raises KeyReused.
+    `open_token` is the public token of the request this device already has (its
+    cookie, or the API's `open_request`): while that request is open at this sign it is
+    returned instead of a new one, so one phone keeps one place in the queue. The
     product and size are matched to the catalog first, so the associate's card can
     answer; a chosen product this store does not carry raises InvalidInput. This is the
     public hot path and it holds the store's write lock from the replay check to the
@@ -114,6 +118,9 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     now = now or utcnow()
     key = idempotency.check_key(idempotency_key)
     place = _place(sign_token)
+    already = _open_at_sign(open_token, place.sign_id)
+    if already is not None:
+        return already, False
     found = submission.match(place.store_id)  # reads only: a refused product writes nothing
     begin_write(place.store_id)
     scope, body = f"submit:{place.sign_id}", idempotency.fingerprint(submission.body())
@@ -148,6 +155,23 @@ def _submitted(request_id: int) -> Submitted:
     row = db.session.execute(select(HelpRequest.public_token, HelpRequest.status)
                              .where(HelpRequest.id == request_id)).one()
     return Submitted(request_id, row.public_token, row.status)
+
+
+def _open_at_sign(open_token: str | None, sign_id: int) -> Submitted | None:
+    """Return the device's request if it is still open at this sign (one indexed read)."""
+    if not open_token or len(open_token) > 64:
+        return None
+    row = db.session.connection().execute(_open_statement(), {
+        "token": open_token, "sign_id": sign_id}).first()
+    return None if row is None else Submitted(row.id, open_token, row.status)
+
+
+@functools.cache
+def _open_statement():
+    table = HelpRequest.__table__
+    return select(table.c.id, table.c.status).where(
+        table.c.public_token == bindparam("token"), table.c.sign_id == bindparam("sign_id"),
+        table.c.status.in_([Status.WAITING, Status.CLAIMED, Status.HELPING]))
 
 
 def sign_for(sign_token: str):
