@@ -107,7 +107,7 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
 
     The same idempotency key with the same fields returns the first request (a double
     tap or a resent form makes one request); with other fields it raises KeyReused.
-    `open_token` is the public token of the request this device already has (its
+    Then `open_token` is the public token of the request this device already has (its
     cookie, or the API's `open_request`): while that request is open at this sign it is
     returned instead of a new one, so one phone keeps one place in the queue. The
     product and size are matched to the catalog first, so the associate's card can
@@ -118,15 +118,13 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     now = now or utcnow()
     key = idempotency.check_key(idempotency_key)
     place = _place(sign_token)
-    already = _open_at_sign(open_token, place.sign_id)
-    if already is not None:
-        return already, False
     found = submission.match(place.store_id)  # reads only: a refused product writes nothing
     begin_write(place.store_id)
     scope, body = f"submit:{place.sign_id}", idempotency.fingerprint(submission.body())
     record = idempotency.replay(scope, key, body, now)
-    if record is not None:
-        existing = _submitted(record.response["id"])
+    existing = (_submitted(record.response["id"]) if record is not None
+                else _open_at_sign(open_token, place.sign_id))
+    if existing is not None:  # the key's request, or the one this device has open here
         db.session.commit()
         return existing, False
     public_token = secrets.token_urlsafe(PUBLIC_TOKEN_BYTES)

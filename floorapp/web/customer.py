@@ -151,7 +151,7 @@ def rate(public_token: str):
 def _pass_refused(error):
     """Show the form again with a fresh pass and what the customer typed: one more tap."""
     db.session.rollback()
-    found = help_intake.sign_for(request.view_args["sign_token"])
+    found = help_intake.sign_for(request.view_args["sign_token"])  # checked: it is active
     message = (_("This form came from another website, so we did not send it. If you "
                  "filled it in here, please check it and send it again.")
                if error.code == "cross_origin" else

@@ -18,6 +18,7 @@ from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from floorapp.errors import Forbidden
+from floorapp.services import help_intake
 
 SALT = "floorapp.sign-pass"
 SAME_SITE = ("same-origin", "none")  # "none": typed, bookmarked, or opened from the QR code
@@ -76,7 +77,11 @@ def required(field_of):
         @functools.wraps(view)
         def checked(*args, **kwargs):
             if request.method == "POST":
-                check(kwargs.get("sign_token", ""), field_of())
+                try:
+                    check(kwargs.get("sign_token", ""), field_of())
+                except PassRefused:
+                    help_intake.sign_for(kwargs.get("sign_token", ""))  # 404 or 410 first
+                    raise
             return view(*args, **kwargs)
         return checked
     return decorate
