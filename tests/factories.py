@@ -216,3 +216,15 @@ def forget_open_request(client) -> None:
     Tests that play several customers with one test client call this between them.
     """
     client.delete_cookie("floorapp_open", path="/s/")
+
+
+def minted_sign_pass(secret_key: str, sign_token: str) -> str:
+    """Return a pass as a server with `secret_key` issues it, without asking the server.
+
+    For fault tests, where the server's database may be cut when the customer submits.
+    """
+    from itsdangerous import URLSafeTimedSerializer
+
+    from floorapp.web.sign_pass import SALT
+
+    return URLSafeTimedSerializer(secret_key, salt=SALT).dumps(sign_token[:64])

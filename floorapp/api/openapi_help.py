@@ -77,7 +77,7 @@ HELP_REQUEST = {
         "requested_at": {"type": "string", "format": "date-time"},
         "acknowledged_at": TIME, "reached_at": TIME, "resolved_at": TIME, "closed_at": TIME,
         "claimed_by_id": {"type": ["integer", "null"]},
-        "outcome": {"type": ["string", "null"], "enum": [*OUTCOMES, None]},
+        "outcome": {"type": ["string", "null"], "enum": [*OUTCOMES, "spam", None]},
         "escalation_level": {"type": "integer", "minimum": 0, "maximum": 2},
     },
 }

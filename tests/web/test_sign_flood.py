@@ -199,3 +199,9 @@ def test_an_api_client_naming_its_open_request_gets_it_back(app, client, sign_to
         "need": "checkout", "open_request": first.json["public_token"]}))
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json["id"] == first.json["id"] and _count(app) == 1
+
+
+def test_the_refusal_page_speaks_the_customers_language(client, sign_token):
+    refused = client.post(f"/s/{sign_token}", data={"need": "other"},
+                          headers={"Accept-Language": "es", "Origin": "https://evil.example"})
+    assert refused.status_code == 403 and "otro sitio web" in refused.get_data(as_text=True)
