@@ -21,7 +21,7 @@ from floorapp.services.idempotency import KeyReused
 from floorapp.services.signage import SignRetired
 from floorapp.web import sign_pass
 from floorapp.web.language import chosen_language, remember_choice
-from floorapp.web.public_limits import count_at_ceiling, status_limit, submit_limits
+from floorapp.web.public_limits import SignBusy, count_at_ceiling, status_limit, submit_limits
 
 bp = Blueprint("customer", __name__)
 bp.after_request(remember_choice)
@@ -175,6 +175,7 @@ def _not_found(_error):
 
 
 @bp.errorhandler(RateLimitExceeded)
+@bp.errorhandler(SignBusy)
 def _too_many(_error):
     return _message(_("One moment, please"),
                     _("We have received a lot of requests from here just now. Please wait a "

@@ -7,15 +7,24 @@ Submissions are counted per address and per address at one sign: a few addresses
 spend their own budget and nobody else's. There is no per-sign limit that refuses,
 because a handful of flooders would lock the sign for every real customer behind it
 (an earlier version did). The per-sign figure left is a far higher ceiling that never
-refuses: while a sign is past it the sign is "hot", and each address gets only the
-strict allowance at that sign, so the flood needs ever more addresses while a fresh
-customer is still let in; the hot sign is logged for the manager's "Clear spam".
+refuses a fresh address: while a sign is past it the sign is "hot", and an address that
+has already sent its strict allowance there is refused, so the flood needs ever more
+addresses while a fresh customer is still let in; the hot sign is logged for the
+manager's "Clear spam".
 """
 
-from flask import current_app, g, request
+from flask import current_app, request
 from limits import parse
 
+from floorapp.errors import DomainError
 from floorapp.extensions import limiter
+
+
+class SignBusy(DomainError):
+    """A hot sign refuses an address that has already sent its strict allowance there."""
+
+    status = 429
+    code = "too_many_requests"
 
 
 def _sign_token() -> str:
@@ -26,37 +35,38 @@ def _address_at_sign_key() -> str:
     return f"{request.remote_addr}|{_sign_token()}"
 
 
-def _address_at_sign_limit() -> str:
-    """Return this address's allowance at the sign: the strict one while the sign is hot."""
-    config = current_app.config
-    return config["SUBMIT_STRICT_PER_ADDRESS_PER_SIGN" if sign_is_hot()
-                  else "SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN"]
-
-
-def _ceiling() -> tuple:
-    key = current_app.config.get("RATELIMIT_KEY_PREFIX", "") + "submit-ceiling"
-    return parse(current_app.config["SUBMIT_CEILING_PER_SIGN"]), key, _sign_token()
-
-
-def sign_is_hot() -> bool:
-    """Tell whether the sign's submissions passed its ceiling in the current window."""
-    if "sign_hot" not in g:
-        g.sign_hot = limiter.enabled and not limiter.limiter.test(*_ceiling())
-    return g.sign_hot
+def _counter(name: str) -> str:
+    return current_app.config.get("RATELIMIT_KEY_PREFIX", "") + name
 
 
 def count_at_ceiling() -> None:
-    """Count a submission that got past the per-address limits at the sign's ceiling."""
-    if limiter.enabled and not limiter.limiter.hit(*_ceiling()) and not sign_is_hot():
-        current_app.logger.warning("sign %s is past its submission ceiling (%s): each "
-                                   "address now gets %s there", _sign_token()[:8],
-                                   current_app.config["SUBMIT_CEILING_PER_SIGN"],
-                                   current_app.config["SUBMIT_STRICT_PER_ADDRESS_PER_SIGN"])
+    """Count a submission that passed the per-address limits; on a hot sign, be strict.
+
+    While the sign is past its ceiling, an address that has already sent
+    SUBMIT_STRICT_PER_ADDRESS_PER_SIGN submissions there in the per-address window is
+    refused (SignBusy, 429); a fresh address is still let in.
+    """
+    if not limiter.enabled:
+        return
+    config, strategy = current_app.config, limiter.limiter
+    seen = parse(config["SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN"])
+    strategy.hit(seen, _counter("submit-seen"), request.remote_addr or "", _sign_token())
+    if strategy.hit(parse(config["SUBMIT_CEILING_PER_SIGN"]), _counter("submit-ceiling"),
+                    _sign_token()):
+        return
+    stats = strategy.get_window_stats(seen, _counter("submit-seen"), request.remote_addr or "",
+                                      _sign_token())
+    if seen.amount - stats.remaining > int(config["SUBMIT_STRICT_PER_ADDRESS_PER_SIGN"]):
+        current_app.logger.warning("sign %s is past its submission ceiling (%s): an address "
+                                   "that already sent is refused there", _sign_token()[:8],
+                                   config["SUBMIT_CEILING_PER_SIGN"])
+        raise SignBusy("This sign is very busy just now. Please ask at the nearest register.")
 
 
 def submit_limits(view):
     """Limit help-request submissions per address, and per address at a sign (POSTs only)."""
-    view = limiter.shared_limit(_address_at_sign_limit, scope="submit-address-sign",
+    view = limiter.shared_limit(lambda: current_app.config["SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN"],
+                                scope="submit-address-sign",
                                 key_func=_address_at_sign_key, methods=["POST"])(view)
     return limiter.shared_limit(lambda: current_app.config["SUBMIT_LIMIT_PER_ADDRESS"],
                                 scope="submit-address", methods=["POST"])(view)

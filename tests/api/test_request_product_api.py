@@ -87,7 +87,8 @@ def test_a_product_not_in_this_store_is_refused_with_the_error_shape_and_nothing
 
 
 def test_the_same_key_and_choice_answer_the_first_request(app, client, shop):
-    body = {"need": "find_size", "product_id": shop["runner"], "size": "9 W"}
+    body = with_pass(client, shop["token"], {"need": "find_size", "product_id": shop["runner"],
+                                             "size": "9 W"})
     url, headers = f"/api/v1/signs/{shop['token']}/help-requests", {"Idempotency-Key": "k-9"}
     first = client.post(url, json=body, headers=headers)
     before = _written(app)
