@@ -149,6 +149,17 @@ def test_a_same_origin_post_with_its_pass_is_accepted(app, client, sign_token):
     assert response.status_code == 303 and _count(app) == 1
 
 
+def test_chromiums_null_origin_on_our_own_form_is_judged_by_sec_fetch_site(app, client,
+                                                                         sign_token):
+    # What Chromium sends when the customer taps "Call an associate" on our page.
+    own = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    form = with_pass(client, sign_token, {"need": "other"})
+    assert client.post(f"/s/{sign_token}", data=form, headers=own).status_code == 303
+    framed = {"Origin": "null", "Sec-Fetch-Site": "cross-site"}  # a sandboxed hostile frame
+    assert client.post(f"/s/{sign_token}", data=form, headers=framed).status_code == 403
+    assert _count(app) == 1
+
+
 def test_many_addresses_at_one_sign_do_not_lock_it_for_a_fresh_customer(make_app):
     app = make_app(SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN="2 per minute")
     with app.app_context():
