@@ -107,9 +107,8 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
 
     The same idempotency key with the same fields returns the first request (a double
     tap or a resent form makes one request); with other fields it raises KeyReused.
-    Then `open_token` is the public token of the request this device already has (its
-    cookie, or the API's `open_request`): while that request is open at this sign it is
-    returned instead of a new one, so one phone keeps one place in the queue. The
+    Then `open_token`, the request this device already has (its cookie, the API's
+    `open_request`), is returned while open at this sign: one phone, one place. The
     product and size are matched to the catalog first, so the associate's card can
     answer; a chosen product this store does not carry raises InvalidInput. This is the
     public hot path and it holds the store's write lock from the replay check to the
