@@ -16,6 +16,7 @@ the server workers' CPU per submission (its fan-out to every stream included), t
 load generator's own CPU, and the load average while measuring.
 """
 
+import json
 import multiprocessing
 import os
 import re
@@ -27,7 +28,7 @@ from bench import load, push_readers
 from bench.data import database, say
 from bench.http import log_in
 from bench.report import Report, Result
-from bench.serve import floorapp
+from bench.serve import floorapp, sign_pass
 from bench.server import connections_per_process, workers_cpu_s
 from bench.settings import Settings
 from bench.setup import PASSWORD, bench_store
@@ -40,7 +41,8 @@ CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.I)
 
 def submit(port: int, token: str, key: str) -> tuple[int, int, int]:
     """POST one help request; return its id, when it was sent and when its 201 was read (ns)."""
-    body = b'{"need":"find_size"}'
+    body = json.dumps({"need": "find_size",
+                       "sign_pass": sign_pass(f"http://127.0.0.1:{port}", token)}).encode()
     request = (f"POST /api/v1/signs/{token}/help-requests HTTP/1.1\r\nHost: bench\r\n"
                "Connection: close\r\nContent-Type: application/json\r\n"
                f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body

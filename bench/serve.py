@@ -1,5 +1,8 @@
 """Serve floorapp itself for a scenario: the production gunicorn, a database, raised limits."""
 
+import functools
+import json
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -10,7 +13,8 @@ from bench.server import gunicorn
 # benchmark server raises them (and the report says so).
 RAISED_LIMITS = {
     "FLOORAPP_SUBMIT_LIMIT_PER_ADDRESS": "10000000 per minute",
-    "FLOORAPP_SUBMIT_LIMIT_PER_SIGN": "10000000 per minute",
+    "FLOORAPP_SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN": "10000000 per minute",
+    "FLOORAPP_SUBMIT_CEILING_PER_SIGN": "10000000 per minute",
     "FLOORAPP_STATUS_LIMIT_PER_ADDRESS": "10000000 per minute",
     "FLOORAPP_LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
     "FLOORAPP_LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
@@ -27,3 +31,11 @@ def floorapp(url: str, *, workers: int = 2):
            **RAISED_LIMITS}
     with gunicorn("wsgi:app", env=env, workers=workers, ready_path="/login", log=LOG) as base:
         yield base
+
+
+@functools.cache
+def sign_pass(base: str, sign_token: str) -> str:
+    """Return a pass of the sign as a phone gets it (GET the sign), once per sign and server."""
+    url = f"{base}/api/v1/signs/{sign_token}"  # http://127.0.0.1:<port>: our own server
+    with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310
+        return json.load(answer)["sign_pass"]

@@ -1,8 +1,9 @@
 """Public submission: help requests per second through the sign's API, as phones send them.
 
 wrk posts JSON to /api/v1/signs/{token}/help-requests over the five signs of one store,
-each request with a fresh Idempotency-Key (bench/submit.lua); the rate is compared with
-hello world. The public rate limits are raised for the bench server (see bench/serve.py).
+each request with a fresh Idempotency-Key and its sign's pass (bench/submit.lua); the
+rate is compared with hello world. The public rate limits are raised for the bench
+server (see bench/serve.py).
 """
 
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from bench import load
 from bench.data import database, say
 from bench.report import Report, Result
-from bench.serve import LIMITS_NOTE, floorapp
+from bench.serve import LIMITS_NOTE, floorapp, sign_pass
 from bench.settings import Settings, ratio
 from bench.setup import bench_store
 
@@ -27,7 +28,8 @@ def run(settings: Settings, report: Report) -> None:
             with floorapp(url) as base:
                 runs = [load.wrk(base + "/", connections=settings.clients,
                                  seconds=settings.seconds, script=SCRIPT,
-                                 script_args=tuple(seeded["signs"]))
+                                 script_args=tuple(f"{token}:{sign_pass(base, token)}"
+                                                   for token in seeded["signs"]))
                         for _ in range(settings.rounds)]
         median, low, high = load.median_and_spread([r.requests_per_s for r in runs])
         errors = sum(r.errors for r in runs)

@@ -1,17 +1,20 @@
 -- wrk: POST help requests from signs as a phone does: JSON, a fresh Idempotency-Key each.
--- wrk -s bench/submit.lua URL -- SIGN_TOKEN [SIGN_TOKEN …]
-local signs, counter, prefix = {}, 0, ""
+-- Each argument is a sign's token and the pass its page carries (GET /api/v1/signs/TOKEN).
+-- wrk -s bench/submit.lua URL -- SIGN_TOKEN:PASS [SIGN_TOKEN:PASS …]
+local signs, passes, counter, prefix = {}, {}, 0, ""
 
 function init(args)
-  for i = 1, #args do signs[i] = args[i] end
+  for i = 1, #args do
+    signs[i], passes[i] = string.match(args[i], "([^:]+):(.+)")
+  end
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
   prefix = string.format("bench-%08x-", math.random(0, 0x7fffffff))
 end
 
 function request()
   counter = counter + 1
-  local sign = signs[counter % #signs + 1]
-  return wrk.format("POST", "/api/v1/signs/" .. sign .. "/help-requests",
+  local n = counter % #signs + 1
+  return wrk.format("POST", "/api/v1/signs/" .. signs[n] .. "/help-requests",
     {["Content-Type"] = "application/json", ["Idempotency-Key"] = prefix .. counter},
-    '{"need":"find_size","size":"9"}')
+    '{"need":"find_size","size":"9","sign_pass":"' .. passes[n] .. '"}')
 end

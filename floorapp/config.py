@@ -69,7 +69,13 @@ class Defaults:
     DEMO_PASSWORD = "floor-demo-2026"  # noqa: S105  (published on purpose: the demo prints it)
     # Help requests (issue 4): rate limits of the public endpoints, escalation, idleness.
     SUBMIT_LIMIT_PER_ADDRESS = "20 per 10 minutes"  # a store's guest Wi-Fi shares one address
-    SUBMIT_LIMIT_PER_SIGN = "30 per 10 minutes"
+    # Per address at one sign: a customer who resends, plus a couple at a shared address.
+    SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN = "10 per 10 minutes"
+    # A sign past this ceiling is "hot" (web/public_limits.py): it never refuses a fresh
+    # address; one that already sent this many there in the window above is refused.
+    SUBMIT_CEILING_PER_SIGN = "200 per 10 minutes"
+    SUBMIT_STRICT_PER_ADDRESS_PER_SIGN = 1
+    SIGN_PASS_MAX_AGE_S = 2 * 3600  # how long a sign's page can be sent (web/sign_pass.py)
     STATUS_LIMIT_PER_ADDRESS = "600 per minute"  # polling status pages behind one address
     # Suggestions as a customer types (a pause of 250 ms between asks), behind one address.
     SUGGEST_LIMIT_PER_ADDRESS = "240 per minute"

@@ -189,3 +189,42 @@ def make_availability_event(*, user: User, at: datetime, to_status: Availability
     db.session.add(event)
     db.session.commit()
     return event
+
+
+def sign_pass(client, sign_token: str) -> str:
+    """Return a fresh pass of a sign, read the way a customer's client reads it.
+
+    `client` is a Flask test client, or a live server's base URL (tests/gunicorn_server.py).
+    A retired or unknown sign has no pass: the post then answers its 410 or 404.
+    """
+    if isinstance(client, str):
+        import requests
+
+        return requests.get(f"{client}/api/v1/signs/{sign_token}", timeout=10).json().get(
+            "sign_pass", "")
+    return client.get(f"/api/v1/signs/{sign_token}").json.get("sign_pass", "")  # none: 404/410
+
+
+def with_pass(client, sign_token: str, fields: dict | None = None) -> dict:
+    """Return a submission's fields with a fresh pass of its sign, as its page sends them."""
+    return {**(fields or {}), "sign_pass": sign_pass(client, sign_token)}
+
+
+def forget_open_request(client) -> None:
+    """Drop the browser's open-request cookie: its next post queues a new request.
+
+    Tests that play several customers with one test client call this between them.
+    """
+    client.delete_cookie("floorapp_open", path="/s/")
+
+
+def minted_sign_pass(secret_key: str, sign_token: str) -> str:
+    """Return a pass as a server with `secret_key` issues it, without asking the server.
+
+    For fault tests, where the server's database may be cut when the customer submits.
+    """
+    from itsdangerous import URLSafeTimedSerializer
+
+    from floorapp.web.sign_pass import SALT
+
+    return URLSafeTimedSerializer(secret_key, salt=SALT).dumps(sign_token[:64])

@@ -118,3 +118,28 @@ def test_postgresql_samples_the_search_text_finely_enough_to_plan_searches(empty
         db.session.rollback()
         db.engine.dispose()
     assert target == 1000
+
+
+def test_0110_lets_a_request_be_spam_and_a_downgrade_keeps_it_cancelled(empty_database_url):
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x",
+                      "TICK_INTERVAL_S": 0})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0090")
+        request = submit_request()
+        request_id = request.id
+        spam = text("UPDATE help_requests SET status = 'cancelled', outcome = 'spam' "
+                    "WHERE id = :id")
+        with pytest.raises(Exception, match="(?i)check|constraint"):
+            db.session.execute(spam, {"id": request_id})
+            db.session.commit()
+        db.session.rollback()
+        flask_migrate.upgrade(revision="0110")
+        db.session.execute(spam, {"id": request_id})
+        db.session.commit()
+        flask_migrate.downgrade(revision="0090")
+        row = db.session.execute(select(HelpRequest.status, HelpRequest.outcome)
+                                 .where(HelpRequest.id == request_id)).one()
+        assert (row.status.value, row.outcome) == ("cancelled", None)
+        db.session.rollback()
+        flask_migrate.upgrade()
+        db.engine.dispose()

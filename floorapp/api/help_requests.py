@@ -5,20 +5,48 @@ from flask import Blueprint, jsonify, request, url_for
 from floorapp.api.parsing import body, idempotency_key
 from floorapp.extensions import csrf
 from floorapp.services import help_intake, help_views, product_match
-from floorapp.web.public_limits import status_limit, submit_limits, suggest_limit
+from floorapp.web import sign_pass
+from floorapp.web.public_limits import (
+    count_at_ceiling,
+    status_limit,
+    submit_limits,
+    suggest_limit,
+)
 
 bp = Blueprint("api_help", __name__)
 
 
+@bp.get("/signs/<sign_token>")
+@suggest_limit
+def sign(sign_token: str):
+    """Return a sign's place and a fresh pass to submit from it (what its page carries)."""
+    found = help_intake.sign_for(sign_token)
+    return jsonify(zone=found.zone.name, store=found.zone.store.name,
+                   sign_pass=sign_pass.issue(sign_token),
+                   submit_url=url_for("api_help.submit", sign_token=sign_token))
+
+
+def _pass_field() -> object:
+    return body().get("sign_pass")
+
+
 @bp.post("/signs/<sign_token>/help-requests")
-@csrf.exempt  # public and sessionless: there is no logged-in user to forge a request for
+@csrf.exempt  # sessionless: the sign's pass and the Origin check stand in (web/sign_pass.py)
+@sign_pass.required(_pass_field)
 @submit_limits
 def submit(sign_token: str):
-    """Create a help request from a sign (the same idempotency key: the same request)."""
+    """Create a help request from a sign (the same idempotency key: the same request).
+
+    `open_request`, the public token of the request this device already has, returns
+    that request (200) while it is open at this sign instead of queueing another.
+    """
+    count_at_ceiling()
     data = body()
     submission = help_intake.parse_submission(data)
-    help_request, created = help_intake.submit(sign_token, submission,
-                                               idempotency_key=idempotency_key(data))
+    open_token = data.get("open_request")
+    help_request, created = help_intake.submit(
+        sign_token, submission, idempotency_key=idempotency_key(data),
+        open_token=open_token if isinstance(open_token, str) else None)
     status_url = url_for("customer.status", public_token=help_request.public_token)
     payload = {"id": help_request.id, "public_token": help_request.public_token,
                "status": help_request.status.value, "status_url": status_url}

@@ -34,7 +34,18 @@ SUBMISSION = {
         "sku": {"type": "string", "maxLength": 40,
                 "description": "A SKU or UPC of a product this store carries: names the size too"},
         "idempotency_key": {"type": "string", "minLength": 1, "maxLength": 128},
+        "sign_pass": {"type": "string", "maxLength": 200,
+                      "description": "Required: the pass from GET /signs/{sign_token} (valid "
+                                     "2 h); without it, or from another Origin, 403"},
+        "open_request": {"type": "string", "maxLength": 64,
+                         "description": "The public token of this device's request: while it "
+                                        "is open at this sign it is returned (200), no new one"},
     },
+}
+SIGN = {
+    "type": "object", "required": ["zone", "store", "sign_pass", "submit_url"],
+    "properties": {"zone": {"type": "string"}, "store": {"type": "string"},
+                   "sign_pass": {"type": "string"}, "submit_url": {"type": "string"}},
 }
 CREATED = {
     "type": "object", "required": ["id", "public_token", "status", "status_url"],
@@ -66,7 +77,7 @@ HELP_REQUEST = {
         "requested_at": {"type": "string", "format": "date-time"},
         "acknowledged_at": TIME, "reached_at": TIME, "resolved_at": TIME, "closed_at": TIME,
         "claimed_by_id": {"type": ["integer", "null"]},
-        "outcome": {"type": ["string", "null"], "enum": [*OUTCOMES, None]},
+        "outcome": {"type": ["string", "null"], "enum": [*OUTCOMES, "spam", None]},
         "escalation_level": {"type": "integer", "minimum": 0, "maximum": 2},
     },
 }
@@ -153,8 +164,13 @@ def help_paths() -> dict[str, Any]:
                 "application/json": {"schema": SUBMISSION},
                 "application/x-www-form-urlencoded": {"schema": SUBMISSION}}},
             "responses": {"201": _json(CREATED, "Created"),
-                          "200": _json(CREATED, "The same idempotency key: the same request"),
-                          **_errors(400, 404, 410, 422, 429)}}},
+                          "200": _json(CREATED, "The same idempotency key, or this device's "
+                                                "open request: the same request"),
+                          **_errors(400, 403, 404, 410, 422, 429)}}},
+        "/signs/{sign_token}": {"get": {
+            "summary": "A sign's place and a fresh pass to submit from it (public)",
+            "parameters": [_path_param("sign_token")],
+            "responses": {"200": _json(SIGN, "The sign"), **_errors(404, 410, 429)}}},
         "/signs/{sign_token}/products": {"get": {
             "summary": "Suggest the sign's store's products as the customer types (public)",
             "description": "Name, brand, color, a same-origin image and the sizes the store "

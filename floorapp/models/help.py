@@ -50,12 +50,13 @@ OPEN_STATUSES = (Status.WAITING, Status.CLAIMED, Status.HELPING)
 
 
 class Outcome(enum.StrEnum):
-    """How a resolved request ended."""
+    """How a request ended: the four of a resolve, or spam that a manager cleared."""
 
     HELPED = "helped"
     SOLD = "sold"
     OUT_OF_STOCK = "out_of_stock"
     CUSTOMER_GONE = "customer_gone"
+    SPAM = "spam"  # cancelled by "Clear spam" (services/spam.py): not a customer, not a walk-away
 
 
 class EventKind(enum.StrEnum):

@@ -101,11 +101,14 @@ class Submitted:
 
 
 def submit(sign_token: str, submission: Submission, *, idempotency_key: str | None = None,
-           now: datetime | None = None) -> tuple[Submitted, bool]:
+           open_token: str | None = None, now: datetime | None = None
+           ) -> tuple[Submitted, bool]:
     """Create a waiting request from a sign; return it and whether it is new.
 
     The same idempotency key with the same fields returns the first request (a double
-    tap or a resent form makes one request); with other fields it raises KeyReused. The
+    tap or a resent form makes one request); with other fields it raises KeyReused.
+    Then `open_token`, the request this device already has (its cookie, the API's
+    `open_request`), is returned while open at this sign: one phone, one place. The
     product and size are matched to the catalog first, so the associate's card can
     answer; a chosen product this store does not carry raises InvalidInput. This is the
     public hot path and it holds the store's write lock from the replay check to the
@@ -118,8 +121,9 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     begin_write(place.store_id)
     scope, body = f"submit:{place.sign_id}", idempotency.fingerprint(submission.body())
     record = idempotency.replay(scope, key, body, now)
-    if record is not None:
-        existing = _submitted(record.response["id"])
+    existing = (_submitted(record.response["id"]) if record is not None
+                else _open_at_sign(open_token, place.sign_id))
+    if existing is not None:  # the key's request, or the one this device has open here
         db.session.commit()
         return existing, False
     public_token = secrets.token_urlsafe(PUBLIC_TOKEN_BYTES)
@@ -148,6 +152,23 @@ def _submitted(request_id: int) -> Submitted:
     row = db.session.execute(select(HelpRequest.public_token, HelpRequest.status)
                              .where(HelpRequest.id == request_id)).one()
     return Submitted(request_id, row.public_token, row.status)
+
+
+def _open_at_sign(open_token: str | None, sign_id: int) -> Submitted | None:
+    """Return the device's request if it is still open at this sign (one indexed read)."""
+    if not open_token or len(open_token) > 64:
+        return None
+    row = db.session.connection().execute(_open_statement(), {
+        "token": open_token, "sign_id": sign_id}).first()
+    return None if row is None else Submitted(row.id, open_token, row.status)
+
+
+@functools.cache
+def _open_statement():
+    table = HelpRequest.__table__
+    return select(table.c.id, table.c.status).where(
+        table.c.public_token == bindparam("token"), table.c.sign_id == bindparam("sign_id"),
+        table.c.status.in_([Status.WAITING, Status.CLAIMED, Status.HELPING]))
 
 
 def sign_for(sign_token: str):

@@ -217,10 +217,13 @@ def _close(help_request: HelpRequest, name: str, *, actor_id: int | None,
 def parse_outcome(value: str) -> Outcome:
     """Return the Outcome named by `value`, or raise InvalidInput."""
     try:
-        return Outcome(value)
+        outcome = Outcome(value)
     except ValueError:
-        names = ", ".join(o.value for o in Outcome)
-        raise InvalidInput(f"Unknown outcome {value!r}; use one of {names}.") from None
+        outcome = Outcome.SPAM
+    if outcome is Outcome.SPAM:  # only a manager's "Clear spam" marks spam (services/spam.py)
+        names = ", ".join(o.value for o in Outcome if o is not Outcome.SPAM)
+        raise InvalidInput(f"Unknown outcome {value!r}; use one of {names}.")
+    return outcome
 
 
 def _require_staff(user: User, store_id: int) -> None:

@@ -8,10 +8,10 @@ in Python; SQLite and PostgreSQL give the same numbers.
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, cast, func, null, select, true
+from sqlalchemy import Float, cast, func, null, or_, select, true
 
 from floorapp.extensions import db
-from floorapp.models import Feedback, HelpRequest, Status
+from floorapp.models import Feedback, HelpRequest, Outcome, Status
 from floorapp.services.periods import Period
 
 CLOSED_UNREACHED = (Status.CANCELLED.value, Status.EXPIRED.value)
@@ -77,14 +77,17 @@ def fetch_rows(store_id: int, period: Period, *, detail: bool = True) -> list[Re
     """Return the store's requests requested within `period`, oldest first.
 
     `detail=False` leaves out the ratings and the local time of each request, which
-    headline figures (the previous period, the stores side by side) do not need.
+    headline figures (the previous period, the stores side by side) do not need. Spam a
+    manager cleared (services/spam.py) is left out: it is neither demand nor a walk-away.
     """
     table = HelpRequest.__table__
     statement = (_with_ratings(table) if detail else
                  select(*_clock_columns(table), null(), null()).select_from(table))
     statement = statement.where(
         table.c.store_id == store_id, table.c.requested_at >= period.start_utc,
-        table.c.requested_at < period.end_utc).order_by(table.c.requested_at)
+        table.c.requested_at < period.end_utc,
+        or_(table.c.outcome.is_(None), table.c.outcome != Outcome.SPAM.value),
+    ).order_by(table.c.requested_at)
     zone = ZoneInfo(period.timezone)
     return [RequestRow(*row, from_epoch(row[5]).astimezone(zone) if detail else None)
             for row in db.session.execute(statement)]

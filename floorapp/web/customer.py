@@ -7,7 +7,7 @@ goes live with Server-Sent Events when it can. English and Spanish (Flask-Babel)
 
 import secrets
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
@@ -19,11 +19,13 @@ from floorapp.models import Need, Status
 from floorapp.services import help_intake, help_views
 from floorapp.services.idempotency import KeyReused
 from floorapp.services.signage import SignRetired
+from floorapp.web import sign_pass
 from floorapp.web.language import chosen_language, remember_choice
-from floorapp.web.public_limits import status_limit, submit_limits
+from floorapp.web.public_limits import SignBusy, count_at_ceiling, status_limit, submit_limits
 
 bp = Blueprint("customer", __name__)
 bp.after_request(remember_choice)
+OPEN_COOKIE = "floorapp_open"  # the public token of the request this browser has open
 
 
 def need_labels() -> dict[str, str]:
@@ -45,18 +47,25 @@ def _language() -> dict:
 
 
 @bp.route("/s/<sign_token>", methods=["GET", "POST"])
+@sign_pass.required(lambda: request.form.get("sign_pass"))
 @submit_limits
 def sign(sign_token: str):
-    """Show the sign's form; on POST create the request and go to its status page."""
+    """Show the sign's form; on POST create the request and go to its status page.
+
+    A second post from a browser whose request is still open at this sign goes to that
+    request (its cookie names it) instead of queueing another.
+    """
     found = help_intake.sign_for(sign_token)
     if request.method == "GET":
         return _form(found)
+    count_at_ceiling()
     form = request.form.to_dict()  # its size was capped before this ran (web/wire.py)
     form["language"] = g.language or _accepted()
     try:
         help_request, _created = help_intake.submit(
             sign_token, help_intake.parse_submission(form),
-            idempotency_key=form.get("idempotency_key"))
+            idempotency_key=form.get("idempotency_key"),
+            open_token=request.cookies.get(OPEN_COOKIE))
     except (InvalidInput, KeyReused) as error:
         db.session.rollback()
         if isinstance(error, KeyReused):  # sent before, then changed (the back button)
@@ -64,7 +73,12 @@ def sign(sign_token: str):
         if error.code in ("product_not_in_store", "invalid_product"):
             form.pop("product_id", None)  # sent again, the typed text is matched instead
         return _form(found, error=_submission_error(error), values=form), 400
-    return redirect(url_for("customer.status", public_token=help_request.public_token), 303)
+    response = redirect(url_for("customer.status", public_token=help_request.public_token),
+                        303)
+    response.set_cookie(OPEN_COOKIE, help_request.public_token, httponly=True, samesite="Lax",
+                        max_age=int(current_app.config["EXPIRE_AFTER_MINUTES"]) * 60,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], path="/s/")
+    return response
 
 
 def _accepted() -> str:
@@ -74,7 +88,8 @@ def _accepted() -> str:
 def _form(found, *, error: str | None = None, values: dict | None = None):
     return render_template("customer/sign.html", sign=found, zone=found.zone,
                            store=found.zone.store, needs=need_labels(), form_error=error,
-                           values=values or {}, idempotency_key=secrets.token_urlsafe(18))
+                           values=values or {}, idempotency_key=secrets.token_urlsafe(18),
+                           sign_pass=sign_pass.issue(request.view_args["sign_token"]))
 
 
 def _submission_error(error: DomainError) -> str:
@@ -132,6 +147,19 @@ def rate(public_token: str):
     return redirect(url_for("customer.status", public_token=public_token), 303)
 
 
+@bp.errorhandler(sign_pass.PassRefused)
+def _pass_refused(error):
+    """Show the form again with a fresh pass and what the customer typed: one more tap."""
+    db.session.rollback()
+    found = help_intake.sign_for(request.view_args["sign_token"])  # checked: it is active
+    message = (_("This form came from another website, so we did not send it. If you "
+                 "filled it in here, please check it and send it again.")
+               if error.code == "cross_origin" else
+               _("This page was open for a while, so we did not send it yet. Please check "
+                 "the form and send it again."))
+    return _form(found, error=message, values=request.form.to_dict()), 403
+
+
 @bp.errorhandler(SignRetired)
 def _retired(_error):
     return _message(_("This code is no longer in use"),
@@ -147,6 +175,7 @@ def _not_found(_error):
 
 
 @bp.errorhandler(RateLimitExceeded)
+@bp.errorhandler(SignBusy)
 def _too_many(_error):
     return _message(_("One moment, please"),
                     _("We have received a lot of requests from here just now. Please wait a "

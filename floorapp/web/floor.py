@@ -15,10 +15,10 @@ from flask_login import current_user, login_required, user_logged_out
 from floorapp import realtime
 from floorapp.errors import DomainError
 from floorapp.extensions import db
-from floorapp.models import Availability, Outcome
-from floorapp.services import availability, card_answers, help_queue, help_views
+from floorapp.models import Availability, Outcome, Role
+from floorapp.services import availability, card_answers, help_queue, help_views, spam
 from floorapp.services.input_parsing import id_or_none
-from floorapp.web.access import acting_user, store_for_caller
+from floorapp.web.access import acting_user, managed_store, store_for_caller
 
 bp = Blueprint("floor", __name__)
 MOVE_MESSAGES = {"claim": "On your way: the customer sees your first name.",
@@ -67,7 +67,9 @@ def queue(code: str):
         needs=NEED_LABELS, answers=card_answers.answers(store, items),
         after=realtime.last_event_id(db.engine, store.id),
         availabilities=Availability, covered=sorted(covered), whole_store=whole_store,
-        new_key=new_idempotency_key, size_run_url=size_run_url)
+        new_key=new_idempotency_key, size_run_url=size_run_url,
+        spam_signs=spam.signs_of(store) if user.role is not Role.ASSOCIATE else None,
+        spam_windows=spam.WINDOWS_MIN)
 
 
 def new_idempotency_key() -> str:
@@ -125,6 +127,23 @@ def set_availability(code: str):
     try:
         availability.set_availability(acting_user(), request.form.get("availability", ""),
                                       zone_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("floor.queue", code=store.code), 303)
+
+
+@bp.post("/stores/<code>/floor/clear-spam")
+@login_required
+def clear_spam(code: str):
+    """Cancel as spam what still waits from a sign (or every sign) in the last minutes."""
+    store = managed_store(code)
+    try:
+        cleared = spam.clear_spam(store, acting_user(),
+                                  sign_id=spam.parse_sign(request.form.get("sign_id")),
+                                  minutes=spam.parse_window(request.form.get("minutes")))
+        flash(f"Cleared {cleared.count} waiting request{'' if cleared.count == 1 else 's'} "
+              f"as spam.", "success")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from floorapp.extensions import db
 from floorapp.models import Availability, HelpRequest, Role
 from floorapp.services import availability
-from tests.factories import make_sign, make_user
+from tests.factories import make_sign, make_user, with_pass
 
 
 @pytest.fixture
@@ -28,31 +28,36 @@ def shop(app):
 
 def _submit(client, token, **json):
     return client.post(f"/api/v1/signs/{token}/help-requests",
-                       json={"need": "find_size", **json},
+                       json=with_pass(client, token, {"need": "find_size", **json}),
                        headers={"Idempotency-Key": json.pop("key", "k1")} if "key" in json else {})
 
 
 def test_a_submission_answers_201_with_the_status_link(client, shop):
     response = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
-                           json={"need": "find_size", "size": "9"},
+                           json=with_pass(client, shop['token'], {"need": "find_size",
+                                                                   "size": "9"}),
                            headers={"Idempotency-Key": "abc"})
     assert response.status_code == 201
     body = response.json
     assert set(body) == {"id", "public_token", "status", "status_url"}
     assert body["status"] == "waiting" and body["status_url"] == f"/h/{body['public_token']}"
     again = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
-                        json={"need": "find_size", "size": "9"}, headers={"Idempotency-Key": "abc"})
+                        json=with_pass(client, shop['token'], {"need": "find_size", "size": "9"}),
+                        headers={"Idempotency-Key": "abc"})
     assert again.status_code == 200 and again.json["id"] == body["id"]
     other = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
-                        json={"need": "other"}, headers={"Idempotency-Key": "abc"})
+                        json=with_pass(client, shop['token'], {"need": "other"}),
+                        headers={"Idempotency-Key": "abc"})
     assert other.status_code == 422
     assert other.json["error"]["code"] == "idempotency_key_reused"
 
 
 def test_a_form_post_with_the_key_in_a_field_works_too(app, client, shop):
     form = {"need": "checkout", "idempotency_key": "form-key"}
-    first = client.post(f"/api/v1/signs/{shop['token']}/help-requests", data=form)
-    second = client.post(f"/api/v1/signs/{shop['token']}/help-requests", data=form)
+    first = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
+                        data=with_pass(client, shop['token'], form))
+    second = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
+                         data=with_pass(client, shop['token'], form))
     assert (first.status_code, second.status_code) == (201, 200)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == 1
@@ -64,7 +69,8 @@ def test_a_form_post_with_the_key_in_a_field_works_too(app, client, shop):
     ({"need": "other", "note": 42}, 400, "invalid_input"),
 ])
 def test_bad_submissions_answer_400_and_write_nothing(app, client, shop, payload, status, code):
-    response = client.post(f"/api/v1/signs/{shop['token']}/help-requests", json=payload)
+    response = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
+                           json=with_pass(client, shop['token'], payload))
     assert (response.status_code, response.json["error"]["code"]) == (status, code)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == 0
@@ -81,13 +87,16 @@ def test_unknown_and_retired_signs_answer_404_and_410(app, client):
         == 404
     with app.app_context():
         retired = make_sign(active=False).token
-    response = client.post(f"/api/v1/signs/{retired}/help-requests", json={"need": "other"})
+    response = client.post(f"/api/v1/signs/{retired}/help-requests",
+                           json=with_pass(client, retired, {"need": "other"}))
     assert response.status_code == 410 and response.json["error"]["code"] == "sign_retired"
 
 
 def test_the_public_status_shows_position_estimate_and_first_name(client, auth, shop):
-    first = client.post(f"/api/v1/signs/{shop['token']}/help-requests", json={"need": "other"})
-    second = client.post(f"/api/v1/signs/{shop['token']}/help-requests", json={"need": "other"})
+    first = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
+                        json=with_pass(client, shop['token'], {"need": "other"}))
+    second = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
+                         json=with_pass(client, shop['token'], {"need": "other"}))
     status = client.get(f"/api/v1/help-requests/{second.json['public_token']}").json
     assert status["status"] == "waiting" and status["position"] == 2
     assert isinstance(status["estimate_s"], int) and status["associate"] is None
@@ -101,7 +110,8 @@ def test_the_public_status_shows_position_estimate_and_first_name(client, auth, 
 
 
 def test_the_staff_moves_end_to_end_with_409_on_a_wrong_state(client, auth, shop):
-    created = client.post(f"/api/v1/signs/{shop['token']}/help-requests", json={"need": "other"})
+    created = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
+                          json=with_pass(client, shop['token'], {"need": "other"}))
     rid = created.json["id"]
     auth.login("maria")
     queue = client.get(f"/api/v1/stores/{shop['code']}/queue").json
@@ -125,7 +135,7 @@ def test_the_staff_moves_end_to_end_with_409_on_a_wrong_state(client, auth, shop
 
 def test_a_replayed_claim_with_its_key_gets_the_same_answer(client, auth, shop):
     rid = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
-                      json={"need": "other"}).json["id"]
+                      json=with_pass(client, shop['token'], {"need": "other"})).json["id"]
     auth.login("maria")
     first = client.post(f"/api/v1/help-requests/{rid}/claim", headers={"Idempotency-Key": "t1"})
     again = client.post(f"/api/v1/help-requests/{rid}/claim", headers={"Idempotency-Key": "t1"})
@@ -136,7 +146,7 @@ def test_a_replayed_claim_with_its_key_gets_the_same_answer(client, auth, shop):
 
 def test_staff_endpoints_need_a_session_and_hide_other_stores(client, auth, shop):
     rid = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
-                      json={"need": "other"}).json["id"]
+                      json=with_pass(client, shop['token'], {"need": "other"})).json["id"]
     assert client.get(f"/api/v1/stores/{shop['code']}/queue").status_code == 401
     assert client.post(f"/api/v1/help-requests/{rid}/claim").status_code == 401
     auth.login("stranger")
@@ -147,7 +157,7 @@ def test_staff_endpoints_need_a_session_and_hide_other_stores(client, auth, shop
 
 def test_an_associate_cannot_cancel_but_a_manager_can(client, auth, shop):
     rid = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
-                      json={"need": "other"}).json["id"]
+                      json=with_pass(client, shop['token'], {"need": "other"})).json["id"]
     auth.login("maria")
     assert client.post(f"/api/v1/help-requests/{rid}/cancel").status_code == 403
     auth.logout()
@@ -206,9 +216,12 @@ def test_every_help_route_is_documented_in_the_openapi_document(app, client):
 
 def test_an_oversized_body_is_refused_with_413_and_nothing_written(app, client, shop):
     response = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
-                           json={"need": "other", "padding": "x" * 20000})
+                           json=with_pass(client, shop['token'], {"need": "other",
+                                                                   "padding": "x" * 20000}))
     assert response.status_code == 413 and "error" in response.json
-    page = client.post(f"/s/{shop['token']}", data={"need": "other", "note": "x" * 20000})
+    page = client.post(f"/s/{shop['token']}",
+                       data=with_pass(client, shop['token'], {"need": "other",
+                                                               "note": "x" * 20000}))
     assert page.status_code == 413
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == 0

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, IdempotencyRecord
 from floorapp.services import availability
-from tests.factories import make_sign, make_user
+from tests.factories import make_sign, make_user, with_pass
 
 THREADS = 8
 
@@ -30,7 +30,8 @@ def shop(app):
 
 def _submit(client, token, key, **fields):
     return client.post(f"/api/v1/signs/{token}/help-requests",
-                       json={"need": "find_size", **fields}, headers={"Idempotency-Key": key})
+                       json=with_pass(client, token, {"need": "find_size", **fields}),
+                       headers={"Idempotency-Key": key})
 
 
 def _requests(app) -> int:

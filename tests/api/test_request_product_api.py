@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import Event, HelpRequest, IdempotencyRecord, RetiredSignToken
-from tests.factories import make_product, make_sign, make_store
+from tests.factories import make_product, make_sign, make_store, with_pass
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def shop(app):
 
 def _submit(client, token, **json):
     return client.post(f"/api/v1/signs/{token}/help-requests",
-                       json={"need": "find_size", **json})
+                       json=with_pass(client, token, {"need": "find_size", **json}))
 
 
 def _written(app):
@@ -78,7 +78,7 @@ def test_a_product_not_in_this_store_is_refused_with_the_error_shape_and_nothing
         fields["product_id"] = "9 W"
     before = _written(app)
     response = client.post(f"/api/v1/signs/{shop['token']}/help-requests",
-                           json={"need": "find_size", **fields},
+                           json=with_pass(client, shop['token'], {"need": "find_size", **fields}),
                            headers={"Idempotency-Key": "one-key"})
     assert response.status_code == 400
     assert set(response.json) == {"error"} and response.json["error"]["code"] == code
@@ -87,7 +87,8 @@ def test_a_product_not_in_this_store_is_refused_with_the_error_shape_and_nothing
 
 
 def test_the_same_key_and_choice_answer_the_first_request(app, client, shop):
-    body = {"need": "find_size", "product_id": shop["runner"], "size": "9 W"}
+    body = with_pass(client, shop["token"], {"need": "find_size", "product_id": shop["runner"],
+                                             "size": "9 W"})
     url, headers = f"/api/v1/signs/{shop['token']}/help-requests", {"Idempotency-Key": "k-9"}
     first = client.post(url, json=body, headers=headers)
     before = _written(app)

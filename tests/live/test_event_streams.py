@@ -11,7 +11,7 @@ from floorapp import create_app
 from floorapp.extensions import db
 from floorapp.models import Availability, Event, EventKind, Sign
 from tests import databases
-from tests.factories import make_sign, make_user, submit_request
+from tests.factories import make_sign, make_user, sign_pass, submit_request
 from tests.gunicorn_server import Gunicorn
 from tests.live.clients import EventStream, csrf_session, log_in, request
 
@@ -44,7 +44,8 @@ def migrated_url(request, tmp_path):
 
 def _submit(server, token, note=""):
     status, body, _ = request(server, "POST", f"/api/v1/signs/{token}/help-requests",
-                              {"need": "find_size", "note": note})
+                              {"need": "find_size", "note": note,
+                               "sign_pass": sign_pass(server.url, token)})
     assert status == 201, body
     return body
 

@@ -23,7 +23,7 @@ from floorapp import create_app
 from floorapp.extensions import db
 from floorapp.models import Event, HelpRequest
 from tests import databases
-from tests.factories import TEST_PASSWORD, make_sign, make_user
+from tests.factories import TEST_PASSWORD, make_sign, make_user, minted_sign_pass
 from tests.gunicorn_server import ROOT, Gunicorn
 from tests.reliability.tools import StreamClient, TcpProxy, login
 
@@ -46,7 +46,7 @@ def world(tmp_path_factory):
     proxied_url = make_url(direct_url).set(port=proxy.port).render_as_string(hide_password=False)
     env = {"FLOORAPP_DATABASE_URL": proxied_url, "FLOORAPP_SECRET_KEY": "fault-test-secret",
            "FLOORAPP_SUBMIT_LIMIT_PER_ADDRESS": "100000 per minute",
-           "FLOORAPP_SUBMIT_LIMIT_PER_SIGN": "100000 per minute",
+           "FLOORAPP_SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN": "100000 per minute",
            "FLOORAPP_SSE_KEEPALIVE_S": "1", "FLOORAPP_TICK_INTERVAL_S": "0",
            "FLOORAPP_DATABASE_CONNECT_TIMEOUT_S": "2"}
     subprocess.run([sys.executable, "-m", "flask", "--app", "floorapp", "db", "upgrade"],
@@ -102,7 +102,8 @@ class Customers:
             self._submit_until_answered(key)
 
     def _submit_until_answered(self, key: str) -> None:
-        body = {"need": "find_size", "note": f"key {key[:6]}"}
+        body = {"need": "find_size", "note": f"key {key[:6]}",
+                "sign_pass": minted_sign_pass("fault-test-secret", self.token)}
         for _ in range(200):
             with contextlib.suppress(requests.RequestException):
                 answer = requests.post(
@@ -199,7 +200,8 @@ def test_a_database_that_goes_away_answers_503_and_recovers_by_itself(world):
         page = requests.get(f"{server.url}/s/{world['token']}", timeout=10,
                             headers={"Accept": "text/html"})
         submit = requests.post(f"{server.url}/api/v1/signs/{world['token']}/help-requests",
-                               json={"need": "other"}, timeout=10)
+                               json={"need": "other", "sign_pass": minted_sign_pass(
+                                   "fault-test-secret", world["token"])}, timeout=10)
     finally:
         proxy.restore()
     assert api.status_code == 503 and api.json()["error"]["code"] == "database_unavailable"

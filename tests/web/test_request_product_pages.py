@@ -8,7 +8,14 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import Event, HelpRequest
-from tests.factories import make_product, make_sign, make_store, make_user
+from tests.factories import (
+    forget_open_request,
+    make_product,
+    make_sign,
+    make_store,
+    make_user,
+    with_pass,
+)
 
 
 @pytest.fixture
@@ -31,7 +38,9 @@ def shop(app):
 
 
 def _post(client, token, **fields):
-    return client.post(f"/s/{token}", data={"need": "find_size", **fields})
+    forget_open_request(client)  # each post is another customer
+    return client.post(f"/s/{token}",
+                       data=with_pass(client, token, {"need": "find_size", **fields}))
 
 
 def _latest(app):
@@ -86,8 +95,8 @@ def test_a_chosen_product_not_in_this_store_gets_the_form_again_with_the_message
 
 
 def test_the_message_is_in_spanish_for_a_spanish_customer(client, shop):
-    page = client.post(f"/s/{shop['token']}?lang=es", data={
-        "need": "find_size", "product_id": str(shop["boot"])}).get_data(as_text=True)
+    page = client.post(f"/s/{shop['token']}?lang=es", data=with_pass(client, shop['token'], {
+        "need": "find_size", "product_id": str(shop["boot"])})).get_data(as_text=True)
     assert "No encontramos ese producto en esta tienda." in page
 
 

@@ -19,7 +19,8 @@ PUBLIC_ENDPOINTS = {
     "static", "health.healthz", "auth.login", "api.openapi",
     "pwa.manifest", "pwa.icon", "pwa.service_worker", "pwa.offline",
     "customer.sign", "customer.status", "customer.cancel", "customer.rate",
-    "api_help.submit", "api_help.status", "api_help.products", "api_events.request_events",
+    "api_help.submit", "api_help.status", "api_help.products", "api_help.sign",
+    "api_events.request_events",
 }
 # Routes for any logged-in user that name no store: they act on the caller or in the
 # caller's own store, or show the chain-wide catalog with the caller's store's figures.
