@@ -18,6 +18,7 @@ from floorapp.extensions import db
 from floorapp.models import HelpRequest, Outcome, Sign, Status, Store, User, Zone
 from floorapp.models.types import utcnow
 from floorapp.services import audit, help_queue, stores
+from floorapp.services.input_parsing import id_or_none
 from floorapp.services.transactions import begin_write
 
 WINDOWS_MIN = (15, 30, 60, 120)  # the choices the manager's form offers
@@ -92,9 +93,10 @@ def parse_sign(value: object) -> int | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if not text.isascii() or not text.isdigit() or len(text) > 12:
+    sign_id = id_or_none(text)
+    if sign_id is None:
         raise InvalidInput("That sign is not one of this store's.")
-    return int(text)
+    return sign_id
 
 
 def signs_of(store: Store) -> list[tuple[int, str]]:
