@@ -83,3 +83,31 @@ def _is_live(row, version: int, idle: timedelta, now: datetime) -> bool:
     user = row.User
     return (user.active and user.session_version == version and row.ended_at is None
             and now - row.last_seen_at <= idle)
+
+
+def session_id(token: str | None) -> int | None:
+    """Return the id of the login session with this token (a staff stream remembers it)."""
+    if not token:
+        return None
+    return db.session.scalar(select(LoginSession.id).where(LoginSession.token_hash == _hash(token)))
+
+
+def live_session_users(versions: dict[int, int], *, idle: timedelta,
+                       now: datetime | None = None) -> dict[int, User]:
+    """Of these login sessions (id: the session version its stream opened with), return the
+    users of those still live, by session id.
+
+    A worker's open streams are re-checked with this one query every few seconds, by the
+    same rule as `load_session_user`. It never touches last_seen_at: idleness is about
+    the person, and an open stream on a shared handheld is not somebody using it.
+    """
+    if not versions:
+        return {}
+    now = now or datetime.now(UTC)
+    rows = db.session.execute(
+        select(User, LoginSession.id.label("session_id"), LoginSession.last_seen_at,
+               LoginSession.ended_at)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.id.in_(list(versions))))
+    return {row.session_id: row.User for row in rows
+            if _is_live(row, versions[row.session_id], idle, now)}
