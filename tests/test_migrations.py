@@ -12,7 +12,14 @@ from sqlalchemy import func, inspect, select, text
 
 from floorapp import create_app
 from floorapp.extensions import db
-from floorapp.models import Event, Feedback, HelpRequest, include_object
+from floorapp.models import (
+    Event,
+    Feedback,
+    HelpRequest,
+    StreamLease,
+    StreamWorker,
+    include_object,
+)
 from tests import databases
 from tests.factories import submit_request
 
@@ -118,3 +125,25 @@ def test_postgresql_samples_the_search_text_finely_enough_to_plan_searches(empty
         db.session.rollback()
         db.engine.dispose()
     assert target == 1000
+
+
+def test_the_stream_lease_tables_come_and_go_on_a_database_with_rows(empty_database_url):
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x",
+                      "TICK_INTERVAL_S": 0})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0090")
+        request = submit_request()
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0100")
+        db.session.add_all([StreamWorker(tag="host:1:ab"), StreamLease(
+            kind="public", address="192.0.2.1", subject=f"token:{request.public_token}",
+            worker="host:1:ab")])
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(StreamLease)) == 1
+        db.session.rollback()
+        flask_migrate.downgrade(revision="0090")
+        assert not {"stream_leases", "stream_workers"} & set(inspect(db.engine).get_table_names())
+        assert _row_counts() == expected
+        flask_migrate.upgrade()
+        assert _row_counts() == expected
+        db.engine.dispose()
