@@ -14,8 +14,11 @@ from tests.factories import make_store, make_user
 
 @pytest.fixture
 def guard(make_app):
-    app = make_app(STREAM_SESSION_CHECK_S=3600)  # only the test's own checks run
-    return stream_guard.StreamGuard(app)
+    app = make_app(STREAM_SESSION_CHECK_S=3600, STREAM_LEASE_RENEW_S=3600)  # only ours run
+    guard = stream_guard.StreamGuard(app)
+    yield guard
+    for ticket in list(guard._tickets):
+        ticket.release()
 
 
 def _staff_ticket(guard, user: User) -> stream_guard.Ticket:
