@@ -87,6 +87,20 @@ class Defaults:
     # SQLite: how often a worker's listener reads the event log while it holds open streams
     # (its own writes wake it at once; with no stream open it only wakes for the tick).
     SSE_POLL_S = 0.025
+    # Live streams (security 3, 4). Each worker re-checks its staff streams' login sessions
+    # and renews its heartbeat this often; a heartbeat older than 3x no longer counts.
+    STREAM_SESSION_CHECK_S = 5
+    STREAM_LEASE_RENEW_S = 5
+    STREAM_MAX_S = 900  # a stream ends after 80-100 % of this; EventSource resumes at once
+    # Open streams, counted in the database across workers and hosts. Customers behind a
+    # store's guest Wi-Fi share one address: 40 covers a busy hour's waiting customers.
+    STREAMS_PER_ADDRESS = 40
+    STAFF_STREAMS_PER_ADDRESS = 200  # a store's handhelds behind one address
+    STREAMS_PER_PUBLIC_TOKEN = 3
+    STREAMS_PER_SESSION = 4
+    WORKER_CONNECTIONS = 1000  # gunicorn's worker_connections (gunicorn.conf.py sets it)
+    STREAMS_PER_WORKER = None  # None: 80 % of WORKER_CONNECTIONS, the rest for pages
+    STREAM_RETRY_AFTER_S = 10
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
@@ -98,6 +112,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config["SESSION_IDLE"] = timedelta(minutes=float(app.config["SESSION_IDLE_MINUTES"]))
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         hours=float(app.config["SESSION_COOKIE_HOURS"]))
+    if app.config["STREAMS_PER_WORKER"] is None:
+        app.config["STREAMS_PER_WORKER"] = int(app.config["WORKER_CONNECTIONS"]) * 4 // 5
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     app.config["PUBLIC_BASE_URL"] = public_base_url(app.config["PUBLIC_BASE_URL"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)

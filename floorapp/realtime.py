@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from floorapp.models.types import utcnow
 from floorapp.services.event_log import EVENTS_WRITTEN, NOTIFY_CHANNEL, event_rows, last_event_id
 from floorapp.services.input_parsing import whole_number
+from floorapp.stream_guard import END
 
 log = logging.getLogger(__name__)
 CATCH_UP_PAGE = 1000
@@ -260,23 +261,33 @@ def sse(event: dict, *, public: bool = False) -> str:
     return f"id: {event['id']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
 
 
+def _catch_up(hub: Hub, store_id: int, last: int, request_id: int | None):
+    """Yield the events after `last`, page by page; return the last id sent."""
+    while True:  # page through the catch-up: the live queue only carries newer events
+        page = event_rows(hub.engine, store_id, last, request_id, limit=CATCH_UP_PAGE)
+        for row in page:
+            last = row["id"]
+            yield sse(row, public=request_id is not None)
+        if len(page) < CATCH_UP_PAGE:
+            return last
+
+
 def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None = None,
-           keepalive_s: float = 15.0) -> Iterator[str]:
-    """Yield a store's (or one request's) events as SSE, from `after`, then live."""
+           keepalive_s: float = 15.0, ticket=None) -> Iterator[str]:
+    """Yield a store's (or one request's) events as SSE, from `after`, then live, until
+    its `ticket` is ended (see stream_guard.py): the client then resumes."""
     subscriber = hub.subscribe(store_id, keepalive_s)
+    if ticket is not None:
+        ticket.queue = subscriber
     public = request_id is not None
     try:
         yield "retry: 2000\n: connected\n\n"
         last = last_event_id(hub.engine, store_id) if after is None else after
-        while True:  # page through the catch-up: the live queue only carries newer events
-            page = event_rows(hub.engine, store_id, last, request_id, limit=CATCH_UP_PAGE)
-            for event in page:
-                last = event["id"]
-                yield sse(event, public=public)
-            if len(page) < CATCH_UP_PAGE:
-                break
+        last = yield from _catch_up(hub, store_id, last, request_id)
         while True:
             batch = subscriber.get()  # no timeout: the hub sends KEEP_ALIVE
+            if batch is END:
+                return
             if batch is KEEP_ALIVE:
                 yield ": keep-alive\n\n"
                 continue
@@ -287,3 +298,5 @@ def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None
                 yield "".join(e["sse_public" if public else "sse"] for e in fresh)
     finally:
         hub.unsubscribe(store_id, subscriber)
+        if ticket is not None:
+            ticket.release()

@@ -12,7 +12,14 @@ from sqlalchemy import func, inspect, select, text
 
 from floorapp import create_app
 from floorapp.extensions import db
-from floorapp.models import Event, Feedback, HelpRequest, include_object
+from floorapp.models import (
+    Event,
+    Feedback,
+    HelpRequest,
+    StreamLease,
+    StreamWorker,
+    include_object,
+)
 from tests import databases
 from tests.factories import submit_request
 
@@ -120,11 +127,33 @@ def test_postgresql_samples_the_search_text_finely_enough_to_plan_searches(empty
     assert target == 1000
 
 
-def test_0110_lets_a_request_be_spam_and_a_downgrade_keeps_it_cancelled(empty_database_url):
+def test_the_stream_lease_tables_come_and_go_on_a_database_with_rows(empty_database_url):
     app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x",
                       "TICK_INTERVAL_S": 0})
     with app.app_context():
         flask_migrate.upgrade(revision="0090")
+        request = submit_request()
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0100")
+        db.session.add_all([StreamWorker(tag="host:1:ab"), StreamLease(
+            kind="public", address="192.0.2.1", subject=f"token:{request.public_token}",
+            worker="host:1:ab")])
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(StreamLease)) == 1
+        db.session.rollback()
+        flask_migrate.downgrade(revision="0090")
+        assert not {"stream_leases", "stream_workers"} & set(inspect(db.engine).get_table_names())
+        assert _row_counts() == expected
+        flask_migrate.upgrade()
+        assert _row_counts() == expected
+        db.engine.dispose()
+
+
+def test_0110_lets_a_request_be_spam_and_a_downgrade_keeps_it_cancelled(empty_database_url):
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x",
+                      "TICK_INTERVAL_S": 0})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0100")
         request = submit_request()
         request_id = request.id
         spam = text("UPDATE help_requests SET status = 'cancelled', outcome = 'spam' "
@@ -136,7 +165,7 @@ def test_0110_lets_a_request_be_spam_and_a_downgrade_keeps_it_cancelled(empty_da
         flask_migrate.upgrade(revision="0110")
         db.session.execute(spam, {"id": request_id})
         db.session.commit()
-        flask_migrate.downgrade(revision="0090")
+        flask_migrate.downgrade(revision="0100")
         row = db.session.execute(select(HelpRequest.status, HelpRequest.outcome)
                                  .where(HelpRequest.id == request_id)).one()
         assert (row.status.value, row.outcome) == ("cancelled", None)

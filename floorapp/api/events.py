@@ -1,12 +1,19 @@
-"""The live streams (SSE): a store's log for its staff, a request's for its customer."""
+"""The live streams (SSE): a store's log for its staff, a request's for its customer.
 
-from flask import Blueprint, Response, current_app, request
+Each stream is admitted by the worker's stream guard (floorapp/stream_guard.py): past a
+cap it gets 429 with Retry-After; once open it ends when its session does.
+"""
 
-from floorapp import realtime
+from flask import Blueprint, Response, current_app, make_response, request, session
+
+from floorapp import realtime, stream_guard
 from floorapp.api.parsing import api_user
+from floorapp.errors import Unauthorized
 from floorapp.extensions import db, limiter
-from floorapp.services import help_intake, stores
+from floorapp.services import help_intake, sessions, stores
 from floorapp.services.input_parsing import whole_number
+from floorapp.services.stream_leases import TooManyStreams
+from floorapp.web.errors import error_response
 from floorapp.web.public_limits import status_limit
 
 bp = Blueprint("api_events", __name__)
@@ -18,14 +25,22 @@ def _resume_from() -> int | None:
     return whole_number(raw, maximum=10**18 - 1)
 
 
-def _event_stream(store_id: int, request_id: int | None = None) -> Response:
+def _event_stream(store_id: int, request_id: int | None = None, **admission) -> Response:
     app = current_app._get_current_object()
     hub = realtime.hub_for(app, db.engine)
     after = _resume_from()
     keepalive = float(app.config["SSE_KEEPALIVE_S"])
+    try:
+        ticket = stream_guard.guard_for(app).admit(
+            address=request.remote_addr or "", store_id=store_id, **admission)
+    except TooManyStreams as error:
+        response = make_response(error_response(error.status, error.code, error.message))
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     db.session.close()  # the stream must not hold the request's connection for hours
-    body = realtime.stream(hub, store_id, after, request_id=request_id, keepalive_s=keepalive)
-    return Response(body, mimetype="text/event-stream",
+    body = realtime.stream(hub, store_id, after, request_id=request_id, keepalive_s=keepalive,
+                           ticket=ticket)
+    return Response(stream_guard.GuardedBody(body, ticket), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
@@ -33,8 +48,13 @@ def _event_stream(store_id: int, request_id: int | None = None) -> Response:
 @limiter.exempt
 def store_events(code: str):
     """Stream the store's events to its associates and managers (SSE)."""
-    store = stores.visible_store(api_user(), code)
-    return _event_stream(store.id)
+    user = api_user()
+    store = stores.visible_store(user, code)
+    session_id = sessions.session_id(session.get("sid"))
+    if session_id is None:
+        raise Unauthorized("Log in again: this session has ended.")
+    return _event_stream(store.id, kind="staff", subject=f"session:{session_id}",
+                         session_id=session_id, version=user.session_version)
 
 
 @bp.get("/help-requests/<public_token>/events")
@@ -42,4 +62,5 @@ def store_events(code: str):
 def request_events(public_token: str):
     """Stream one request's events to its customer (SSE)."""
     help_request = help_intake.by_public_token(public_token)
-    return _event_stream(help_request.store_id, help_request.id)
+    return _event_stream(help_request.store_id, help_request.id, kind="public",
+                         subject=f"token:{public_token[:64]}")

@@ -18,6 +18,7 @@ from floorapp.models.help import (
 from floorapp.models.search_ddl import include_object
 from floorapp.models.stock import Hold, LookupMiss, PullStatus, StockPull
 from floorapp.models.stores import Store, Zone
+from floorapp.models.streams import StreamLease, StreamWorker
 from floorapp.models.tokens import ApiToken
 from floorapp.models.users import Availability, Role, User
 
@@ -46,6 +47,8 @@ __all__ = [
     "Stock",
     "StockPull",
     "Store",
+    "StreamLease",
+    "StreamWorker",
     "User",
     "Variant",
     "Zone",

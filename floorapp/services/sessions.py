@@ -8,6 +8,7 @@ import functools
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
@@ -93,3 +94,38 @@ def _is_live(row, version: int, idle: timedelta, now: datetime) -> bool:
     user = row.User
     return (user.active and user.session_version == version and row.ended_at is None
             and now - row.last_seen_at <= idle)
+
+
+def session_id(token: str | None) -> int | None:
+    """Return the id of the login session with this token (a staff stream remembers it)."""
+    if not token:
+        return None
+    return db.session.scalar(select(LoginSession.id).where(LoginSession.token_hash == _hash(token)))
+
+
+def live_session_users(versions: dict[int, int], *, idle: timedelta,
+                       now: datetime | None = None) -> dict[int, SimpleNamespace]:
+    """Of these login sessions (id: the session version its stream opened with), return
+    the role and home store of the users of those still live, by session id.
+
+    A worker's open streams are re-checked with this one query every few seconds, by
+    the same rule as `load_session_user`; plain columns, not User objects, keep 3,200
+    sessions cheap. It never touches last_seen_at: idleness is about the person, and an
+    open stream on a shared handheld is not somebody using it.
+    """
+    if not versions:
+        return {}
+    now = now or datetime.now(UTC)
+    rows = db.session.execute(
+        select(LoginSession.id, LoginSession.last_seen_at, LoginSession.ended_at, User.active,
+               User.session_version, User.role, User.home_store_id)
+        .join(User, LoginSession.user_id == User.id)
+        .where(LoginSession.id.in_(list(versions))))
+    live = {}
+    for row in rows:
+        user = SimpleNamespace(active=row.active, session_version=row.session_version,
+                               role=row.role, home_store_id=row.home_store_id)
+        clock = SimpleNamespace(User=user, ended_at=row.ended_at, last_seen_at=row.last_seen_at)
+        if _is_live(clock, versions[row.id], idle, now):
+            live[row.id] = user
+    return live

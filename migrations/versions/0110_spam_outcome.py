@@ -5,7 +5,7 @@ PostgreSQL swaps the constraint in place; SQLite recreates the table (batch mode
 Downgrading clears the outcome of spam rows first (they stay cancelled).
 
 Revision ID: 0110
-Revises: 0090
+Revises: 0100
 Create Date: 2026-12-02 08:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0110'
-down_revision = '0090'
+down_revision = '0100'
 branch_labels = None
 depends_on = None
 

@@ -34,13 +34,37 @@
   }
 
   if (!("EventSource" in window)) { poll(); return; }
-  var url = live.dataset.events + "?last_event_id=" + encodeURIComponent(live.dataset.after || "0");
-  source = new EventSource(url);
+  // The server ends a stream now and then; EventSource resumes by itself. A refused
+  // reconnect (429: too many streams behind this network) closes it for good: poll
+  // meanwhile and open a new stream later, from the last event seen.
+  var lastId = live.dataset.after || "0";
   var failures = 0;
-  source.onmessage = function () { failures = 0; refresh(); };
-  source.onopen = function () { failures = 0; if (pollTimer) { clearInterval(pollTimer); pollTimer = null; } };
-  source.onerror = function () {
-    failures += 1;
-    if (failures >= 3) { poll(); }  // the stream keeps failing: poll until it comes back
-  };
+  var backoff = 5000;
+
+  function connect() {
+    if (!source) { return; }  // stopped: the request is over
+    source = new EventSource(live.dataset.events + "?last_event_id=" + encodeURIComponent(lastId));
+    var current = source;
+    source.onmessage = function (message) {
+      failures = 0;
+      if (message.lastEventId) { lastId = message.lastEventId; }
+      refresh();
+    };
+    source.onopen = function () {
+      failures = 0; backoff = 5000;
+      if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+    };
+    source.onerror = function () {
+      failures += 1;
+      if (failures >= 3) { poll(); }  // the stream keeps failing: poll until it comes back
+      if (current.readyState === EventSource.CLOSED && source === current) {
+        poll();
+        setTimeout(connect, backoff * (1 + Math.random()));
+        backoff = Math.min(backoff * 2, 120000);
+      }
+    };
+  }
+
+  source = true;  // connect() only runs while the page still wants a stream
+  connect();
 })();

@@ -70,15 +70,44 @@
       .catch(function () { /* a moment offline: the next event refreshes again */ });
   }
 
-  var source = new EventSource(floor.dataset.events + "?last_event_id=" +
-                               encodeURIComponent(floor.dataset.after || "0"));
-  source.onopen = function () { state.textContent = "Live."; };
-  source.onerror = function () { state.textContent = "Reconnecting…"; };
-  source.onmessage = function (message) {
-    var event = JSON.parse(message.data);
-    if (concernsMe(event)) { alertMe(); }
-    refresh(event.kind === "requested");
-  };
+  // The server ends a stream now and then (its longest life); EventSource then resumes by
+  // itself with Last-Event-ID. A refused reconnect (429 at the cap, 401 once the session
+  // ended) closes it for good: wait, then open a new one from the last event seen, or
+  // reload into the login page when the session is gone.
+  var lastId = floor.dataset.after || "0";
+  var backoff = 2000;
+
+  function connect() {
+    var source = new EventSource(floor.dataset.events + "?last_event_id=" +
+                                 encodeURIComponent(lastId));
+    source.onopen = function () { state.textContent = "Live."; backoff = 2000; };
+    source.onerror = function () {
+      state.textContent = "Reconnecting…";
+      if (source.readyState === EventSource.CLOSED) { setTimeout(reconnect, backoff * (1 + Math.random())); }
+    };
+    source.onmessage = function (message) {
+      if (message.lastEventId) { lastId = message.lastEventId; }
+      var event = JSON.parse(message.data);
+      if (concernsMe(event)) { alertMe(); }
+      refresh(event.kind === "requested");
+    };
+  }
+
+  function reconnect() {
+    backoff = Math.min(backoff * 2, 60000);
+    fetch(window.location.href, { credentials: "same-origin", redirect: "manual",
+                                  headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (response.type === "opaqueredirect" || response.status === 401) {
+          window.location.reload();  // logged out: the page sends us to the login form
+        } else {
+          connect();
+        }
+      })
+      .catch(function () { setTimeout(reconnect, backoff); });  // offline: try again later
+  }
+
+  connect();
 
   // Keep the waited times moving between events.
   setInterval(function () {

@@ -3,6 +3,7 @@
 import http.client
 import json
 import re
+import time
 import urllib.parse
 
 
@@ -37,8 +38,9 @@ def log_in(server, login: str, password: str) -> str:
 class EventStream:
     """An open SSE connection; `next_event` returns the next `id:`/`data:` message."""
 
-    def __init__(self, server, path: str, *, cookie: str = "", last_event_id: int | None = None):
-        self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    def __init__(self, server, path: str, *, cookie: str = "", last_event_id: int | None = None,
+                 timeout: float = 10):
+        self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
         headers = {"Accept": "text/event-stream"}
         if cookie:
             headers["Cookie"] = cookie
@@ -74,6 +76,21 @@ class EventStream:
             line = self.response.fp.readline().decode()
             if line.startswith(":"):
                 self.comments.append(line.strip())
+
+    def ends_within(self, seconds: float) -> bool:
+        """Read (keep-alives, events) until the server ends the stream; False if it did not
+        within `seconds` (keep-alives must come more often than the socket's timeout)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                line = self.response.fp.readline()
+            except ConnectionError:
+                return True
+            except TimeoutError:
+                return False
+            if line in (b"", b"0\r\n"):  # closed, or the last chunk (the connection may stay)
+                return True
+        return False
 
     def close(self) -> None:
         """Drop the connection (like a phone losing its signal)."""

@@ -3,43 +3,17 @@
 import time
 from datetime import UTC, datetime, timedelta
 
-import flask_migrate
 import pytest
 from sqlalchemy import select
 
 from floorapp import create_app
 from floorapp.extensions import db
-from floorapp.models import Availability, Event, EventKind, Sign
-from tests import databases
-from tests.factories import make_sign, make_user, sign_pass, submit_request
+from floorapp.models import Event, EventKind, Sign
+from tests.factories import sign_pass, submit_request
 from tests.gunicorn_server import Gunicorn
 from tests.live.clients import EventStream, csrf_session, log_in, request
 
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture(params=("sqlite", "postgresql"))
-def migrated_url(request, tmp_path):
-    """A database migrated to head, with a sign and an associate."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-        schema = None
-    else:
-        request.getfixturevalue("postgres_schema")  # skips or fails like the other tests
-        schema = databases.PostgresSchema()
-        url = schema.create()
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
-    with app.app_context():
-        flask_migrate.upgrade()
-        sign = make_sign()
-        make_user(login="maria", name="Maria Lopez", store=sign.zone.store).availability = \
-            Availability.ON_FLOOR
-        db.session.commit()
-        seeded = {"url": url, "token": sign.token, "code": sign.zone.store.code}
-        db.engine.dispose()
-    yield seeded
-    if schema:
-        schema.drop()
 
 
 def _submit(server, token, note=""):
