@@ -23,9 +23,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import Sign, Store, Zone
-from floorapp.services import demo
 from tests.browser.conftest import CHROMIUM_FLAGS, PHONE, LiveServer, chromium_executable
 
 PASSWORD = "bench-pages-pw"  # noqa: S105  (the throwaway demo's)

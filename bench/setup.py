@@ -6,10 +6,10 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from floorapp import create_app
+from floorapp.demo.history_scale import ensure_bench_stores
 from floorapp.extensions import db
 from floorapp.models import Role, Sign, Store, User, Zone
-from floorapp.services import help_intake
-from floorapp.services.history_scale import ensure_bench_stores
+from floorapp.services.help import intake as help_intake
 
 PASSWORD = "bench-password-2026"  # noqa: S105  (throwaway benchmark databases only)
 

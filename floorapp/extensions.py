@@ -66,7 +66,7 @@ def _begin_sqlite(connection) -> None:
     """Open SQLite transactions explicitly (pysqlite's own handling is turned off).
 
     A transaction that will write asks for BEGIN IMMEDIATE (execution option
-    `sqlite_write`, see services/transactions.py): it takes the write lock at once and
+    `sqlite_write`, see services/core/transactions.py): it takes the write lock at once and
     waits its turn under the busy timeout, instead of failing with "database is
     locked" when a read snapshot cannot be upgraded to a write.
     """

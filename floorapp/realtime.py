@@ -14,11 +14,11 @@ never touch the request's database session.
   worker with no open stream does not read the log at all.
 
 Within a store, event ids become visible in increasing order (see
-services/transactions.py), so "everything after id n" is exact: a stream resumes from
+services/core/transactions.py), so "everything after id n" is exact: a stream resumes from
 Last-Event-ID with nothing missed and nothing twice.
 
 The same loop runs the escalation/expiry/idleness tick every TICK_INTERVAL_S; the
-database guards in services/escalation.py make that safe in every worker at once.
+database guards in services/help/escalation.py make that safe in every worker at once.
 """
 
 import json
@@ -34,8 +34,13 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
 
 from floorapp.models.types import utcnow
-from floorapp.services.event_log import EVENTS_WRITTEN, NOTIFY_CHANNEL, event_rows, last_event_id
-from floorapp.services.input_parsing import whole_number
+from floorapp.services.core.event_log import (
+    EVENTS_WRITTEN,
+    NOTIFY_CHANNEL,
+    event_rows,
+    last_event_id,
+)
+from floorapp.services.core.input_parsing import whole_number
 from floorapp.stream_guard import END
 
 log = logging.getLogger(__name__)
@@ -220,7 +225,8 @@ class Hub:
 
 def run_tick(app: Flask) -> dict:
     """Escalate, expire and set idle associates off, once (inside an app context)."""
-    from floorapp.services import availability, escalation, maintenance
+    from floorapp.services.core import maintenance
+    from floorapp.services.help import availability, escalation
 
     now = utcnow()
     report = escalation.tick(now=now, expire_after_minutes=int(app.config["EXPIRE_AFTER_MINUTES"]),

@@ -1,7 +1,7 @@
 """The worker's guard of its open streams: who may open one, and when each must end.
 
 - Admission: a place in this worker (at most STREAMS_PER_WORKER, so pages and /healthz
-  keep free connections), then a lease in the database (services/stream_leases.py:
+  keep free connections), then a lease in the database (services/org/stream_leases.py:
   caps per address, public token and login session, across workers and hosts).
   Past a cap the stream is refused with 429 and Retry-After before it starts.
 - Ending: one loop per worker, every few seconds, renews the worker's heartbeat and
@@ -23,8 +23,8 @@ from types import SimpleNamespace
 from flask import Flask
 
 from floorapp.extensions import db
-from floorapp.services import sessions, stores, stream_leases
-from floorapp.services.stream_leases import TooManyStreams
+from floorapp.services.org import sessions, stores, stream_leases
+from floorapp.services.org.stream_leases import TooManyStreams
 
 log = logging.getLogger(__name__)
 END: list[dict] = []  # put in a stream's queue to end it (by identity)

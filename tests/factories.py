@@ -63,7 +63,7 @@ def make_user(*, login: str | None = None, name: str = "Terry Tester",
 
 def make_sign(*, zone: Zone | None = None, label: str = "", active: bool = True) -> Sign:
     """Create a sign in `zone` (in a new store if none is given)."""
-    from floorapp.services.signage import new_sign_token
+    from floorapp.services.org.signs import new_sign_token
 
     if zone is None:
         zone = make_store().zones[0]
@@ -94,7 +94,7 @@ def make_help_request(*, sign: Sign | None = None, need: Need = Need.FIND_SIZE,
 def make_submission(*, need: str = "find_size", product: str = "", size: str = "",
                     note: str = "", language: str = "en"):
     """Return a checked customer submission (the fields of the sign's form)."""
-    from floorapp.services.help_intake import parse_submission
+    from floorapp.services.help.intake import parse_submission
 
     return parse_submission({"need": need, "product": product, "size": size, "note": note,
                              "language": language})
@@ -102,7 +102,7 @@ def make_submission(*, need: str = "find_size", product: str = "", size: str = "
 
 def submit_request(*, sign: Sign | None = None, now: datetime | None = None, **fields):
     """Submit a help request through the real service (with its event), from a sign."""
-    from floorapp.services.help_intake import submit
+    from floorapp.services.help.intake import submit
 
     sign = sign or make_sign()
     submitted, _ = submit(sign.token, make_submission(**fields), now=now)
@@ -119,8 +119,8 @@ def make_product(*, style: str | None = None, brand: str = "Northway", name: str
     bin)); variants it does not name get no stock row in that store.
     """
     from floorapp.models import Product, Stock, Variant
-    from floorapp.services.catalog_write import search_text_for
-    from floorapp.services.sizes import size_sort_key
+    from floorapp.services.inventory.catalog_write import search_text_for
+    from floorapp.services.inventory.sizes import size_sort_key
 
     style = style or f"ST{next(_numbers):05d}"
     product = Product(style=style, brand=brand, name=name, color=color, price_cents=price_cents,

@@ -1,7 +1,7 @@
 """Keyword-only builders of stock pulls, holds and lookup misses, as stored data.
 
 For tests of readers such as the dashboard; tests of the pull and hold rules go
-through services/pulls.py and services/stock.py instead.
+through services/inventory/pulls.py and services/inventory/stock.py instead.
 """
 
 from datetime import datetime, timedelta
@@ -56,7 +56,7 @@ def make_hold(*, store: Store, variant: Variant, created_at: datetime, minutes: 
 
 def make_miss(*, store: Store, variant: Variant, at: datetime, label: str | None = None,
               user: User | None = None) -> LookupMiss:
-    """Record a lookup miss of `variant` (labelled as services/stock.py labels it)."""
+    """Record a lookup miss of `variant` (labelled as services/inventory/stock.py labels it)."""
     label = label or f"{variant.size_label} {variant.width}".strip()
     miss = LookupMiss(store_id=store.id, product_id=variant.product_id, variant_id=variant.id,
                       size_label=label, user_id=user.id if user else None, at=at)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Role, Sign, Store, User, Zone
-from floorapp.services.signage import resolve_sign_token
+from floorapp.services.org.signs import resolve_sign_token
 from tests.factories import make_sign, make_user
 
 NO_HISTORY = ("--history-days", "0")  # the demo's 90 days of history, where a test needs none

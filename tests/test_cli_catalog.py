@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import ApiToken, Product, Stock, Store, Variant
-from floorapp.services.catalog_write import upc_check_digit
-from floorapp.services.tokens import hash_token
+from floorapp.services.inventory.catalog_write import upc_check_digit
+from floorapp.services.org.tokens import hash_token
 
 
 def test_the_demo_seed_has_a_realistic_catalog_with_gaps_that_differ_by_store(app, runner):

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from floorapp.errors import Forbidden, InvalidInput, Unauthorized
 from floorapp.extensions import csrf, db
 from floorapp.models import ApiToken, Role, Store, User
-from floorapp.services import stores, tokens
+from floorapp.services.org import stores, tokens
 
 SESSION_WRITE_ROLES = (Role.MANAGER, Role.ADMIN)
 

@@ -1,5 +1,5 @@
 """The catalog and stock API: search, products with their size run, codes, stock,
-stock pulls and holds. Documented in floorapp/api/openapi_catalog.py.
+stock pulls and holds. Documented in floorapp/api/openapi/catalog.py.
 """
 
 from flask import Blueprint, jsonify, request
@@ -16,8 +16,9 @@ from floorapp.api.parsing import idempotency_key
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import csrf, db
 from floorapp.models import Variant
-from floorapp.services import catalog, idempotency, pulls, size_grid, stock
-from floorapp.services.input_parsing import whole_number
+from floorapp.services.core import idempotency
+from floorapp.services.core.input_parsing import whole_number
+from floorapp.services.inventory import catalog, pulls, size_grid, stock
 
 bp = Blueprint("catalog_api", __name__)
 csrf.exempt(bp)  # callers.current_caller checks CSRF for session callers itself

@@ -10,9 +10,10 @@ from floorapp import realtime, stream_guard
 from floorapp.api.parsing import api_user
 from floorapp.errors import Unauthorized
 from floorapp.extensions import db, limiter
-from floorapp.services import help_intake, sessions, stores
-from floorapp.services.input_parsing import whole_number
-from floorapp.services.stream_leases import TooManyStreams
+from floorapp.services.core.input_parsing import whole_number
+from floorapp.services.help import intake
+from floorapp.services.org import sessions, stores
+from floorapp.services.org.stream_leases import TooManyStreams
 from floorapp.web.errors import error_response
 from floorapp.web.public_limits import status_limit
 
@@ -61,6 +62,6 @@ def store_events(code: str):
 @status_limit
 def request_events(public_token: str):
     """Stream one request's events to its customer (SSE)."""
-    help_request = help_intake.by_public_token(public_token)
+    help_request = intake.by_public_token(public_token)
     return _event_stream(help_request.store_id, help_request.id, kind="public",
                          subject=f"token:{public_token[:64]}")

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, request, url_for
 
 from floorapp.api.parsing import body, idempotency_key
 from floorapp.extensions import csrf
-from floorapp.services import help_intake, help_views, product_match
+from floorapp.services.help import intake, product_match, views
 from floorapp.web import sign_pass
 from floorapp.web.public_limits import (
     count_at_ceiling,
@@ -20,7 +20,7 @@ bp = Blueprint("api_help", __name__)
 @suggest_limit
 def sign(sign_token: str):
     """Return a sign's place and a fresh pass to submit from it (what its page carries)."""
-    found = help_intake.sign_for(sign_token)
+    found = intake.sign_for(sign_token)
     return jsonify(zone=found.zone.name, store=found.zone.store.name,
                    sign_pass=sign_pass.issue(sign_token),
                    submit_url=url_for("api_help.submit", sign_token=sign_token))
@@ -42,9 +42,9 @@ def submit(sign_token: str):
     """
     count_at_ceiling()
     data = body()
-    submission = help_intake.parse_submission(data)
+    submission = intake.parse_submission(data)
     open_token = data.get("open_request")
-    help_request, created = help_intake.submit(
+    help_request, created = intake.submit(
         sign_token, submission, idempotency_key=idempotency_key(data),
         open_token=open_token if isinstance(open_token, str) else None)
     status_url = url_for("customer.status", public_token=help_request.public_token)
@@ -57,8 +57,8 @@ def submit(sign_token: str):
 @status_limit
 def status(public_token: str):
     """Return a customer's request: status, queue position, estimate, associate."""
-    help_request = help_intake.by_public_token(public_token)
-    shown = help_views.customer_status(help_request)
+    help_request = intake.by_public_token(public_token)
+    shown = views.customer_status(help_request)
     return jsonify(status=shown.status, position=shown.position, estimate_s=shown.estimate_s,
                    associate=shown.associate, product_id=help_request.product_id,
                    variant_id=help_request.variant_id,
@@ -69,5 +69,5 @@ def status(public_token: str):
 @suggest_limit
 def products(sign_token: str):
     """Suggest a few of the sign's store's products for what the customer types (public)."""
-    store_id = help_intake.sign_store_id(sign_token)
+    store_id = intake.sign_store_id(sign_token)
     return jsonify(products=product_match.suggest(store_id, request.args.get("q")))

@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from floorapp.errors import Unauthorized
 from floorapp.models import Store
-from floorapp.services import exports, metrics, staffing
-from floorapp.services.periods import Period, parse_period
+from floorapp.services.metrics import exports, staffing
+from floorapp.services.metrics import figures as metrics
+from floorapp.services.metrics.periods import Period, parse_period
 from floorapp.web.access import managed_store
 
 bp = Blueprint("api_metrics", __name__)

@@ -6,7 +6,7 @@ from flask import request
 
 from floorapp.errors import InvalidInput, Unauthorized
 from floorapp.models import User
-from floorapp.services import idempotency
+from floorapp.services.core import idempotency
 
 
 def body() -> dict[str, Any]:

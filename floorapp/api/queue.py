@@ -11,8 +11,11 @@ from floorapp.errors import NotFound
 from floorapp.extensions import db
 from floorapp.models import Store
 from floorapp.models.types import utcnow
-from floorapp.services import availability, help_queue, help_views, idempotency, stores
-from floorapp.services.input_parsing import id_or_none
+from floorapp.services.core import idempotency
+from floorapp.services.core.input_parsing import id_or_none
+from floorapp.services.help import availability, views
+from floorapp.services.help import moves as help_queue
+from floorapp.services.org import stores
 
 bp = Blueprint("api_queue", __name__)
 MOVES = ("claim", "arrive", "resolve", "release", "handoff", "cancel")
@@ -32,7 +35,7 @@ def queue(code: str):
     """Return the store's open requests, oldest first."""
     store = stores.visible_store(api_user(), code)
     return jsonify(store=store.code, acknowledge_target_s=store.acknowledge_target_s,
-                   requests=help_views.open_queue(store))
+                   requests=views.open_queue(store))
 
 
 @bp.post("/help-requests/<int:request_id>/<any(" + ", ".join(MOVES) + "):move>")
@@ -48,7 +51,7 @@ def move(request_id: int, move: str):
     if record is not None:
         return jsonify(record.response), record.status_code
     help_request = _run(move, store_id, request_id, user, data)
-    payload = {"help_request": help_views.summary(help_request)}
+    payload = {"help_request": views.summary(help_request)}
     idempotency.remember_after(scope, key, fingerprint, status_code=200, response=payload,
                                now=now)
     return jsonify(payload)
@@ -65,7 +68,7 @@ def _run(move: str, store_id: int, request_id: int, user, data: dict):
 
 
 def _visible_store_id(user, request_id: int) -> int:
-    store_id = help_views.store_id_of(request_id) if request_id < 2**31 else None
+    store_id = views.store_id_of(request_id) if request_id < 2**31 else None
     store = db.session.get(Store, store_id) if store_id else None
     if store is None or not stores.can_see(user, store):
         raise NotFound("No such help request in this store.")

@@ -3,7 +3,7 @@
 `Product.search_text` is the lowered "brand name color style department" string the
 text search indexes (SQLite FTS5 trigram table, PostgreSQL pg_trgm GIN index; see
 floorapp/models/search_ddl.py). `Variant.size_sort` is the natural order of sizes
-(5, 5.5 … 13; XS … XXL), computed by floorapp/services/sizes.py.
+(5, 5.5 … 13; XS … XXL), computed by floorapp/services/inventory/sizes.py.
 """
 
 from datetime import datetime

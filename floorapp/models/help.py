@@ -56,7 +56,8 @@ class Outcome(enum.StrEnum):
     SOLD = "sold"
     OUT_OF_STOCK = "out_of_stock"
     CUSTOMER_GONE = "customer_gone"
-    SPAM = "spam"  # cancelled by "Clear spam" (services/spam.py): not a customer, not a walk-away
+    # cancelled by "Clear spam" (services/help/spam.py): not a customer, not a walk-away
+    SPAM = "spam"
 
 
 class EventKind(enum.StrEnum):
@@ -109,7 +110,7 @@ class HelpRequest(db.Model):
     __table_args__ = (
         Index("ix_help_requests_store_status_requested", "store_id", "status", "requested_at"),
         Index("ix_help_requests_store_requested", "store_id", "requested_at"),
-        # Covers the dashboards' one query (services/request_rows.py), so a store's month
+        # Covers the dashboards' one query (services/metrics/request_rows.py), so a store's month
         # is read from the index alone instead of thousands of scattered table rows.
         Index("ix_help_requests_dashboard", "store_id", "requested_at", "acknowledged_at",
               "reached_at", "resolved_at", "closed_at", "status", "outcome", "zone_id",
@@ -123,7 +124,7 @@ class HelpRequest(db.Model):
     public_token: Mapped[str] = mapped_column(String(64), unique=True)
     need: Mapped[Need] = mapped_column(string_enum(Need, "need"))
     # What the customer typed, kept as typed; product_id and variant_id are the catalog's
-    # product and size it matched (services/product_match.py), so the card can answer.
+    # product and size it matched (services/help/product_match.py), so the card can answer.
     product_query: Mapped[str] = mapped_column(String(120), default="")
     size_label: Mapped[str] = mapped_column(String(24), default="")
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)

@@ -32,7 +32,7 @@ class StockPull(db.Model):
     __table_args__ = (
         Index("ix_stock_pulls_store_status_asked", "store_id", "status", "asked_at"),
         Index("ix_stock_pulls_asked_by_asked", "asked_by_id", "asked_at"),
-        # Covers the dashboard's pull figures (services/inventory_metrics.py): a store's
+        # Covers the dashboard's pull figures (services/metrics/inventory_figures.py): a store's
         # range is read from the index alone.
         Index("ix_stock_pulls_store_asked", "store_id", "asked_at", "status", "picked_at",
               "delivered_at", "not_found_at"),

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from floorapp.errors import Forbidden
 from floorapp.models import Role, Store, User
-from floorapp.services import stores
+from floorapp.services.org import stores
 
 
 def acting_user() -> User:

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length
 
 from floorapp.errors import Unauthorized
 from floorapp.extensions import limiter
-from floorapp.services import sessions, users
+from floorapp.services.org import sessions, users
 from floorapp.web import login_devices
 from floorapp.web.errors import wants_json
 from floorapp.web.redirects import safe_next

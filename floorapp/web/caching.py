@@ -46,7 +46,8 @@ def add_cache_headers(response):
         response.headers["Cache-Control"] = "no-store"
         return response
     token = session.get("sid")
-    if not (token and current_user.is_authenticated):
+    # is_anonymous reads no column: a stream has closed the database session by now
+    if not token or current_user.is_anonymous:
         response.headers[SESSION_HEADER] = NO_SESSION
         return response
     response.headers[SESSION_HEADER] = session_tag(token)

@@ -14,7 +14,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 
 from floorapp.errors import DomainError, InvalidInput
-from floorapp.services import catalog_import, catalog_import_scope, tokens
+from floorapp.services.inventory import catalog_import, catalog_import_scope
+from floorapp.services.org import tokens
 from floorapp.web.access import acting_user, managed_store
 
 bp = Blueprint("catalog_admin", __name__)

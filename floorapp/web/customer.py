@@ -16,9 +16,9 @@ from floorapp import realtime
 from floorapp.errors import DomainError, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Need, Status
-from floorapp.services import help_intake, help_views
-from floorapp.services.idempotency import KeyReused
-from floorapp.services.signage import SignRetired
+from floorapp.services.core.idempotency import KeyReused
+from floorapp.services.help import intake, views
+from floorapp.services.org.signs import SignRetired
 from floorapp.web import sign_pass
 from floorapp.web.language import chosen_language, remember_choice
 from floorapp.web.public_limits import SignBusy, count_at_ceiling, status_limit, submit_limits
@@ -55,15 +55,15 @@ def sign(sign_token: str):
     A second post from a browser whose request is still open at this sign goes to that
     request (its cookie names it) instead of queueing another.
     """
-    found = help_intake.sign_for(sign_token)
+    found = intake.sign_for(sign_token)
     if request.method == "GET":
         return _form(found)
     count_at_ceiling()
     form = request.form.to_dict()  # its size was capped before this ran (web/wire.py)
     form["language"] = g.language or _accepted()
     try:
-        help_request, _created = help_intake.submit(
-            sign_token, help_intake.parse_submission(form),
+        help_request, _created = intake.submit(
+            sign_token, intake.parse_submission(form),
             idempotency_key=form.get("idempotency_key"),
             open_token=request.cookies.get(OPEN_COOKIE))
     except (InvalidInput, KeyReused) as error:
@@ -110,15 +110,15 @@ def _submission_error(error: DomainError) -> str:
 @status_limit
 def status(public_token: str):
     """Show where the customer's request stands (live with JS, self-refreshing without)."""
-    help_request = help_intake.by_public_token(public_token)
+    help_request = intake.by_public_token(public_token)
     g.language = g.language or help_request.language
-    shown = help_views.customer_status(help_request)
+    shown = views.customer_status(help_request)
     after = realtime.last_event_id(db.engine, help_request.store_id)
     return render_template("customer/status.html", help_request=help_request, shown=shown,
                            zone=help_request.zone, store=help_request.store, after=after,
                            open=help_request.status in (Status.WAITING, Status.CLAIMED,
                                                         Status.HELPING),
-                           rated=help_views.has_feedback(help_request))
+                           rated=views.has_feedback(help_request))
 
 
 @bp.post("/h/<public_token>/cancel")
@@ -126,7 +126,7 @@ def status(public_token: str):
 def cancel(public_token: str):
     """Cancel the customer's request ("I don't need help any more")."""
     try:
-        help_intake.cancel_by_customer(public_token)
+        intake.cancel_by_customer(public_token)
     except DomainError as error:
         if isinstance(error, NotFound):
             raise
@@ -139,7 +139,7 @@ def cancel(public_token: str):
 def rate(public_token: str):
     """Record the customer's one-tap rating and optional comment."""
     try:
-        help_intake.rate(public_token, request.form.get("rating"), request.form.get("comment"))
+        intake.rate(public_token, request.form.get("rating"), request.form.get("comment"))
     except DomainError as error:
         if isinstance(error, NotFound):
             raise
@@ -151,7 +151,7 @@ def rate(public_token: str):
 def _pass_refused(error):
     """Show the form again with a fresh pass and what the customer typed: one more tap."""
     db.session.rollback()
-    found = help_intake.sign_for(request.view_args["sign_token"])  # checked: it is active
+    found = intake.sign_for(request.view_args["sign_token"])  # checked: it is active
     message = (_("This form came from another website, so we did not send it. If you "
                  "filled it in here, please check it and send it again.")
                if error.code == "cross_origin" else

@@ -7,8 +7,11 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from floorapp.errors import InvalidInput
-from floorapp.services import board, metrics, staffing, stores
-from floorapp.services.periods import chosen_period
+from floorapp.services.help import board
+from floorapp.services.metrics import figures as metrics
+from floorapp.services.metrics import staffing
+from floorapp.services.metrics.periods import chosen_period
+from floorapp.services.org import stores
 from floorapp.web.access import admin_required, managed_store, store_for_caller
 from floorapp.web.dashboard_charts import WEEKDAYS, dashboard_charts, staffing_chart
 

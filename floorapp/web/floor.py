@@ -16,8 +16,9 @@ from floorapp import realtime
 from floorapp.errors import DomainError
 from floorapp.extensions import db
 from floorapp.models import Availability, Outcome, Role
-from floorapp.services import availability, card_answers, help_queue, help_views, spam
-from floorapp.services.input_parsing import id_or_none
+from floorapp.services.core.input_parsing import id_or_none
+from floorapp.services.help import availability, card_answers, spam, views
+from floorapp.services.help import moves as help_queue
 from floorapp.web.access import acting_user, managed_store, store_for_caller
 
 bp = Blueprint("floor", __name__)
@@ -57,13 +58,13 @@ def queue(code: str):
     """Show the store's open requests, oldest first, with my current request on top."""
     store = store_for_caller(code)
     user = acting_user()
-    items = help_views.open_queue(store)
-    mine = help_views.my_current(store, user)
-    covered, whole_store = help_views.covered_zone_ids(store)
+    items = views.open_queue(store)
+    mine = views.my_current(store, user)
+    covered, whole_store = views.covered_zone_ids(store)
     return render_template(
         "floor/queue.html", store=store, items=items, me=user,
         mine=next((item for item in items if mine and item["id"] == mine.id), None),
-        colleagues=help_views.colleagues(store, user), outcomes=OUTCOME_LABELS,
+        colleagues=views.colleagues(store, user), outcomes=OUTCOME_LABELS,
         needs=NEED_LABELS, answers=card_answers.answers(store, items),
         after=realtime.last_event_id(db.engine, store.id),
         availabilities=Availability, covered=sorted(covered), whole_store=whole_store,

@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify
 
 from floorapp.extensions import limiter
-from floorapp.services.health import DatabaseUnavailable, database_status
+from floorapp.services.core.health import DatabaseUnavailable, database_status
 
 bp = Blueprint("health", __name__)
 

@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import login_required
 
 from floorapp.models import Role
-from floorapp.services import users
+from floorapp.services.org import users
 from floorapp.web.access import acting_user, store_for_caller
 
 bp = Blueprint("home", __name__)

@@ -21,7 +21,7 @@ from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from floorapp.services import users
+from floorapp.services.org import users
 
 COOKIE = "floorapp_device"
 MAX_LOGINS = 10  # the accounts one shared handheld remembers

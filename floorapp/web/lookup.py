@@ -14,9 +14,9 @@ from flask_login import login_required
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Product, Role, Store
-from floorapp.services import catalog, pulls, size_grid, stock, stores
-from floorapp.services.demo_catalog import COLORS
-from floorapp.services.input_parsing import id_or_none
+from floorapp.services.core.input_parsing import id_or_none
+from floorapp.services.inventory import catalog, colors, pulls, size_grid, stock
+from floorapp.services.org import stores
 from floorapp.web.access import acting_user, store_for_caller
 from floorapp.web.floor import new_idempotency_key
 
@@ -150,7 +150,7 @@ def image(product_id: int):
     product = db.session.get(Product, product_id)
     if product is None:
         raise NotFound(f"No product with the id {product_id}.")
-    svg = render_template("lookup/image.svg", fill=COLORS.get(product.color, "#8a8f96"),
+    svg = render_template("lookup/image.svg", fill=colors.swatch(product.color),
                           apparel=product.department == "Apparel")
     response = Response(svg, mimetype="image/svg+xml")
     response.cache_control.max_age = 86400

@@ -13,7 +13,8 @@ from flask_login import login_required
 from floorapp.errors import DomainError
 from floorapp.extensions import db
 from floorapp.models import Variant
-from floorapp.services import idempotency, pulls, stock
+from floorapp.services.core import idempotency
+from floorapp.services.inventory import pulls, stock
 from floorapp.web.access import acting_user, managed_store, store_for_caller
 
 bp = Blueprint("lookup_actions", __name__)

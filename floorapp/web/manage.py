@@ -5,7 +5,8 @@ from flask_login import login_required
 
 from floorapp.errors import DomainError
 from floorapp.models import Role
-from floorapp.services import audit, stores, users
+from floorapp.services.core import audit
+from floorapp.services.org import stores, users
 from floorapp.web.access import acting_user, admin_required, managed_store
 
 bp = Blueprint("manage", __name__)

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from floorapp.errors import NotFound
 from floorapp.icons import icon_png
-from floorapp.services.sessions import TOUCH_INTERVAL
+from floorapp.services.org.sessions import TOUCH_INTERVAL
 
 bp = Blueprint("pwa", __name__)
 SHELL_FILES = ("css/app.css", "js/app.js")

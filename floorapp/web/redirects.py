@@ -7,7 +7,7 @@ was created: a CR or LF in a Location header is refused by Werkzeug with a 500.
 
 from urllib.parse import urlsplit
 
-from floorapp.services.input_parsing import has_control_characters
+from floorapp.services.core.input_parsing import has_control_characters
 
 MAX_NEXT_LENGTH = 2000
 

@@ -18,7 +18,7 @@ from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from floorapp.errors import Forbidden
-from floorapp.services import help_intake
+from floorapp.services.help import intake
 
 SALT = "floorapp.sign-pass"
 SAME_SITE = ("same-origin", "none")  # "none": typed, bookmarked, or opened from the QR code
@@ -86,7 +86,7 @@ def required(field_of):
                 try:
                     check(kwargs.get("sign_token", ""), field_of())
                 except PassRefused:
-                    help_intake.sign_for(kwargs.get("sign_token", ""))  # 404 or 410 first
+                    intake.sign_for(kwargs.get("sign_token", ""))  # 404 or 410 first
                     raise
             return view(*args, **kwargs)
         return checked

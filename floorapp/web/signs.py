@@ -5,7 +5,7 @@ from flask_login import login_required
 from markupsafe import Markup
 
 from floorapp.errors import DomainError
-from floorapp.services import signage
+from floorapp.services.org import signs as signage
 from floorapp.web.access import acting_user, managed_store
 
 bp = Blueprint("signs", __name__)

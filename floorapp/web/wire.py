@@ -3,7 +3,7 @@
 A body over MAX_CONTENT_LENGTH answers 413 even on a route that would fail before
 reading it, and even where a handler reads JSON with `silent=True` (which would turn
 the 413 into a vaguer 400). Then every text the request carries is checked once,
-by floorapp/services/input_parsing.py: the path, each query field, each form field
+by floorapp/services/core/input_parsing.py: the path, each query field, each form field
 (urlencoded or multipart, and upload file names) and every string of a JSON body,
 which must also be nested at most MAX_JSON_DEPTH deep (a deeper body used to be a
 RecursionError, a 500). The checks read the parsed values, not raw bytes, so an
@@ -18,7 +18,7 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from floorapp.services.input_parsing import (
+from floorapp.services.core.input_parsing import (
     MAX_ID,
     check_field,
     check_json,

@@ -9,15 +9,13 @@ import re
 import pytest
 
 from floorapp.models import Role
-from floorapp.services import availability
+from floorapp.services.help import availability
+from tests.conftest import HIGH_LIMITS
 from tests.factories import make_product, make_user, submit_request
 
 MAX_BODY = 4096
 # Not RATELIMIT_ENABLED=False: Flask-Limiter keeps that on its one shared instance, so it
 # would switch the limits off for every later test's app too.
-HIGH_LIMITS = {name: "100000 per minute" for name in (
-    "SUBMIT_LIMIT_PER_ADDRESS", "SUBMIT_LIMIT_PER_SIGN", "STATUS_LIMIT_PER_ADDRESS",
-    "SUGGEST_LIMIT_PER_ADDRESS")}
 # Each attack: (content type, body, extra query string). The body is bytes as sent.
 ATTACKS = {
     "oversized_json": ("application/json", b'{"note": "' + b"x" * (2 * MAX_BODY) + b'"}', ""),

@@ -7,7 +7,7 @@ import pytest
 
 from floorapp.extensions import db
 from floorapp.models import ApiToken, Role, Stock
-from floorapp.services import tokens
+from floorapp.services.org import tokens
 from tests.factories import TEST_PASSWORD, make_product, make_store, make_user
 
 

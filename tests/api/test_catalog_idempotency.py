@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import Hold, IdempotencyRecord, StockPull
-from floorapp.services import tokens
+from floorapp.services.org import tokens
 from tests.factories import TEST_PASSWORD, make_product, make_store, make_user
 
 THREADS = 6

@@ -21,8 +21,9 @@ from floorapp import create_app
 from floorapp.api.openapi import document
 from floorapp.extensions import db
 from floorapp.models import Role
-from floorapp.services import availability, tokens
-from tests.api.test_bad_input import HIGH_LIMITS
+from floorapp.services.help import availability
+from floorapp.services.org import tokens
+from tests.conftest import HIGH_LIMITS
 from tests.factories import TEST_PASSWORD, make_product, make_sign, make_user, submit_request
 
 EXAMPLES = 25

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import Availability, HelpRequest, Role
-from floorapp.services import availability
+from floorapp.services.help import availability
 from tests.factories import make_sign, make_user, with_pass
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, IdempotencyRecord
-from floorapp.services import availability
+from floorapp.services.help import availability
 from tests.factories import make_sign, make_user, with_pass
 
 THREADS = 8

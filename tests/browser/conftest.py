@@ -153,3 +153,17 @@ def axe_violations(page) -> list[dict]:
     return [{"id": v["id"], "help": v["help"],
              "targets": [node["target"] for node in v["nodes"]][:5]}
             for v in result["violations"]]
+
+
+def log_in(page, base_url: str, login: str, password: str) -> None:
+    """Log in through the real form."""
+    page.goto(base_url + "/login")
+    page.get_by_label("Login").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def page_fits_the_width(page) -> bool:
+    """Tell whether the page fits its viewport's width (nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -6,11 +6,17 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import Availability, Status, Store, User
-from floorapp.services import demo
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
-from tests.browser.test_foundation_pages import _page_fits_the_width, log_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    log_in,
+    page_fits_the_width,
+    save_screenshot,
+)
 from tests.factories import make_feedback, make_help_request, make_sign, make_timed_request
 
 PASSWORD = "browser-demo-pw"
@@ -61,7 +67,7 @@ def test_dashboard_pages_have_no_accessibility_violations(busy_store, new_page, 
         page.goto(busy_store.url + path)
         save_screenshot(page, f"dashboard-{login}-{number}-{viewport['width']}")
         assert axe_violations(page) == [], path
-        assert _page_fits_the_width(page), f"{path} scrolls sideways at {viewport['width']} px"
+        assert page_fits_the_width(page), f"{path} scrolls sideways at {viewport['width']} px"
 
 
 def test_the_live_board_shows_a_new_request_without_a_reload(busy_store, new_page):
@@ -107,7 +113,7 @@ def test_the_stock_section_shows_the_demo_history_readably(busy_store, new_page,
     first = table.get_by_role("row").nth(1)
     assert int(first.get_by_role("cell").nth(1).inner_text()) > 0  # looked up at least once
     assert axe_violations(page) == []
-    assert _page_fits_the_width(page)
+    assert page_fits_the_width(page)
 
 
 def test_a_range_without_stock_events_says_so(busy_store, new_page):

@@ -2,8 +2,15 @@
 
 import pytest
 
-from floorapp.services import demo
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
+from floorapp.demo import seed as demo
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    log_in,
+    page_fits_the_width,
+    save_screenshot,
+)
 
 PAGES_BY_LOGIN = {
     None: ["/login", "/no-such-page"],
@@ -30,7 +37,7 @@ def test_pages_have_no_accessibility_violations(demo_server, new_page, login, vi
         page.goto(demo_server.url + path)
         save_screenshot(page, f"{login or 'anonymous'}{path.replace('/', '_')}-{viewport['width']}")
         assert axe_violations(page) == [], path
-        assert _page_fits_the_width(page), f"{path} scrolls sideways at {viewport['width']} px"
+        assert page_fits_the_width(page), f"{path} scrolls sideways at {viewport['width']} px"
 
 
 def test_logging_in_and_out_in_the_browser(demo_server, new_page):
@@ -49,14 +56,3 @@ def test_logging_in_and_out_in_the_browser(demo_server, new_page):
     assert page.get_by_role("status").inner_text() == "You are logged out."
 
 
-def log_in(page, base_url: str, login: str, password: str) -> None:
-    """Log in through the real form."""
-    page.goto(base_url + "/login")
-    page.get_by_label("Login").fill(login)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-
-
-def _page_fits_the_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -4,11 +4,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import RetiredSignToken, Store
-from floorapp.services import demo
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
-from tests.browser.test_foundation_pages import log_in
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, log_in, save_screenshot
 from tests.factories import make_sign
 
 PASSWORD = "browser-demo-pw"

@@ -11,11 +11,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import Event, HelpRequest, Product, Sign, Stock, Store, User, Variant, Zone
-from floorapp.services import demo, help_queue, size_grid
-from tests.browser.conftest import DESKTOP, PHONE, REPLAY, axe_violations, save_screenshot
-from tests.browser.test_foundation_pages import log_in
+from floorapp.services.help import moves
+from floorapp.services.inventory import size_grid
+from tests.browser.conftest import DESKTOP, PHONE, REPLAY, axe_violations, log_in, save_screenshot
 from tests.factories import make_submission
 
 PASSWORD = "browser-demo-pw"
@@ -198,8 +199,8 @@ def test_a_manager_sees_the_requests_just_made_on_the_dashboard_and_live_board(
     _claim_as(store_server, "nyc.associate1", done)
     with store_server.app.app_context():
         store_id, user = _store_id(), _user("nyc.associate1")
-        help_queue.arrive(store_id, done, user)
-        help_queue.resolve(store_id, done, user, "helped")
+        moves.arrive(store_id, done, user)
+        moves.resolve(store_id, done, user, "helped")
     _submit(store_server, size="M")
     page = new_page(DESKTOP)
     log_in(page, store_server.url, "nyc.manager", PASSWORD)
@@ -232,7 +233,7 @@ def _sign_token(server) -> str:
 
 
 def _submit(server, **fields) -> int:
-    from floorapp.services.help_intake import submit
+    from floorapp.services.help.intake import submit
 
     token = _sign_token(server)
     with server.app.app_context():
@@ -256,7 +257,7 @@ def _first_name(server, login: str) -> str:
 def _claim_as(server, login: str, rid: int) -> str:
     with server.app.app_context():
         user = _user(login)
-        help_queue.claim(_store_id(), rid, user)
+        moves.claim(_store_id(), rid, user)
         return user.first_name
 
 

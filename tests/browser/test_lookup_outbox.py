@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import Hold, Product, PullStatus, StockPull, Store, User, Variant
-from floorapp.services import demo, pulls, stock
-from tests.browser.conftest import DESKTOP, PHONE, REPLAY, axe_violations, save_screenshot
-from tests.browser.test_foundation_pages import log_in
+from floorapp.services.inventory import pulls, stock
+from tests.browser.conftest import DESKTOP, PHONE, REPLAY, axe_violations, log_in, save_screenshot
 
 PASSWORD = "browser-demo-pw"
 STORE = "NYC-5TH"

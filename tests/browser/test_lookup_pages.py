@@ -2,11 +2,10 @@
 
 import pytest
 
+from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import Product, Stock, Store, Variant
-from floorapp.services import demo
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
-from tests.browser.test_foundation_pages import log_in
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, log_in, save_screenshot
 
 PASSWORD = "browser-demo-pw"
 

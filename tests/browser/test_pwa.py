@@ -2,9 +2,14 @@
 
 from playwright.sync_api import expect
 
-from floorapp.services import demo
-from tests.browser.conftest import CHROMIUM_FLAGS, PHONE, chromium_executable, save_screenshot
-from tests.browser.test_foundation_pages import log_in
+from floorapp.demo import seed as demo
+from tests.browser.conftest import (
+    CHROMIUM_FLAGS,
+    PHONE,
+    chromium_executable,
+    log_in,
+    save_screenshot,
+)
 
 
 def test_chrome_finds_the_app_installable(live_server, tmp_path, playwright):

@@ -11,12 +11,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import LoginSession, Sign, Store, Zone
-from floorapp.services import demo
-from floorapp.services.help_intake import submit
-from tests.browser.conftest import PHONE, save_screenshot
-from tests.browser.test_foundation_pages import log_in
+from floorapp.services.help.intake import submit
+from tests.browser.conftest import PHONE, log_in, save_screenshot
 from tests.factories import make_submission
 
 PASSWORD = "browser-demo-pw"

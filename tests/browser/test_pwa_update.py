@@ -2,10 +2,9 @@
 
 from playwright.sync_api import expect
 
-from floorapp.services import demo
+from floorapp.demo import seed as demo
 from floorapp.web import pwa
-from tests.browser.conftest import PHONE, axe_violations, save_screenshot
-from tests.browser.test_foundation_pages import log_in
+from tests.browser.conftest import PHONE, axe_violations, log_in, save_screenshot
 
 PASSWORD = "browser-demo-pw"
 

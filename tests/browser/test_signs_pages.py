@@ -4,9 +4,8 @@ import re
 
 import pytest
 
-from floorapp.services import demo
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, save_screenshot
-from tests.browser.test_foundation_pages import log_in
+from floorapp.demo import seed as demo
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, log_in, save_screenshot
 
 PASSWORD = "browser-demo-pw"
 SIGNS = "/stores/NYC-5TH/signs"

@@ -5,11 +5,11 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import Store
-from floorapp.services import demo, users
-from tests.browser.conftest import PHONE
-from tests.browser.test_foundation_pages import log_in
+from floorapp.services.org import users
+from tests.browser.conftest import PHONE, log_in
 from tests.factories import make_sign
 
 PASSWORD = "browser-demo-pw"

@@ -8,7 +8,7 @@ happens elsewhere. Without the hub's re-check the stream would go on for hours.
 import pytest
 
 from floorapp import create_app
-from floorapp.services import users
+from floorapp.services.org import users
 from tests.gunicorn_server import Gunicorn
 from tests.live.clients import EventStream, csrf_session, log_in, request
 from tests.live.conftest import PASSWORD

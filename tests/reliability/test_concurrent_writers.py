@@ -1,7 +1,7 @@
 """Logins, page loads and submissions at once on a real 2-worker server, on both databases.
 
 On SQLite every write must go through the writer discipline (BEGIN IMMEDIATE with the
-process and file locks, floorapp/services/transactions.py): a transaction that read and
+process and file locks, floorapp/services/core/transactions.py): a transaction that read and
 then writes without it fails at once with "database is locked" (a 503) as soon as
 another worker committed in between. Here 50 of each are released together.
 """

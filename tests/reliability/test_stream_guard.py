@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from floorapp import stream_guard
 from floorapp.extensions import db
 from floorapp.models import LoginSession, User
-from floorapp.services import sessions
+from floorapp.services.org import sessions
 from tests.factories import make_store, make_user
 
 

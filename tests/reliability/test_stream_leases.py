@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from floorapp.models.types import utcnow
-from floorapp.services import stream_leases
-from floorapp.services.stream_leases import Caps, TooManyStreams
+from floorapp.services.org import stream_leases
+from floorapp.services.org.stream_leases import Caps, TooManyStreams
 from tests.concurrency import at_once
 
 ONE_PLACE = Caps(per_address=1, per_subject=1, renew_s=5, retry_after=10)

@@ -4,7 +4,8 @@ Shared by the route walk (who may call what) and the bad-id walk (nothing answer
 """
 
 from floorapp.models import Role
-from floorapp.services import pulls, stock, tokens
+from floorapp.services.inventory import pulls, stock
+from floorapp.services.org import tokens
 from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
 
 

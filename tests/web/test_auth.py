@@ -2,7 +2,7 @@
 
 from floorapp.extensions import db
 from floorapp.models import Role, User
-from floorapp.services import users
+from floorapp.services.org import users
 from tests.factories import TEST_PASSWORD, make_store, make_user
 
 

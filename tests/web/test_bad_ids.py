@@ -15,7 +15,7 @@ import pytest
 import floorapp
 from floorapp.extensions import db
 from floorapp.models import User
-from tests.api.test_bad_input import HIGH_LIMITS
+from tests.conftest import HIGH_LIMITS
 from tests.factories import TEST_PASSWORD
 from tests.web.route_values import seed_store_a
 

@@ -8,10 +8,10 @@ import pytest
 
 from floorapp.extensions import db
 from floorapp.models import LoginSession, Role, Store
-from floorapp.services import tokens, users
+from floorapp.services.org import tokens, users
 from floorapp.web.caching import OFFLINE_ENDPOINTS, SESSION_HEADER
 from tests.factories import make_store, make_user
-from tests.web.test_route_walk import store_a, walk  # noqa: F401  (store_a is a fixture)
+from tests.web.route_values import walk
 
 # Files, the app's own description and product pictures: the same for everybody, so they
 # keep their own caching.

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import Feedback, HelpRequest, RetiredSignToken, Status
-from floorapp.services import help_queue
+from floorapp.services.help import moves
 from tests.factories import make_sign, make_user, with_pass
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -105,11 +105,11 @@ def test_the_status_follows_the_associate_and_ends_with_a_rating(app, client, si
     with app.app_context():
         help_request = db.session.scalar(select(HelpRequest))
         maria = make_user(name="Maria Lopez", store=help_request.store)
-        help_queue.claim(help_request.store_id, help_request.id, maria)
+        moves.claim(help_request.store_id, help_request.id, maria)
         assert "Maria is on the way" in client.get(location).get_data(as_text=True)
-        help_queue.arrive(help_request.store_id, help_request.id, maria)
+        moves.arrive(help_request.store_id, help_request.id, maria)
         assert "Maria is with you" in client.get(location).get_data(as_text=True)
-        help_queue.resolve(help_request.store_id, help_request.id, maria, "helped")
+        moves.resolve(help_request.store_id, help_request.id, maria, "helped")
     page = client.get(location).get_data(as_text=True)
     assert 'name="rating" value="5"' in page and "http-equiv" not in page
     client.post(f"/h/{token}/rating", data={"rating": "5", "comment": "Great"})

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import Event
-from tests.web.test_floor_pages import floor  # noqa: F401  (the fixture)
 
 FORM = re.compile(r'data-outbox="([^"]+)" data-outbox-label="([^"]+)" '
                   r'data-idempotency-key="([^"]+)"')

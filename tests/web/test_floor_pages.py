@@ -1,28 +1,11 @@
 """The associate's handheld queue: plain forms that work without JavaScript."""
 
-from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from floorapp.extensions import db
 from floorapp.models import Availability, HelpRequest, Status, User
-from tests.factories import make_sign, make_store, make_user, submit_request
-
-
-@pytest.fixture
-def floor(app):
-    with app.app_context():
-        store = make_store(code="NYC-1", acknowledge_target_s=60, zones=("Shoes", "Denim"))
-        sign = make_sign(zone=store.zones[1])
-        make_user(login="maria", name="Maria Lopez", store=store)
-        make_user(login="sam", name="Sam Okafor", store=store)
-        now = datetime.now(UTC)
-        old = submit_request(sign=sign, now=now - timedelta(seconds=75), size="M",
-                             product="Denim jacket", note="by the mirrors")
-        due = submit_request(sign=sign, now=now - timedelta(seconds=45))
-        fresh = submit_request(sign=sign, now=now)
-        return {"old": old.id, "due": due.id, "fresh": fresh.id}
+from tests.factories import make_user
 
 
 def test_an_associate_lands_on_the_queue_oldest_first_with_sla_words(client, auth, floor):

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from floorapp.extensions import db
 from floorapp.models import LoginSession, Role, Zone
 from floorapp.web.redirects import safe_next
-from tests.api.test_bad_input import HIGH_LIMITS
+from tests.conftest import HIGH_LIMITS
 from tests.factories import TEST_PASSWORD, make_sign, make_store, make_user
 
 CONTROLS = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b"]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import ApiToken, Hold, LookupMiss, Product, Role, Stock, StockPull
-from floorapp.services.catalog_write import make_upc
+from floorapp.services.inventory.catalog_write import make_upc
 from tests.factories import make_product, make_store, make_user
 
 

@@ -7,12 +7,11 @@ remembering to add it here. Public and chain-wide routes are listed on purpose b
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from floorapp.extensions import db
 from floorapp.models import LoginSession, Role, User
-from tests.web.route_values import seed_store_a, walk
+from tests.web.route_values import walk
 
 # Routes anyone may call: each is public by design (customers, the installable app).
 PUBLIC_ENDPOINTS = {
@@ -32,13 +31,6 @@ OWN_ENDPOINTS = {
 }
 DENIED = {401, 403, 404, 405}
 STREAMS = {"api_events.store_events", "api_events.request_events"}
-
-
-@pytest.fixture
-def store_a(app):
-    """Store A with one of everything; associates and a manager of store B."""
-    with app.app_context():
-        return seed_store_a()
 
 
 def call(client, endpoint: str, method: str, url: str):

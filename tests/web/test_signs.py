@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import RetiredSignToken, Role, Sign
-from floorapp.services import signage
+from floorapp.services.org import signs as signage
 from tests.factories import TEST_PASSWORD, make_sign, make_store, make_user
 
 

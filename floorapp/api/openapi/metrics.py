@@ -1,0 +1,162 @@
+"""The OpenAPI description of the managers' figures (floorapp/api/metrics.py)."""
+
+from floorapp.services.metrics.inventory_figures import MAX_TOP
+
+NULLABLE_SECONDS = {"type": ["number", "null"], "minimum": 0}
+NULLABLE_SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+COUNT = {"type": "integer", "minimum": 0}
+HOUR = {"type": "integer", "minimum": 0, "maximum": 23}
+WEEKDAY = {"type": "integer", "minimum": 0, "maximum": 6, "description": "0 = Monday"}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(properties: dict, **extra) -> dict:
+    return {"type": "object", "required": list(properties), "properties": properties, **extra}
+
+
+SUMMARY = _object({"count": COUNT, "p50_s": NULLABLE_SECONDS, "p90_s": NULLABLE_SECONDS,
+                   "max_s": NULLABLE_SECONDS},
+                  description="Nearest-rank percentiles in seconds; null when count is 0.")
+CELL = {"count": COUNT, "acknowledge_p50_s": NULLABLE_SECONDS,
+        "reach_p50_s": NULLABLE_SECONDS, "walkaways": COUNT}
+WITHIN_TARGET = _object({
+    "acknowledge": NULLABLE_SHARE, "reach": NULLABLE_SHARE,
+    "acknowledge_target_s": {"type": "integer", "minimum": 1},
+    "reach_target_s": {"type": "integer", "minimum": 1}},
+    description="Shares within the store's targets; walk-aways count as misses.")
+RANGE = _object({"from": {"type": "string", "format": "date"},
+                 "to": {"type": "string", "format": "date"},
+                 "days": {"type": "integer", "minimum": 1, "maximum": 366}})
+HEADLINE = {
+    "empty": {"type": "boolean", "description": "true when the range has no requests"},
+    "requests": _object({"total": COUNT, "open": COUNT, "resolved": COUNT}),
+    "acknowledge": _ref("DurationSummary"),
+    "reach": {"allOf": [_ref("DurationSummary"), _object(
+        {"km_p50_s": NULLABLE_SECONDS},
+        description="Kaplan–Meier median time to reach, walk-aways as censored waits")]},
+    "handle": _ref("DurationSummary"),
+    "within_target": WITHIN_TARGET,
+    "walkaways": _object({"count": COUNT, "median_wait_s": NULLABLE_SECONDS,
+                          "share": NULLABLE_SHARE}),
+}
+RATINGS = _object({
+    "count": COUNT, "mean": {"type": ["number", "null"], "minimum": 1, "maximum": 5},
+    "distribution": _object({str(n): COUNT for n in range(1, 6)}),
+    "comments": {"type": "array", "items": _object({
+        "request_id": {"type": "integer"}, "rating": {"type": "integer", "minimum": 1,
+                                                      "maximum": 5},
+        "comment": {"type": "string"}, "requested_local": {"type": "string"}})},
+})
+STOCK_PULLS = _object({
+    "asked": COUNT, "delivered": COUNT, "not_found": COUNT,
+    "open": {**COUNT, "description": "still open or picked, not yet delivered"},
+    "to_pick": _ref("DurationSummary"), "to_deliver": _ref("DurationSummary")},
+    description="Stock pulls asked in the range; to_pick is asked → picked, to_deliver "
+                "asked → delivered.")
+HOLDS = _object({
+    "placed": COUNT, "units": COUNT,
+    "released": {**COUNT, "description": "released by hand before they expired"},
+    "expired": COUNT, "active": COUNT,
+    "median_length_s": {**NULLABLE_SECONDS, "description": (
+        "nearest-rank median from placing to release or expiry, over ended holds")}},
+    description="Holds placed in the range and how each ended.")
+NULLABLE_TEXT = {"type": ["string", "null"]}
+LOST_DEMAND_ROW = _object({
+    "product_id": {"type": ["integer", "null"],
+                   "description": "null when the customer named the product only in words"},
+    "style": NULLABLE_TEXT, "product": NULLABLE_TEXT, "brand": NULLABLE_TEXT,
+    "size": {"type": "string"},
+    "looked_up": {**COUNT, "description": "lookup misses (an associate's lookup)"},
+    "asked_for": {**COUNT, "description": "help requests resolved out of stock"},
+    "total": COUNT})
+LOST_DEMAND = _object({
+    "looked_up": COUNT, "asked_for": COUNT,
+    "sizes": {**COUNT, "description": "product and size rows in all (top has the first)"},
+    "top": {"type": "array", "maxItems": MAX_TOP, "items": LOST_DEMAND_ROW}},
+    description="Sizes not in stock, by product and size, from lookup misses and from "
+                "help requests resolved out of stock, most wanted first.")
+INVENTORY = {"stock_pulls": _ref("StockPulls"), "holds": _ref("Holds"),
+             "lost_demand": _ref("LostDemand")}
+METRICS = _object({
+    **HEADLINE,
+    **INVENTORY,
+    "store": _object({"code": {"type": "string"}, "name": {"type": "string"},
+                      "timezone": {"type": "string"},
+                      "acknowledge_target_s": {"type": "integer"},
+                      "reach_target_s": {"type": "integer"}}),
+    "range": RANGE,
+    "by_hour": {"type": "array", "minItems": 24, "maxItems": 24,
+                "items": _object({"hour": HOUR, **CELL})},
+    "heatmap": {"type": "array", "minItems": 168, "maxItems": 168,
+                "items": _object({"weekday": WEEKDAY, "hour": HOUR, **CELL})},
+    "by_zone": {"type": "array", "items": _object({
+        "zone_id": {"type": "integer"}, "zone": {"type": "string"}, **CELL,
+        "within_target": WITHIN_TARGET})},
+    "by_associate": {"type": "array", "items": _object({
+        "user_id": {"type": "integer"}, "name": {"type": "string"}, "claimed": COUNT,
+        "handled": COUNT, "reach_p50_s": NULLABLE_SECONDS,
+        "rating_mean": {"type": ["number", "null"]}, "ratings": COUNT})},
+    "ratings": RATINGS,
+    "previous": _object({"range": RANGE, **HEADLINE, **INVENTORY}),
+})
+STAFFING = _object({
+    "range": RANGE, "target_share": {"type": "number", "exclusiveMinimum": 0,
+                                     "exclusiveMaximum": 1},
+    "acknowledge_target_s": {"type": "integer"}, "mean_handle_s": NULLABLE_SECONDS,
+    "empty": {"type": "boolean"},
+    "cells": {"type": "array", "minItems": 168, "maxItems": 168, "items": _object({
+        "weekday": WEEKDAY, "hour": HOUR, "hours_in_range": COUNT, "arrivals": COUNT,
+        "arrivals_per_hour": {"type": "number", "minimum": 0},
+        "mean_handle_s": NULLABLE_SECONDS, "needed": COUNT,
+        "on_floor": {"type": ["number", "null"], "minimum": 0}})},
+})
+
+METRICS_SCHEMAS = {"DurationSummary": SUMMARY, "StoreMetrics": METRICS, "Staffing": STAFFING,
+                   "StockPulls": STOCK_PULLS, "Holds": HOLDS, "LostDemand": LOST_DEMAND}
+
+_PARAMETERS = [
+    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+    {"name": "from", "in": "query", "required": True,
+     "description": "First local date (YYYY-MM-DD), inclusive",
+     "schema": {"type": "string", "format": "date"}},
+    {"name": "to", "in": "query", "required": True,
+     "description": "Last local date, inclusive; at most 366 days after 'from'",
+     "schema": {"type": "string", "format": "date"}},
+]
+_ERRORS = {str(status): {"description": text, "content": {
+    "application/json": {"schema": _ref("Error")}}} for status, text in (
+    (400, "Malformed, reversed or too long range, or a bad target_share"),
+    (401, "Not logged in"), (403, "Not a manager of this store nor an admin"),
+    (404, "No such store, or another store's code"))}
+
+
+def _operation(summary: str, content: dict, *, extra_parameters=()) -> dict:
+    return {"get": {"summary": summary, "parameters": [*_PARAMETERS, *extra_parameters],
+                    "responses": {"200": {"description": summary, "content": content},
+                                  **_ERRORS}}}
+
+
+_CSV = {"text/csv": {"schema": {"type": "string"}}}
+METRICS_PATHS = {
+    "/stores/{code}/metrics": _operation(
+        "A store's wait-time, stock-pull, hold and lost-demand figures for a range of its "
+        "local dates",
+        {"application/json": {"schema": _ref("StoreMetrics")}}),
+    "/stores/{code}/requests.csv": _operation(
+        "Every request of the range with its UTC timestamps and durations (CSV)", _CSV),
+    "/stores/{code}/metrics.csv": _operation("The aggregated figures of the range (CSV)", _CSV),
+    "/stores/{code}/staffing": _operation(
+        "Associates needed (Erlang C) and present for each local hour of the week",
+        {"application/json": {"schema": _ref("Staffing")}},
+        extra_parameters=[{"name": "target_share", "in": "query", "required": False,
+                           "schema": {"type": "number", "exclusiveMinimum": 0,
+                                      "exclusiveMaximum": 1, "default": 0.9}}]),
+    "/stores/{code}/staffing.csv": _operation(
+        "The staffing suggestion as CSV, one line per local hour of the week", _CSV,
+        extra_parameters=[{"name": "target_share", "in": "query", "required": False,
+                           "schema": {"type": "number", "exclusiveMinimum": 0,
+                                      "exclusiveMaximum": 1, "default": 0.9}}]),
+}

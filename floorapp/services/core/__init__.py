@@ -1,0 +1,3 @@
+"""The plumbing every service shares: transactions, idempotency, the event log,
+audit, input parsing and housekeeping.
+"""

@@ -1,0 +1,3 @@
+"""Products, sizes and stock: search, the size grid, pulls, holds and the
+catalog import.
+"""

@@ -1,0 +1,186 @@
+"""The managers' figures for one store and a range of local dates (DESIGN.md, the clock).
+
+How the figures are defined (the contract the dashboard, the API and the tests share):
+
+- A request belongs to the local day (store time zone) it was *requested* on.
+- acknowledge / reach / handle: count, p50, p90 and max of time to acknowledge
+  (acknowledged − requested), time to reach (reached − requested) and handling time
+  (resolved − reached), over the requests that have that timestamp. Percentiles are
+  nearest-rank (see services/metrics/stats.py).
+- Walk-aways are requests cancelled or expired before an associate reached them. Their
+  wait (closed − requested) is a *censored* time to reach: we know only that the
+  customer waited at least that long. They are never dropped:
+  * `walkaways` gives their count and the median of their waits;
+  * `within_target` counts every walk-away as a miss: the acknowledge share is
+    (acknowledged within target) / (acknowledged + walk-aways never acknowledged), the
+    reach share is (reached within target) / (reached + walk-aways);
+  * `reach.km_p50_s` is the Kaplan–Meier median time to reach with walk-aways as
+    censored observations, the honest median when many customers leave.
+- Requests still open (waiting, claimed, helping) are counted in `requests.open` and
+  enter only the figures whose timestamps they already have.
+- A range without requests is reported with `empty: true` and None figures, never 0s.
+- Stock pulls, holds and lost demand come from services/metrics/inventory_figures.py, for the
+  range and for the previous period alike.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from floorapp.extensions import db
+from floorapp.models import Store, User, Zone
+from floorapp.models.help import OPEN_STATUSES
+from floorapp.services.metrics import inventory_figures as inventory_metrics
+from floorapp.services.metrics import stats
+from floorapp.services.metrics.periods import Period, chosen_period
+from floorapp.services.metrics.request_rows import RequestRow, fetch_rows, within
+
+OPEN = {status.value for status in OPEN_STATUSES}
+MAX_COMMENTS = 50
+
+
+def store_metrics(store: Store, period: Period) -> dict:
+    """Return every dashboard figure for `store` over `period`, with the previous period."""
+    rows = fetch_rows(store.id, period)
+    figures = headline(store, rows)
+    figures.update(
+        store=store_header(store), range=period.as_dict(),
+        by_hour=by_hour(rows), heatmap=heatmap(rows), by_zone=by_zone(store, rows),
+        by_associate=by_associate(rows), ratings=ratings(rows),
+        **inventory_metrics.inventory_figures(store, period),
+    )
+    previous = period.previous()
+    figures["previous"] = {"range": previous.as_dict(),
+                           **headline(store, fetch_rows(store.id, previous, detail=False)),
+                           **inventory_metrics.inventory_figures(store, previous)}
+    return figures
+
+
+def store_header(store: Store) -> dict:
+    """Return the store's identity and targets as shown beside its figures."""
+    return {"code": store.code, "name": store.name, "timezone": store.timezone,
+            "acknowledge_target_s": store.acknowledge_target_s,
+            "reach_target_s": store.reach_target_s}
+
+
+def headline(store: Store, rows: list[RequestRow]) -> dict:
+    """Return the figures of the top of the dashboard for some rows."""
+    walkaways = [row for row in rows if row.is_walkaway]
+    waits = [row.walkaway_wait_s for row in walkaways if row.walkaway_wait_s is not None]
+    reach = stats.summary(r.reach_s for r in rows if r.reach_s is not None)
+    reach["km_p50_s"] = stats.kaplan_meier_median(
+        (r.reach_s for r in rows if r.reach_s is not None), waits)
+    return {
+        "empty": not rows,
+        "requests": {"total": len(rows), "open": sum(r.status in OPEN for r in rows),
+                     "resolved": sum(r.resolved is not None for r in rows)},
+        "acknowledge": stats.summary(r.acknowledge_s for r in rows if r.acknowledge_s is not None),
+        "reach": reach,
+        "handle": stats.summary(r.handle_s for r in rows if r.handle_s is not None),
+        "within_target": within_target(store, rows),
+        "walkaways": {"count": len(walkaways), "median_wait_s": stats.median(waits),
+                      "share": stats.share(len(walkaways), len(rows))},
+    }
+
+
+def within_target(store: Store, rows: list[RequestRow]) -> dict:
+    """Return the shares acknowledged and reached within target; walk-aways are misses."""
+    acknowledged = [r.acknowledge_s for r in rows if r.acknowledge_s is not None]
+    reached = [r.reach_s for r in rows if r.reach_s is not None]
+    left_unacknowledged = sum(r.is_walkaway and r.acknowledged is None for r in rows)
+    left = sum(r.is_walkaway for r in rows)
+    acknowledge_target, reach_target = store.acknowledge_target_s, store.reach_target_s
+    return {
+        "acknowledge": stats.share(sum(within(s, acknowledge_target) for s in acknowledged),
+                                   len(acknowledged) + left_unacknowledged),
+        "reach": stats.share(sum(within(s, reach_target) for s in reached),
+                             len(reached) + left),
+        "acknowledge_target_s": store.acknowledge_target_s,
+        "reach_target_s": store.reach_target_s,
+    }
+
+
+def _cell(rows: list[RequestRow]) -> dict:
+    return {
+        "count": len(rows),
+        "acknowledge_p50_s": stats.median(r.acknowledge_s for r in rows
+                                          if r.acknowledge_s is not None),
+        "reach_p50_s": stats.median(r.reach_s for r in rows if r.reach_s is not None),
+        "walkaways": sum(r.is_walkaway for r in rows),
+    }
+
+
+def by_hour(rows: list[RequestRow]) -> list[dict]:
+    """Return 24 cells, one per local hour of the day the requests were made in."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row.local.hour].append(row)
+    return [{"hour": hour, **_cell(groups[hour])} for hour in range(24)]
+
+
+def heatmap(rows: list[RequestRow]) -> list[dict]:
+    """Return 7 × 24 cells (weekday 0 = Monday, local hour) with counts and median reach."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[(row.local.weekday(), row.local.hour)].append(row)
+    return [{"weekday": day, "hour": hour, **_cell(groups[(day, hour)])}
+            for day in range(7) for hour in range(24)]
+
+
+def by_zone(store: Store, rows: list[RequestRow]) -> list[dict]:
+    """Return one entry per zone of the store (zones without requests included)."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row.zone_id].append(row)
+    zones = db.session.execute(select(Zone.id, Zone.name).where(Zone.store_id == store.id)
+                               .order_by(Zone.name)).all()
+    result = []
+    for zone_id, name in zones:
+        cell = _cell(groups[zone_id])
+        cell["within_target"] = within_target(store, groups[zone_id])
+        result.append({"zone_id": zone_id, "zone": name, **cell})
+    return result
+
+
+def by_associate(rows: list[RequestRow]) -> list[dict]:
+    """Return per associate (the last claimer): handled, median time to reach, ratings."""
+    groups = defaultdict(list)
+    for row in rows:
+        if row.claimed_by_id is not None:
+            groups[row.claimed_by_id].append(row)
+    names = dict(db.session.execute(select(User.id, User.name)
+                                    .where(User.id.in_(list(groups)))).all()) if groups else {}
+    result = [{
+        "user_id": user_id, "name": names.get(user_id, f"#{user_id}"),
+        "claimed": len(group),
+        "handled": sum(r.resolved is not None for r in group),
+        "reach_p50_s": stats.median(r.reach_s for r in group if r.reach_s is not None),
+        "rating_mean": stats.mean(r.rating for r in group if r.rating is not None),
+        "ratings": sum(r.rating is not None for r in group),
+    } for user_id, group in groups.items()]
+    return sorted(result, key=lambda entry: (-entry["handled"], entry["name"]))
+
+
+def ratings(rows: list[RequestRow]) -> dict:
+    """Return the count, mean and distribution of ratings and the latest comments."""
+    rated = [r for r in rows if r.rating is not None]
+    comments = [{"request_id": r.id, "rating": r.rating, "comment": r.comment,
+                 "requested_local": r.local.isoformat(timespec="minutes")}
+                for r in reversed(rated) if r.comment]
+    return {
+        "count": len(rated),
+        "mean": stats.mean(r.rating for r in rated),
+        "distribution": {str(n): sum(r.rating == n for r in rated) for n in range(1, 6)},
+        "comments": comments[:MAX_COMMENTS],
+    }
+
+
+def compare_stores(all_stores: list[Store], *, choice: str | None, first: str | None,
+                   last: str | None) -> list[dict]:
+    """Return each store's headline figures for the same local dates (each in its zone)."""
+    result = []
+    for store in all_stores:
+        period = chosen_period(choice, first, last, store.timezone)
+        result.append({"store": store_header(store), "range": period.as_dict(),
+                       **headline(store, fetch_rows(store.id, period, detail=False))})
+    return result

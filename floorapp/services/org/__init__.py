@@ -1,0 +1,2 @@
+"""The organisation: stores and zones, signs, users, login sessions and API tokens.
+"""

@@ -1,0 +1,143 @@
+"""Stores and zones: creating them, their targets, and who may see them."""
+
+import functools
+import re
+from zoneinfo import available_timezones
+
+from sqlalchemy import select
+
+from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
+from floorapp.extensions import db
+from floorapp.models import Role, Store, User, Zone
+from floorapp.services.core import audit
+from floorapp.services.core.names import clean_name
+from floorapp.services.core.transactions import writes
+
+STORE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
+MAX_TARGET_S = 3600
+
+
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def parse_timezone(name: str) -> str:
+    """Return `name` if it is an IANA time zone (e.g. America/New_York)."""
+    name = (name or "").strip()
+    if name not in _known_timezones():
+        raise InvalidInput(f"Unknown time zone {name!r}; use an IANA name like America/New_York.")
+    return name
+
+
+def parse_target(value: object, label: str) -> int:
+    """Return a service target in whole seconds (1 to 3600)."""
+    try:
+        seconds = int(str(value).strip())
+    except ValueError:
+        raise InvalidInput(f"The {label} target must be a whole number of seconds.") from None
+    if not 1 <= seconds <= MAX_TARGET_S:
+        raise InvalidInput(f"The {label} target must be between 1 and {MAX_TARGET_S} seconds.")
+    return seconds
+
+
+@writes
+def create_store(*, code: str, name: str, timezone: str,
+                 acknowledge_target_s: int | None = None,
+                 reach_target_s: int | None = None, actor: User | None = None) -> Store:
+    """Create a store; targets default to 60 s to acknowledge and 3 min to reach."""
+    code = (code or "").strip().upper()
+    if not STORE_CODE_PATTERN.match(code):
+        raise InvalidInput("A store code is 2–16 capital letters, digits or dashes.")
+    if db.session.scalar(select(Store.id).where(Store.code == code)) is not None:
+        raise Conflict(f"A store with the code {code} exists already.")
+    store = Store(code=code, name=_parse_name(name, "store"), timezone=parse_timezone(timezone))
+    if acknowledge_target_s is not None:
+        store.acknowledge_target_s = parse_target(acknowledge_target_s, "acknowledge")
+    if reach_target_s is not None:
+        store.reach_target_s = parse_target(reach_target_s, "reach")
+    db.session.add(store)
+    audit.record(actor, "store.create", target=code, store=store, timezone=store.timezone)
+    db.session.commit()
+    return store
+
+
+@writes
+def update_store(store: Store, *, name: str, timezone: str, acknowledge_target_s: object,
+                 reach_target_s: object, actor: User | None = None) -> Store:
+    """Change a store's name, time zone and targets, all or nothing."""
+    name = _parse_name(name, "store")
+    timezone = parse_timezone(timezone)
+    acknowledge = parse_target(acknowledge_target_s, "acknowledge")
+    reach = parse_target(reach_target_s, "reach")
+    if reach < acknowledge:
+        raise InvalidInput("Reaching the customer cannot be due before acknowledging them.")
+    audit.record(actor, "store.update", target=store.code, store=store,
+                 before=_settings(store), after={"name": name, "timezone": timezone,
+                                                 "acknowledge_target_s": acknowledge,
+                                                 "reach_target_s": reach})
+    store.name, store.timezone = name, timezone
+    store.acknowledge_target_s, store.reach_target_s = acknowledge, reach
+    db.session.commit()
+    return store
+
+
+def _settings(store: Store) -> dict:
+    return {"name": store.name, "timezone": store.timezone,
+            "acknowledge_target_s": store.acknowledge_target_s,
+            "reach_target_s": store.reach_target_s}
+
+
+@writes
+def add_zone(store: Store, name: str, *, actor: User | None = None) -> Zone:
+    """Add a zone (department) to a store; names are unique within the store."""
+    name = _parse_name(name, "zone", max_length=80)
+    existing = db.session.scalar(
+        select(Zone).where(Zone.store_id == store.id, Zone.name == name)
+    )
+    if existing is not None:
+        raise Conflict(f"{store.name} already has a zone called {name!r}.")
+    zone = Zone(store=store, name=name)
+    db.session.add(zone)
+    audit.record(actor, "zone.create", target=name, store=store)
+    db.session.commit()
+    return zone
+
+
+def _parse_name(name: str, noun: str, *, max_length: int = 120) -> str:
+    return clean_name(name, field=f"{noun} name", max_length=max_length)
+
+
+def list_stores() -> list[Store]:
+    """Return every store, by code."""
+    return list(db.session.scalars(select(Store).order_by(Store.code)))
+
+
+def visible_store(user: User, code: str) -> Store:
+    """Return the store `code` if `user` may see it, else raise NotFound.
+
+    This is the one check behind every store-scoped page and API route. Admins see
+    every store; everybody else only their home store. A store the user may not
+    see answers exactly like one that does not exist, so codes are not revealed.
+    """
+    code = (code or "").upper()
+    store = None
+    if STORE_CODE_PATTERN.match(code):  # never send a NUL byte or a novel to the database
+        store = db.session.scalar(select(Store).where(Store.code == code))
+    if store is None or not can_see(user, store):
+        raise NotFound(f"No store with the code {code!r}.")
+    return store
+
+
+def can_see(user: User, store: Store) -> bool:
+    """Tell whether `user` may see `store`'s data."""
+    return user.role is Role.ADMIN or user.home_store_id == store.id
+
+
+def require_manager(user: User, store: Store) -> None:
+    """Raise Forbidden unless `user` manages `store` (its manager, or an admin)."""
+    if user.role is Role.ADMIN:
+        return
+    if user.role is Role.MANAGER and user.home_store_id == store.id:
+        return
+    raise Forbidden("Only this store's managers can do that.")

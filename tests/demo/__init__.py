@@ -1,0 +1,2 @@
+"""Tests of the demo and benchmark data.
+"""

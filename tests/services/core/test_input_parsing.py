@@ -1,0 +1,59 @@
+"""The one reading of ids and control characters (floorapp/services/core/input_parsing.py)."""
+
+import pytest
+
+from floorapp.errors import InvalidInput
+from floorapp.services.core.input_parsing import (
+    MAX_ID,
+    has_control_characters,
+    id_or_none,
+    optional_id,
+    parse_id,
+    whole_number,
+)
+from floorapp.services.help import product_match
+
+NOT_IDS = ["²", "٣", "١٢", "-1", "+1", " 1", "1 ", "1.0", "1e3", "0x1", "9" * 30,
+           str(MAX_ID + 1), "0", "", None, True, 1.5, [1], "1\n"]
+
+
+@pytest.mark.parametrize("value", NOT_IDS)
+def test_anything_but_ascii_digits_of_a_database_id_is_not_an_id(value):
+    assert id_or_none(value) is None
+    with pytest.raises(InvalidInput):
+        parse_id(value, label="zone")
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", 1), ("0042", 42), (7, 7),
+                                                 (str(MAX_ID), MAX_ID)])
+def test_ascii_digits_and_ints_in_range_are_ids(value, expected):
+    assert parse_id(value) == expected == id_or_none(value)
+
+
+def test_an_empty_optional_id_is_none_but_a_bad_one_is_refused():
+    assert optional_id(None) is None and optional_id("") is None
+    with pytest.raises(InvalidInput, match="zone"):
+        optional_id("²", label="zone")
+
+
+def test_a_whole_number_may_be_zero_and_its_bound_is_counted_in_digits_first():
+    assert whole_number("0") == 0
+    assert whole_number("9" * 5000) is None  # refused before int() could fail on it
+    assert whole_number("123", maximum=100) is None
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x1f", "\x7f", "\x80", "\x85", "\x9f"])
+def test_c0_del_and_c1_are_control_characters(char):
+    assert has_control_characters(f"a{char}b")
+    assert has_control_characters(f"a{char}b", multi_line=False)
+
+
+def test_tab_and_line_breaks_pass_only_in_multi_line_text():
+    assert not has_control_characters("a\tb\r\nc")
+    assert has_control_characters("a\tb", multi_line=False)
+    assert not has_control_characters("naïve café ½ — ok", multi_line=False)
+
+
+@pytest.mark.parametrize("size", ["²", "٣", "٣.5"])
+def test_a_size_in_unicode_digits_is_not_read_as_a_shoe_size(size):
+    assert product_match.parse_size(size) is None

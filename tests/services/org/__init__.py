@@ -1,0 +1,2 @@
+"""Tests of stores, signs, users and sessions.
+"""
