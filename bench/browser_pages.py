@@ -28,7 +28,7 @@ from floorapp.extensions import db
 from floorapp.models import Sign, Store, Zone
 from tests.browser.conftest import CHROMIUM_FLAGS, PHONE, LiveServer, chromium_executable
 
-PASSWORD = "bench-pages-pw"  # noqa: S105  (the throwaway demo's)
+PASSWORD = "bench-pages-pw"
 QUEUE = "/stores/NYC-5TH/floor"
 TIMING = """() => { const t = performance.getEntriesByType("navigation")[0];
   return {ttfb: t.responseStart, dom: t.domContentLoadedEventEnd, load: t.loadEventEnd}; }"""

@@ -40,7 +40,7 @@ def plans(ids: list[int], claimers: int, *, seed: int) -> list[list[int]]:
     """Split the requests into lanes; the claimers of a lane share the lane's order."""
     lanes = max(1, claimers // CONTENDERS)
     order = ids[:]
-    random.Random(seed).shuffle(order)  # noqa: S311  (a reproducible race)
+    random.Random(seed).shuffle(order)
     return [order[claimer % lanes::lanes] for claimer in range(claimers)]
 
 

@@ -16,7 +16,7 @@ from bench.serve import floorapp
 from bench.settings import Settings
 
 TARGET_MS = 300.0
-DEMO_PASSWORD = "floor-demo-2026"  # noqa: S105  (the generator's published demo password)
+DEMO_PASSWORD = "floor-demo-2026"
 STORE = 7
 
 

@@ -31,7 +31,7 @@ def workload(url: str, *, seed: int, count: int = 400) -> dict[str, list[str]]:
     from floorapp.models import Product, Store, Variant
 
     app = app_for(url)
-    rng = random.Random(seed)  # noqa: S311  (a reproducible workload)
+    rng = random.Random(seed)
     with app.app_context():
         code = db.session.scalar(select(Store.code).order_by(Store.id))
         products = db.session.execute(select(Product.id, Product.brand, Product.name,

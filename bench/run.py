@@ -41,7 +41,7 @@ def preflight(settings: Settings) -> None:
     if "postgresql" in settings.backends:
         try:
             data.pg_cached(data.empty())
-        except Exception as error:  # noqa: BLE001  (any failure means: no usable server)
+        except Exception as error:
             raise SystemExit(f"bench: PostgreSQL at {data.PG_SERVER} is not usable ({error}); "
                              "start it, set FLOORAPP_BENCH_POSTGRES=user@host:port, or "
                              "pass --backends sqlite") from None

@@ -11,7 +11,7 @@ from floorapp.extensions import db
 from floorapp.models import Role, Sign, Store, User, Zone
 from floorapp.services.help import intake as help_intake
 
-PASSWORD = "bench-password-2026"  # noqa: S105  (throwaway benchmark databases only)
+PASSWORD = "bench-password-2026"
 
 
 def app_for(url: str):
@@ -42,7 +42,7 @@ def bench_store(url: str, *, associates: int = 1) -> dict:
 def waiting_requests(url: str, signs: list[str], count: int, *, seed: int) -> list[int]:
     """Submit `count` requests through the intake service; return their ids."""
     app = app_for(url)
-    rng = random.Random(seed)  # noqa: S311  (benchmark data, reproducible)
+    rng = random.Random(seed)
     ids = []
     with app.app_context():
         for _ in range(count):

@@ -45,7 +45,7 @@ RELEASE_SHARE = 0.04
 RATED_SHARE = 0.30
 EXPIRE_AFTER_S = 30 * 60
 BREAK_S = 30 * 60
-NAIVE_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001  (SQLite keeps naive UTC)
+NAIVE_EPOCH = datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ def _sid(client) -> str:
 
 
 def test_every_signed_in_answer_is_no_store_but_the_pages_kept_for_a_dead_spot(
-        app, client, auth, store_a):  # noqa: F811
+        app, client, auth, store_a):
     auth.login(store_a["login"])
     sid = _sid(client)
     seen = set()
@@ -57,7 +57,7 @@ def test_the_pages_kept_offline_are_the_associates_floor_pages_only():
         assert private not in OFFLINE_ENDPOINTS
 
 
-def test_api_answers_to_a_token_are_no_store_even_when_refused(app, client, store_a):  # noqa: F811
+def test_api_answers_to_a_token_are_no_store_even_when_refused(app, client, store_a):
     with app.app_context():
         store = db.session.scalar(db.select(Store).where(Store.code == store_a["code"]))
         raw = tokens.create_token(name="Reader", store=store, scopes=["stock:write"],

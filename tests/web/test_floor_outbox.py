@@ -11,7 +11,7 @@ FORM = re.compile(r'data-outbox="([^"]+)" data-outbox-label="([^"]+)" '
                   r'data-idempotency-key="([^"]+)"')
 
 
-def test_every_action_form_names_its_api_call_and_a_key_of_its_own(client, auth, floor):  # noqa: F811
+def test_every_action_form_names_its_api_call_and_a_key_of_its_own(client, auth, floor):
     auth.login("maria")
     first = FORM.findall(client.get("/stores/NYC-1/floor").get_data(as_text=True))
     again = FORM.findall(client.get("/stores/NYC-1/floor").get_data(as_text=True))
@@ -22,7 +22,7 @@ def test_every_action_form_names_its_api_call_and_a_key_of_its_own(client, auth,
     assert len(set(keys)) == 6, "a key is one user intent: never shared by two renders"
 
 
-def test_a_replayed_form_post_with_its_key_resolves_once(app, client, auth, floor):  # noqa: F811
+def test_a_replayed_form_post_with_its_key_resolves_once(app, client, auth, floor):
     auth.login("maria")
     rid = floor["old"]
     for move, fields in (("claim", {}), ("arrive", {}), ("resolve", {"outcome": "sold"})):

@@ -37,7 +37,7 @@ class RequestRow:
                  "local", "acknowledge_s", "reach_s", "handle_s", "busy_s", "is_walkaway",
                  "walkaway_wait_s")
 
-    def __init__(self, id, zone_id, claimed_by_id, status, outcome, requested,  # noqa: A002
+    def __init__(self, id, zone_id, claimed_by_id, status, outcome, requested,
                  acknowledged, reached, resolved, closed, rating, comment, local):
         self.id, self.zone_id, self.claimed_by_id = id, zone_id, claimed_by_id
         self.status, self.outcome, self.rating, self.comment = status, outcome, rating, comment
