@@ -23,16 +23,25 @@ def request(server, method: str, path: str, body: dict | None = None,
         return response.status, raw, response
 
 
+def session_cookie(response: http.client.HTTPResponse) -> str | None:
+    """Return the `session=…` pair a response sets, among its other cookies (the device's)."""
+    for header in response.headers.get_all("Set-Cookie") or []:
+        pair = header.split(";")[0]
+        if pair.startswith("session="):
+            return pair
+    return None
+
+
 def log_in(server, login: str, password: str) -> str:
     """Log in through the form; return the session cookie."""
     _, page, response = request(server, "GET", "/login")
-    cookie = response.getheader("Set-Cookie").split(";")[0]
+    cookie = session_cookie(response)
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     status, _, response = request(server, "POST", "/login",
                                   {"login": login, "password": password, "csrf_token": csrf},
                                   {"Cookie": cookie})
     assert status == 302, status
-    return response.getheader("Set-Cookie").split(";")[0]
+    return session_cookie(response)
 
 
 class EventStream:
@@ -100,6 +109,5 @@ class EventStream:
 def csrf_session(server, cookie: str, page_path: str) -> tuple[str, str]:
     """Load a page; return the (possibly renewed) session cookie and its CSRF token."""
     _, page, response = request(server, "GET", page_path, headers={"Cookie": cookie})
-    renewed = response.getheader("Set-Cookie")
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    return (renewed.split(";")[0] if renewed else cookie), token
+    return session_cookie(response) or cookie, token
