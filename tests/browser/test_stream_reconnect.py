@@ -10,7 +10,7 @@ from floorapp.extensions import db
 from floorapp.models import Store
 from floorapp.services.org import users
 from tests.browser.conftest import PHONE, log_in
-from tests.factories import make_sign
+from tests.factories import make_sign, sign_pass
 
 PASSWORD = "browser-demo-pw"
 
@@ -33,7 +33,9 @@ def test_a_request_arrives_live_after_the_server_ended_the_floor_stream(shop, ne
     associate.wait_for_selector("text=Live.")
     associate.wait_for_timeout(4000)  # the stream ended (1.5 s life) and resumed, twice
     answer = requests.post(f"{shop['url']}/api/v1/signs/{shop['token']}/help-requests",
-                           data={"need": "find_size", "size": "11 narrow"}, timeout=10)
+                           data={"need": "find_size", "size": "11 narrow",
+                                 "sign_pass": sign_pass(shop["url"], shop["token"])},
+                           timeout=10)
     assert answer.status_code == 201, answer.text
     associate.wait_for_selector("text=size 11 narrow", timeout=10000)  # without a reload
 

@@ -5,6 +5,7 @@ import time
 
 import requests
 
+from tests.factories import sign_pass
 from tests.gunicorn_server import Gunicorn
 from tests.live.clients import EventStream, log_in, request
 from tests.live.conftest import PASSWORD
@@ -14,7 +15,8 @@ FAST = {"STREAM_LEASE_RENEW_S": "0.5", "SSE_KEEPALIVE_S": "1"}
 
 def _submit(server, token) -> dict:
     status, body, _ = request(server, "POST", f"/api/v1/signs/{token}/help-requests",
-                              {"need": "find_size", "note": ""})
+                              {"need": "find_size", "note": "",
+                               "sign_pass": sign_pass(server.url, token)})
     assert status == 201, body
     return body
 
