@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import sqlite3
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -35,6 +36,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
+    # the embedded rate-limit file (floorapp/limits_storage.py) lives beside the database
+    app.register_error_handler(sqlite3.OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected_error)
 
 

@@ -21,7 +21,7 @@ from floorapp.extensions import db
 from floorapp.models import LoginSession
 from tests import databases
 from tests.concurrency import at_once
-from tests.factories import TEST_PASSWORD, make_sign, make_user
+from tests.factories import TEST_PASSWORD, make_sign, make_user, sign_pass
 from tests.gunicorn_server import ROOT, Gunicorn
 from tests.reliability.tools import login
 
@@ -29,7 +29,7 @@ EACH = 50
 LIMITS = {f"FLOORAPP_{name}": "100000 per minute" for name in (
     "LOGIN_LIMIT_PER_ADDRESS", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS",
     "LOGIN_LIMIT_PER_DEVICE", "SUBMIT_LIMIT_PER_ADDRESS",
-    "SUBMIT_LIMIT_PER_SIGN")}
+    "SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN", "SUBMIT_CEILING_PER_SIGN")}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -95,9 +95,12 @@ def test_fifty_logins_page_loads_and_submissions_at_once_all_succeed(served):
             f"/stores/{seeded['code']}/floor"
         return loaded[n].get(f"{base}{path}", timeout=60, allow_redirects=False).status_code
 
-    def submit(_n):
+    passes = [sign_pass(base, seeded["token"]) for _ in range(EACH)]
+
+    def submit(n):
         return requests.post(f"{base}/api/v1/signs/{seeded['token']}/help-requests",
-                             json={"need": "find_size"}, timeout=60).status_code
+                             json={"need": "find_size", "sign_pass": passes[n]},
+                             timeout=60).status_code
 
     actions = [lambda n=n, act=act: act(n) for n in range(EACH) for act in (log_in, load, submit)]
     statuses = at_once(app, actions)

@@ -16,7 +16,7 @@ import requests
 from floorapp import create_app
 from floorapp.extensions import db
 from tests.concurrency import at_once
-from tests.factories import make_sign, make_user
+from tests.factories import make_sign, make_user, sign_pass
 from tests.gunicorn_server import ROOT, Gunicorn
 
 CLIENTS = 24
@@ -66,7 +66,9 @@ def test_two_workers_let_through_only_the_configured_number_of_failed_logins(ser
 def test_two_workers_accept_only_the_configured_number_of_submissions(served):
     app, server, seeded = served
     statuses = [session.post(f"{server.url}/api/v1/signs/{seeded['token']}/help-requests",
-                             json={"need": "find_size"}, timeout=10).status_code
+                             json={"need": "find_size",
+                                   "sign_pass": sign_pass(server.url, seeded["token"])},
+                             timeout=10).status_code
                 for session, _csrf in _clients(app, server.url)]
     assert statuses.count(201) == LIMIT, statuses
     assert statuses.count(429) == CLIENTS - LIMIT, statuses

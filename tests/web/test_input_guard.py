@@ -14,7 +14,7 @@ from floorapp.extensions import db
 from floorapp.models import LoginSession, Role, Zone
 from floorapp.web.redirects import safe_next
 from tests.conftest import HIGH_LIMITS
-from tests.factories import TEST_PASSWORD, make_sign, make_store, make_user
+from tests.factories import TEST_PASSWORD, make_sign, make_store, make_user, sign_pass
 
 CONTROLS = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b"]
 
@@ -75,7 +75,9 @@ def submit_url(make_app):
 
 def test_a_multi_line_note_may_hold_line_breaks_and_tabs_but_no_other_control(submit_url):
     client, url = submit_url
-    ok = client.post(url, json={"need": "other", "note": "line one\r\nline\ttwo"})
+    token = url.split("/")[4]
+    ok = client.post(url, json={"need": "other", "note": "line one\r\nline\ttwo",
+                                "sign_pass": sign_pass(client, token)})
     bad = client.post(url, json={"need": "other", "note": "ring\x07bell"})
     assert ok.status_code < 400, ok.get_json()
     assert bad.status_code == 400
