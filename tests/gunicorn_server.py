@@ -42,6 +42,12 @@ class Gunicorn:
                     "FLOORAPP_TICK_INTERVAL_S": "0", **(env or {}),
                     **({"FLOORAPP_DATABASE_URL": database_url} if database_url else {}),
                     **{f"FLOORAPP_{key}": value for key, value in config.items()}}
+        if (self.env.get("FLOORAPP_DATABASE_URL", "").startswith("postgresql")
+                and "FLOORAPP_RATELIMIT_STORAGE_URI" not in self.env):
+            # without it the limits would count in the checkout's instance folder, shared by
+            # every test server of every run (SQLite servers count beside their own file)
+            limits = Path(tempfile.mkdtemp(prefix="floorapp-limits-")) / "ratelimits.sqlite3"
+            self.env["FLOORAPP_RATELIMIT_STORAGE_URI"] = f"floorapp-sqlite:///{limits}"
         if log_path is None:
             descriptor, name = tempfile.mkstemp(prefix="floorapp-gunicorn-", suffix=".log")
             os.close(descriptor)

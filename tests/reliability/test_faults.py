@@ -47,6 +47,7 @@ def world(tmp_path_factory):
     env = {"FLOORAPP_DATABASE_URL": proxied_url, "FLOORAPP_SECRET_KEY": "fault-test-secret",
            "FLOORAPP_SUBMIT_LIMIT_PER_ADDRESS": "100000 per minute",
            "FLOORAPP_SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN": "100000 per minute",
+           "FLOORAPP_SUBMIT_CEILING_PER_SIGN": "100000 per minute",  # 108 posts, replays
            "FLOORAPP_SSE_KEEPALIVE_S": "1", "FLOORAPP_TICK_INTERVAL_S": "0",
            "FLOORAPP_DATABASE_CONNECT_TIMEOUT_S": "2"}
     subprocess.run([sys.executable, "-m", "flask", "--app", "floorapp", "db", "upgrade"],
