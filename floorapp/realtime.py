@@ -1,5 +1,8 @@
 """Event fan-out to Server-Sent Event streams: one listener per worker process.
 
+This module is the worker's side (the listener, the fan-out, the keep-alive timer, the
+tick); each client's stream generator and the SSE wire format are in floorapp/sse.py.
+
 The event log is the source of truth. Each worker runs one background loop (a
 greenlet under gevent) that hands new events to each stream's own queue; streams
 never touch the request's database session.
@@ -21,13 +24,11 @@ The same loop runs the escalation/expiry/idleness tick every TICK_INTERVAL_S; th
 database guards in services/help/escalation.py make that safe in every worker at once.
 """
 
-import json
 import logging
 import queue
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import Connection, Engine, event
@@ -41,11 +42,9 @@ from floorapp.services.core.event_log import (
     last_event_id,
 )
 from floorapp.services.core.input_parsing import whole_number
-from floorapp.stream_guard import END
+from floorapp.sse import CATCH_UP_PAGE, KEEP_ALIVE, message
 
 log = logging.getLogger(__name__)
-CATCH_UP_PAGE = 1000
-KEEP_ALIVE: list[dict] = []  # put in every queue every keep-alive interval (by identity)
 
 
 class Hub:
@@ -168,7 +167,7 @@ class Hub:
             return
         if self._seen is None:
             self._seen = min(watched.values())
-        while rows := event_rows(connection, None, self._seen):
+        while rows := event_rows(connection, None, self._seen, limit=CATCH_UP_PAGE):
             self._seen = rows[-1]["id"]
             by_store: dict[int, list[dict]] = defaultdict(list)
             for row in rows:
@@ -204,7 +203,7 @@ class Hub:
 
     def _deliver(self, store_id: int, rows: list[dict]) -> None:
         for row in rows:  # format once per worker, not once per stream
-            row["sse"], row["sse_public"] = sse(row), sse(row, public=True)
+            row["sse"], row["sse_public"] = message(row), message(row, public=True)
         with self._lock:
             if store_id in self._last:
                 self._last[store_id] = max(self._last[store_id], rows[-1]["id"])
@@ -257,52 +256,3 @@ def hub_for(app: Flask, engine: Engine) -> Hub:
     if hub is None:
         hub = app.extensions.setdefault("floorapp_hub", Hub(app, engine))
     return hub
-
-
-def sse(event: dict, *, public: bool = False) -> str:
-    """Format one event as one SSE message (one write, so no delayed-ACK stalls)."""
-    if public:
-        event = {"id": event["id"], "kind": event["kind"], "status": event["to_status"],
-                 "at": event["at"]}
-    return f"id: {event['id']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
-
-
-def _catch_up(hub: Hub, store_id: int, last: int, request_id: int | None):
-    """Yield the events after `last`, page by page; return the last id sent."""
-    while True:  # page through the catch-up: the live queue only carries newer events
-        page = event_rows(hub.engine, store_id, last, request_id, limit=CATCH_UP_PAGE)
-        for row in page:
-            last = row["id"]
-            yield sse(row, public=request_id is not None)
-        if len(page) < CATCH_UP_PAGE:
-            return last
-
-
-def stream(hub: Hub, store_id: int, after: int | None, *, request_id: int | None = None,
-           keepalive_s: float = 15.0, ticket=None) -> Iterator[str]:
-    """Yield a store's (or one request's) events as SSE, from `after`, then live, until
-    its `ticket` is ended (see stream_guard.py): the client then resumes."""
-    subscriber = hub.subscribe(store_id, keepalive_s)
-    if ticket is not None:
-        ticket.queue = subscriber
-    public = request_id is not None
-    try:
-        yield "retry: 2000\n: connected\n\n"
-        last = last_event_id(hub.engine, store_id) if after is None else after
-        last = yield from _catch_up(hub, store_id, last, request_id)
-        while True:
-            batch = subscriber.get()  # no timeout: the hub sends KEEP_ALIVE
-            if batch is END:
-                return
-            if batch is KEEP_ALIVE:
-                yield ": keep-alive\n\n"
-                continue
-            fresh = [e for e in batch if e["id"] > last and
-                     (request_id is None or e["request_id"] == request_id)]
-            if fresh:
-                last = fresh[-1]["id"]
-                yield "".join(e["sse_public" if public else "sse"] for e in fresh)
-    finally:
-        hub.unsubscribe(store_id, subscriber)
-        if ticket is not None:
-            ticket.release()

@@ -6,7 +6,7 @@ cap it gets 429 with Retry-After; once open it ends when its session does.
 
 from flask import Blueprint, Response, current_app, make_response, request, session
 
-from floorapp import realtime, stream_guard
+from floorapp import realtime, sse, stream_guard
 from floorapp.api.parsing import api_user
 from floorapp.errors import Unauthorized
 from floorapp.extensions import db, limiter
@@ -39,8 +39,8 @@ def _event_stream(store_id: int, request_id: int | None = None, **admission) -> 
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     db.session.close()  # the stream must not hold the request's connection for hours
-    body = realtime.stream(hub, store_id, after, request_id=request_id, keepalive_s=keepalive,
-                           ticket=ticket)
+    body = sse.stream(hub, store_id, after, request_id=request_id, keepalive_s=keepalive,
+                      ticket=ticket)
     return Response(stream_guard.GuardedBody(body, ticket), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 

@@ -9,7 +9,7 @@ import re
 
 from sqlalchemy import insert, select
 
-from floorapp import realtime
+from floorapp import realtime, sse
 from floorapp.extensions import db
 from floorapp.models import Event
 from tests.factories import submit_request
@@ -30,7 +30,7 @@ def test_a_stream_resuming_far_behind_gets_every_missed_event_once_in_order(app)
                                          .order_by(Event.id)))
         hub = realtime.Hub(app, db.engine)
         hub._started = True  # no background listener: the catch-up alone must deliver
-        seen = _read_until_quiet(realtime.stream(hub, store_id, 0, keepalive_s=0.05))
+        seen = _read_until_quiet(sse.stream(hub, store_id, 0, keepalive_s=0.05))
     assert len(logged) == MISSED + 1
     assert seen == logged
 

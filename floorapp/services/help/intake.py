@@ -127,6 +127,16 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     if existing is not None:  # the key's request, or the one this device has open here
         db.session.commit()
         return existing, False
+    request_id, public_token = _insert_waiting(place, submission, found, now)
+    idempotency.remember(scope, key, body, status_code=201, response={"id": request_id},
+                         now=now)
+    db.session.commit()
+    return Submitted(request_id, public_token, Status.WAITING), True
+
+
+def _insert_waiting(place: "SignPlace", submission: Submission, found: product_match.Match,
+                    now: datetime) -> tuple[int, str]:
+    """Insert the waiting request and its `requested` event; return its id and token."""
     public_token = secrets.token_urlsafe(PUBLIC_TOKEN_BYTES)
     request_id = db.session.connection().execute(_insert_statement(), {
         "store_id": place.store_id, "zone_id": place.zone_id, "sign_id": place.sign_id,
@@ -138,10 +148,7 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     record_event(store_id=place.store_id, request_id=request_id, kind=EventKind.REQUESTED,
                  at=now, from_status=None, to_status=Status.WAITING.value,
                  data={"zone_id": place.zone_id})
-    idempotency.remember(scope, key, body, status_code=201, response={"id": request_id},
-                         now=now)
-    db.session.commit()
-    return Submitted(request_id, public_token, Status.WAITING), True
+    return request_id, public_token
 
 
 @functools.cache
