@@ -2,7 +2,8 @@
 
 See history_sim for the model. A request's times only ever move forward (every step adds
 a positive duration), and a walk-away closes it before anything later happens, so the
-events of each request form a legal path of events.md with non-decreasing timestamps.
+events of each request form a legal path of the state machine (the MOVES of
+floorapp/services/help/moves.py) with non-decreasing timestamps.
 """
 
 import random

@@ -6,8 +6,9 @@ weekends are busier); the associate on the floor who is free first claims, walks
 helps and is busy until done, so busy hours are slower by themselves. Notice and walking
 times also vary by hour and zone. Some claims are released, slow requests escalate,
 some customers walk away, about 30% of resolved requests are rated. Every request's
-events follow the state machine of events.md, and the associates' availability events
-are derived from their shifts, breaks and customers, so they are consistent too.
+events follow the state machine (floorapp/services/help/moves.py), and the associates'
+availability events are derived from their shifts, breaks and customers, so they are
+consistent too.
 
 Times are epoch seconds (floats) until `Day.stamp` turns them into column values.
 """

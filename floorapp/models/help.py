@@ -1,6 +1,6 @@
 """Help requests, their append-only event log, signs that start them, and feedback.
 
-The clock of a request (DESIGN.md, "The help request and its clock"):
+The clock of a request:
 requested_at → acknowledged_at (first claim) → reached_at (associate arrived)
 → resolved_at; or closed_at when cancelled or expired. All UTC.
 """
@@ -36,7 +36,7 @@ class Need(enum.StrEnum):
 
 
 class Status(enum.StrEnum):
-    """Where a help request stands; see the state machine in DESIGN.md."""
+    """Where a help request stands; the moves between are in services/help/moves.py."""
 
     WAITING = "waiting"
     CLAIMED = "claimed"

@@ -1,4 +1,4 @@
-"""The dashboard's charts, built from the figures of services.metrics and services.staffing."""
+"""The dashboard's charts, built from the figures of services.metrics.figures and .staffing."""
 
 from markupsafe import Markup
 

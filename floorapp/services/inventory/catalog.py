@@ -1,6 +1,6 @@
 """Reading the catalog on the hot paths: search, a product with its size grid, codes.
 
-Each public reader here is ONE SQLAlchemy Core statement (DESIGN.md: hot paths),
+Each public reader here is ONE SQLAlchemy Core statement (a hot path: one round trip),
 returning plain dicts the API serializes and the pages render, so both show the
 same figures. Writers live in floorapp/services/inventory/stock.py and catalog_import.py.
 """

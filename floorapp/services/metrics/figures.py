@@ -1,4 +1,4 @@
-"""The managers' figures for one store and a range of local dates (DESIGN.md, the clock).
+"""The managers' figures for one store and a range of local dates (the clock: models/help.py).
 
 How the figures are defined (the contract the dashboard, the API and the tests share):
 

@@ -1,4 +1,8 @@
-"""Who was on the floor when: intervals rebuilt from the availability events (events.md)."""
+"""Who was on the floor when: intervals rebuilt from the event log's availability rows.
+
+Each is an Event of kind EventKind.AVAILABILITY (floorapp/models/help.py) whose
+to_status is the associate's new Availability (floorapp/models/users.py).
+"""
 
 from collections import defaultdict
 from datetime import datetime
