@@ -15,9 +15,19 @@ from tests.concurrency import at_once
 from tests.factories import make_product, make_store, make_user
 
 
-def _one_pair(store):
+def _one_pair():
+    """Return a new store, and its product with one pair of one size (in the stockroom)."""
+    store = make_store()
     product = make_product(sizes=("9",), stock={store: {("9", ""): (0, 1)}})
-    return product, product.variants_by_key[("9", "")].id
+    return store, product, product.variants_by_key[("9", "")].id
+
+
+def _held_pair():
+    """Return a new store, its one-pair product, and a five-minute hold on that pair."""
+    store, product, variant_id = _one_pair()
+    hold = stock_service.place_hold(store=store, variant_id=variant_id, customer_label="A",
+                                    minutes=5)
+    return store, product, hold
 
 
 def test_a_hold_reduces_what_is_available(app):
@@ -33,8 +43,7 @@ def test_a_hold_reduces_what_is_available(app):
 
 def test_a_hold_for_more_than_is_available_is_refused(app):
     with app.app_context():
-        store = make_store()
-        _, variant_id = _one_pair(store)
+        store, _, variant_id = _one_pair()
         stock_service.place_hold(store=store, variant_id=variant_id, customer_label="A",
                                  minutes=10)
         with pytest.raises(Conflict):
@@ -49,8 +58,7 @@ def test_a_hold_for_more_than_is_available_is_refused(app):
     {"customer_label": "A", "minutes": 5, "qty": 0}])
 def test_bad_hold_input_is_refused_and_writes_nothing(app, fields):
     with app.app_context():
-        store = make_store()
-        _, variant_id = _one_pair(store)
+        store, _, variant_id = _one_pair()
         with pytest.raises(InvalidInput):
             stock_service.place_hold(store=store, variant_id=variant_id, **fields)
         assert db.session.scalar(select(func.count()).select_from(Hold)) == 0
@@ -58,10 +66,7 @@ def test_bad_hold_input_is_refused_and_writes_nothing(app, fields):
 
 def test_an_expired_hold_stops_counting_by_itself_and_is_purged_later(app):
     with app.app_context():
-        store = make_store()
-        product, variant_id = _one_pair(store)
-        hold = stock_service.place_hold(store=store, variant_id=variant_id,
-                                        customer_label="A", minutes=5)
+        store, product, hold = _held_pair()
         assert product_view(product.id, store)["variants"][0]["available"] == 0
         later = datetime.now(UTC) + timedelta(minutes=6)
         assert product_view(product.id, store, now=later)["variants"][0]["available"] == 1
@@ -75,10 +80,7 @@ def test_an_expired_hold_stops_counting_by_itself_and_is_purged_later(app):
 
 def test_releasing_a_hold_frees_the_pair_and_a_second_release_conflicts(app):
     with app.app_context():
-        store = make_store()
-        product, variant_id = _one_pair(store)
-        hold = stock_service.place_hold(store=store, variant_id=variant_id,
-                                        customer_label="A", minutes=5)
+        store, product, hold = _held_pair()
         stock_service.release_hold(store=store, hold_id=hold.id)
         assert product_view(product.id, store)["variants"][0]["available"] == 1
         with pytest.raises(Conflict):
@@ -87,8 +89,7 @@ def test_releasing_a_hold_frees_the_pair_and_a_second_release_conflicts(app):
 
 def test_two_associates_holding_the_last_pair_at_once_get_one_hold_and_one_conflict(app):
     with app.app_context():
-        store = make_store()
-        _, variant_id = _one_pair(store)
+        store, _, variant_id = _one_pair()
         store_id = store.id
         users = [make_user(store=store).id for _ in range(2)]
     def hold_for(user_id):
@@ -107,8 +108,7 @@ def test_two_associates_holding_the_last_pair_at_once_get_one_hold_and_one_confl
 
 def test_stock_is_set_by_hand_but_never_negative(app):
     with app.app_context():
-        store = make_store()
-        _, variant_id = _one_pair(store)
+        store, _, variant_id = _one_pair()
         stock_service.set_stock(store=store, variant_id=variant_id, floor=4, stockroom=0,
                                 bin_location="A-1")
         with pytest.raises(InvalidInput, match="less than 0"):
@@ -123,8 +123,7 @@ def _keyed(key: str) -> KeyedCall:
 
 def test_a_hold_replayed_under_its_key_returns_the_first_hold_and_holds_nothing_more(app):
     with app.app_context():
-        store = make_store()
-        _, variant_id = _one_pair(store)
+        store, _, variant_id = _one_pair()
         first = stock_service.place_hold(store=store, variant_id=variant_id, minutes=10,
                                          customer_label="Ms Lee", call=_keyed("k1"))
         replay_call = _keyed("k1")
@@ -141,8 +140,7 @@ def test_a_hold_replayed_under_its_key_returns_the_first_hold_and_holds_nothing_
 
 def test_concurrent_replays_of_one_key_place_one_hold(app):
     with app.app_context():
-        store = make_store()
-        _, variant_id = _one_pair(store)
+        store, _, variant_id = _one_pair()
         store_id, user_id = store.id, make_user(store=store).id
     def hold_it():
         shop, user = db.session.get(Store, store_id), db.session.get(User, user_id)
@@ -158,10 +156,7 @@ def test_concurrent_replays_of_one_key_place_one_hold(app):
 
 def test_a_release_replayed_under_its_key_answers_again_instead_of_conflicting(app):
     with app.app_context():
-        store = make_store()
-        _, variant_id = _one_pair(store)
-        hold = stock_service.place_hold(store=store, variant_id=variant_id,
-                                        customer_label="A", minutes=5)
+        store, _, hold = _held_pair()
         first = stock_service.release_hold(store=store, hold_id=hold.id, call=_keyed("r1"))
         replay_call = _keyed("r1")
         again = stock_service.release_hold(store=store, hold_id=hold.id, call=replay_call)

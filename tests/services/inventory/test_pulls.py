@@ -19,6 +19,19 @@ def _pull(store):
                               user=asker), asker
 
 
+def _open_pull_ids(app) -> tuple[int, int, int]:
+    """Return the store, pull and asker ids of a new open pull, for other threads to load."""
+    with app.app_context():
+        store = make_store()
+        pull, asker = _pull(store)
+        return store.id, pull.id, asker.id
+
+
+def _pick(ids: tuple[int, int, int], call: KeyedCall | None = None):
+    shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
+    return pulls.move_pull(store=shop, pull_id=ids[1], to="picked", user=user, call=call)
+
+
 def test_a_pull_is_picked_then_delivered_with_each_time_stamped(app):
     with app.app_context():
         store = make_store()
@@ -45,13 +58,10 @@ def test_a_pull_cannot_skip_a_step_or_go_back(app):
 
 
 def test_two_people_picking_the_same_pull_at_once_give_one_success(app):
-    with app.app_context():
-        store = make_store()
-        pull, asker = _pull(store)
-        ids = (store.id, pull.id, asker.id)
+    ids = _open_pull_ids(app)
+
     def pick():
-        shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
-        return pulls.move_pull(store=shop, pull_id=ids[1], to="picked", user=user)
+        return _pick(ids)
 
     outcomes = ["conflict" if isinstance(result, Conflict) else "ok"
                 for result in at_once(app, [pick, pick])]
@@ -90,14 +100,10 @@ def test_concurrent_replays_of_one_key_ask_one_pull(app):
 
 
 def test_concurrent_replays_of_one_move_all_answer_it_none_conflicts(app):
-    with app.app_context():
-        store = make_store()
-        pull, asker = _pull(store)
-        ids = (store.id, pull.id, asker.id)
+    ids = _open_pull_ids(app)
+
     def pick():
-        shop, user = db.session.get(Store, ids[0]), db.session.get(User, ids[2])
-        return pulls.move_pull(store=shop, pull_id=ids[1], to="picked", user=user,
-                               call=KeyedCall(scope="move:race", key="double-tap")).status.value
+        return _pick(ids, KeyedCall(scope="move:race", key="double-tap")).status.value
 
     outcomes = at_once(app, [pick] * 4)
     assert outcomes == ["picked"] * 4
