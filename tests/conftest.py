@@ -29,11 +29,7 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def postgres_schema():
     """Create one PostgreSQL schema with every table for this run; drop it at the end."""
-    reason = databases.postgres_unreachable_reason()
-    if reason is not None:
-        if databases.postgres_required():
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(f"{reason} (set FLOORAPP_TEST_DATABASE_URL to run these)")
+    databases.require_postgres(" (set FLOORAPP_TEST_DATABASE_URL to run these)")
     schema = databases.PostgresSchema()
     url = schema.create()
     setup_app = create_app(_test_config(url))

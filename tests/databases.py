@@ -5,11 +5,15 @@ run. When the variable is set, or under CI, an unreachable server fails the run;
 developer's machine without one, the PostgreSQL half is skipped with the reason.
 """
 
+import contextlib
 import os
 import secrets
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg.errors import DeadlockDetected
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -40,6 +44,29 @@ def postgres_unreachable_reason() -> str | None:
     except psycopg.OperationalError as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
         return f"PostgreSQL at {url.render_as_string()} is unreachable: {first_line}"
+
+
+def require_postgres(hint: str = "") -> None:
+    """Skip the test when PostgreSQL is unreachable, or fail it where PostgreSQL is required."""
+    reason = postgres_unreachable_reason()
+    if reason is not None:
+        if postgres_required():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(f"{reason}{hint}")
+
+
+@contextlib.contextmanager
+def fresh_database(backend: str, sqlite_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database: the SQLite file, or a new schema (dropped after)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_path}"
+        return
+    require_postgres()
+    schema = PostgresSchema()
+    try:
+        yield schema.create()
+    finally:
+        schema.drop()
 
 
 class PostgresSchema:

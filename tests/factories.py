@@ -29,6 +29,13 @@ from floorapp.models import (
 )
 
 TEST_PASSWORD = "correct-horse-battery"
+NEW_YORK = "America/New_York"  # the stores' zone in the figures' tests: both DST changes
+
+
+def utc(*args) -> datetime:
+    """Return the UTC datetime of `datetime(*args)`, as the figures' tests write times."""
+    return datetime(*args, tzinfo=UTC)
+
 _numbers = itertools.count(1)
 
 
@@ -71,6 +78,17 @@ def make_sign(*, zone: Zone | None = None, label: str = "", active: bool = True)
     db.session.add(sign)
     db.session.commit()
     return sign
+
+
+def make_staffed_store(*, code: str, zones: tuple[str, ...], associates: int) -> Store:
+    """Create a store with a sign in each zone, `associates` associates and one manager."""
+    store = make_store(code=code, zones=zones)
+    for zone in store.zones:
+        make_sign(zone=zone)
+    for number in range(associates):
+        make_user(login=f"{code.lower()}-associate{number}", store=store)
+    make_user(login=f"{code.lower()}-manager", role=Role.MANAGER, store=store)
+    return store
 
 
 def make_help_request(*, sign: Sign | None = None, need: Need = Need.FIND_SIZE,

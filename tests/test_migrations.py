@@ -48,13 +48,18 @@ def _empty_postgres_schema(request):
     schema.drop()
 
 
+def _app(database_url: str, **config):
+    """Return an app on `database_url` (whose tables the migrations, not the test, make)."""
+    return create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", **config})
+
+
 def test_the_migrations_have_a_single_head():
     script = ScriptDirectory.from_config(_alembic_config())
     assert len(script.get_heads()) == 1
 
 
 def test_upgrade_from_empty_reaches_head_and_matches_the_models(empty_database_url):
-    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x"})
+    app = _app(empty_database_url)
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
@@ -68,7 +73,7 @@ def test_upgrade_from_empty_reaches_head_and_matches_the_models(empty_database_u
 
 
 def test_downgrade_to_empty_and_upgrade_again(empty_database_url):
-    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x"})
+    app = _app(empty_database_url)
     with app.app_context():
         flask_migrate.upgrade()
         flask_migrate.downgrade(revision="base")
@@ -91,8 +96,7 @@ def _head() -> str:
 def test_migrations_keep_a_store_with_history_and_its_foreign_keys(empty_database_url):
     """Batch mode recreates tables on SQLite: with rows pointing at them, that used to fail
     (DROP TABLE under foreign keys) for any store that had help requests."""
-    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x",
-                      "TICK_INTERVAL_S": 0})
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
     with app.app_context():
         flask_migrate.upgrade()
         request = submit_request()
@@ -116,7 +120,7 @@ def _row_counts() -> dict[str, int]:
 
 
 def test_postgresql_samples_the_search_text_finely_enough_to_plan_searches(empty_postgres_url):
-    app = create_app({"DATABASE_URL": empty_postgres_url, "SECRET_KEY": "x"})
+    app = _app(empty_postgres_url)
     with app.app_context():
         flask_migrate.upgrade()
         target = db.session.scalar(text(
@@ -128,8 +132,7 @@ def test_postgresql_samples_the_search_text_finely_enough_to_plan_searches(empty
 
 
 def test_the_stream_lease_tables_come_and_go_on_a_database_with_rows(empty_database_url):
-    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x",
-                      "TICK_INTERVAL_S": 0})
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
     with app.app_context():
         flask_migrate.upgrade(revision="0090")
         request = submit_request()
@@ -150,8 +153,7 @@ def test_the_stream_lease_tables_come_and_go_on_a_database_with_rows(empty_datab
 
 
 def test_0110_lets_a_request_be_spam_and_a_downgrade_keeps_it_cancelled(empty_database_url):
-    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x",
-                      "TICK_INTERVAL_S": 0})
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
     with app.app_context():
         flask_migrate.upgrade(revision="0100")
         request = submit_request()

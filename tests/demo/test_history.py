@@ -13,11 +13,11 @@ from floorapp.demo.history import generate_history
 from floorapp.demo.history_sim import opening_hours
 from floorapp.errors import InvalidInput
 from floorapp.extensions import db
-from floorapp.models import Event, Feedback, HelpRequest, Role, Store
-from tests.factories import make_help_request, make_sign, make_store, make_user
+from floorapp.models import Event, Feedback, HelpRequest, Store
+from tests.factories import make_help_request, make_staffed_store, make_store
 
 END = date(2026, 3, 22)  # three weeks over the US spring-forward day (2026-03-08)
-LEGAL = {  # kind: allowed (from, to) moves, as in events.md
+LEGAL = {  # kind: allowed (from, to) moves, as in MOVES of services/help/moves.py
     "requested": {(None, "waiting")},
     "claimed": {("waiting", "claimed")},
     "arrived": {("claimed", "helping")},
@@ -34,13 +34,8 @@ LEGAL = {  # kind: allowed (from, to) moves, as in events.md
 def store_id(app):
     """A New York store with three zones, a sign in each, five associates and a manager."""
     with app.app_context():
-        store = make_store(code="NYC-9", zones=("Kids", "Shoes", "Women's"))
-        for zone in store.zones:
-            make_sign(zone=zone)
-        for number in range(5):
-            make_user(login=f"a{number}", store=store)
-        make_user(login="m", role=Role.MANAGER, store=store)
-        return store.id
+        return make_staffed_store(code="NYC-9", zones=("Kids", "Shoes", "Women's"),
+                                  associates=5).id
 
 
 def _generate(store_id: int, *, days: int = 21, seed: int = 5):

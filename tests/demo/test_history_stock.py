@@ -13,13 +13,12 @@ from floorapp.models import (
     HelpRequest,
     Hold,
     LookupMiss,
-    Role,
     Stock,
     StockPull,
     Store,
     Variant,
 )
-from tests.factories import make_product, make_sign, make_store, make_user
+from tests.factories import make_product, make_staffed_store
 
 END = date(2026, 3, 22)
 
@@ -28,13 +27,7 @@ END = date(2026, 3, 22)
 def store_id(app):
     """A New York store with two zones and signs, four associates, and no catalog yet."""
     with app.app_context():
-        store = make_store(code="NYC-8", zones=("Shoes", "Kids"))
-        for zone in store.zones:
-            make_sign(zone=zone)
-        for number in range(4):
-            make_user(login=f"s{number}", store=store)
-        make_user(login="boss8", role=Role.MANAGER, store=store)
-        return store.id
+        return make_staffed_store(code="NYC-8", zones=("Shoes", "Kids"), associates=4).id
 
 
 def _stock_the_store(store_id: int) -> None:

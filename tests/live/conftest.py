@@ -15,22 +15,14 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture(params=("sqlite", "postgresql"))
 def migrated_url(request, tmp_path):
     """A database migrated to head, with a sign and an associate."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-        schema = None
-    else:
-        request.getfixturevalue("postgres_schema")  # skips or fails like the other tests
-        schema = databases.PostgresSchema()
-        url = schema.create()
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
-    with app.app_context():
-        flask_migrate.upgrade()
-        sign = make_sign()
-        make_user(login="maria", name="Maria Lopez", store=sign.zone.store).availability = \
-            Availability.ON_FLOOR
-        db.session.commit()
-        seeded = {"url": url, "token": sign.token, "code": sign.zone.store.code}
-        db.engine.dispose()
-    yield seeded
-    if schema:
-        schema.drop()
+    with databases.fresh_database(request.param, tmp_path / "live.sqlite3") as url:
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
+        with app.app_context():
+            flask_migrate.upgrade()
+            sign = make_sign()
+            make_user(login="maria", name="Maria Lopez", store=sign.zone.store).availability = \
+                Availability.ON_FLOOR
+            db.session.commit()
+            seeded = {"url": url, "token": sign.token, "code": sign.zone.store.code}
+            db.engine.dispose()
+        yield seeded

@@ -35,33 +35,21 @@ LIMITS = {f"FLOORAPP_{name}": "100000 per minute" for name in (
 @pytest.fixture(params=["sqlite", "postgresql"])
 def served(request, tmp_path):
     """A migrated database of either backend, seeded, behind gunicorn with 2 workers."""
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'floorapp.sqlite3'}"
-    else:
-        reason = databases.postgres_unreachable_reason()
-        if reason is not None:
-            if databases.postgres_required():
-                pytest.fail(reason, pytrace=False)
-            pytest.skip(reason)
-        schema = databases.PostgresSchema()
-        url = schema.create()
-    env = {"FLOORAPP_DATABASE_URL": url, "FLOORAPP_SECRET_KEY": "writers-test", **LIMITS}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "floorapp", "db", "upgrade"],
-                   cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "seed"})
-    with app.app_context():
-        sign = make_sign()
-        logins = [make_user(login=f"assoc{n}", store=sign.zone.store).login
-                  for n in range(2 * EACH)]
-        seeded = {"token": sign.token, "code": sign.zone.store.code, "logins": logins}
-    server = Gunicorn(env=env, workers=2, log_path=tmp_path / "gunicorn.log").start()
-    yield app, server, seeded
-    server.kill()
-    with app.app_context():
-        db.engine.dispose()
-    if schema is not None:
-        schema.drop()
+    with databases.fresh_database(request.param, tmp_path / "floorapp.sqlite3") as url:
+        env = {"FLOORAPP_DATABASE_URL": url, "FLOORAPP_SECRET_KEY": "writers-test", **LIMITS}
+        subprocess.run([sys.executable, "-m", "flask", "--app", "floorapp", "db", "upgrade"],
+                       cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "seed"})
+        with app.app_context():
+            sign = make_sign()
+            logins = [make_user(login=f"assoc{n}", store=sign.zone.store).login
+                      for n in range(2 * EACH)]
+            seeded = {"token": sign.token, "code": sign.zone.store.code, "logins": logins}
+        server = Gunicorn(env=env, workers=2, log_path=tmp_path / "gunicorn.log").start()
+        yield app, server, seeded
+        server.kill()
+        with app.app_context():
+            db.engine.dispose()
 
 
 def _login_form(base: str) -> tuple[requests.Session, str]:

@@ -34,11 +34,7 @@ STREAMS = 4
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """A migrated schema, a proxy in front of PostgreSQL, a seeded store and a server."""
-    reason = databases.postgres_unreachable_reason()
-    if reason is not None:
-        if databases.postgres_required():
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+    databases.require_postgres()
     schema = databases.PostgresSchema()
     direct_url = schema.create()
     url = make_url(databases.postgres_url())

@@ -83,11 +83,18 @@ def test_login_returns_to_a_local_next_page_only(app, client, auth):
         auth.logout()
 
 
-def test_repeated_failures_for_one_account_answer_429_for_a_while(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
-    client = app.test_client()
+def _app_with_users(make_app, *logins: str, **config):
+    """Return an app made with `config` and a user (with the test password) per login."""
+    app = make_app(**config)
     with app.app_context():
-        make_user(login="maria")
+        for login in logins:
+            make_user(login=login)
+    return app
+
+
+def test_repeated_failures_for_one_account_answer_429_for_a_while(make_app):
+    app = _app_with_users(make_app, "maria", LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
+    client = app.test_client()
     statuses = [client.post("/login", data=_credentials("maria", "wrong-guess")).status_code
                 for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
@@ -109,20 +116,16 @@ def test_repeated_failures_from_one_address_answer_429_across_accounts(make_app)
 
 
 def test_successful_logins_do_not_count_towards_the_limit(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes")
+    app = _app_with_users(make_app, "maria", LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes")
     client = app.test_client()
-    with app.app_context():
-        make_user(login="maria")
     for _ in range(4):
         assert client.post("/login", data=_credentials("maria")).status_code == 302
         client.post("/logout")
 
 
 def test_the_login_form_refuses_a_post_without_its_csrf_token(make_app):
-    app = make_app(WTF_CSRF_ENABLED=True)
+    app = _app_with_users(make_app, "maria", WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    with app.app_context():
-        make_user(login="maria")
     response = client.post("/login", data=_credentials("maria"))
     assert response.status_code == 400
     assert "form has expired" in response.text
@@ -192,10 +195,8 @@ def _guess(client, login: str, password: str = WRONG, **environ) -> int:
 
 def test_an_attackers_failures_elsewhere_do_not_lock_the_owner_out_of_their_usual_device(
         make_app):
-    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
+    app = _app_with_users(make_app, "maria", LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
     owner, attacker = app.test_client(), app.test_client()
-    with app.app_context():
-        make_user(login="maria")
     assert _guess(owner, "maria", TEST_PASSWORD) == 302  # her handheld becomes a usual device
     owner.post("/logout")
     statuses = [_guess(attacker, "maria", **ATTACKER) for _ in range(6)]
@@ -205,11 +206,9 @@ def test_an_attackers_failures_elsewhere_do_not_lock_the_owner_out_of_their_usua
 
 
 def test_an_attacker_switching_addresses_is_limited_across_the_account(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="4 per 15 minutes",
-                   LOGIN_LIMIT_PER_ACCOUNT_ADDRESS="2 per 15 minutes")
+    app = _app_with_users(make_app, "maria", LOGIN_LIMIT_PER_ACCOUNT="4 per 15 minutes",
+                          LOGIN_LIMIT_PER_ACCOUNT_ADDRESS="2 per 15 minutes")
     attacker = app.test_client()
-    with app.app_context():
-        make_user(login="maria")
     first_address = [_guess(attacker, "maria", REMOTE_ADDR="203.0.113.1") for _ in range(3)]
     assert first_address == [401, 401, 429]  # per (account, address)
     others = [_guess(attacker, "maria", REMOTE_ADDR=f"198.51.100.{n}") for n in range(3)]
@@ -217,12 +216,9 @@ def test_an_attacker_switching_addresses_is_limited_across_the_account(make_app)
 
 
 def test_a_usual_device_is_limited_on_its_own_and_only_for_its_account(make_app):
-    app = make_app(LOGIN_LIMIT_PER_DEVICE="2 per 15 minutes",
-                   LOGIN_LIMIT_PER_ACCOUNT="50 per 15 minutes")
+    app = _app_with_users(make_app, "maria", "james", LOGIN_LIMIT_PER_DEVICE="2 per 15 minutes",
+                          LOGIN_LIMIT_PER_ACCOUNT="50 per 15 minutes")
     handheld = app.test_client()
-    with app.app_context():
-        make_user(login="maria")
-        make_user(login="james")
     assert _guess(handheld, "maria", TEST_PASSWORD) == 302
     handheld.post("/logout")
     assert [_guess(handheld, "maria") for _ in range(3)] == [401, 401, 429]
@@ -231,20 +227,16 @@ def test_a_usual_device_is_limited_on_its_own_and_only_for_its_account(make_app)
 
 
 def test_a_forged_device_cookie_vouches_for_nobody(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes")
+    app = _app_with_users(make_app, "maria", LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes")
     client = app.test_client()
-    with app.app_context():
-        make_user(login="maria")
     client.set_cookie("floorapp_device", "eyJsb2dpbnMiOlsibWFyaWEiXX0.forged")
     assert [_guess(client, "maria") for _ in range(3)] == [401, 401, 429]
     assert _guess(client, "maria", TEST_PASSWORD) == 429
 
 
 def test_the_device_cookie_is_http_only_and_lax(make_app):
-    app = make_app()
+    app = _app_with_users(make_app, "maria")
     client = app.test_client()
-    with app.app_context():
-        make_user(login="maria")
     response = client.post("/login", data=_credentials("maria"))
     cookie = next(h for h in response.headers.getlist("Set-Cookie")
                   if h.startswith("floorapp_device="))

@@ -74,37 +74,37 @@ def test_a_copied_cookie_stops_working_after_logout(app, client, auth):
     assert response.headers["Location"].startswith("/login")
 
 
-def test_an_idle_session_ends_on_the_server(make_app):
+def _logged_in_with_idle_limit(make_app):
+    """Return an app whose sessions idle out after 10 minutes, and maria's logged-in client."""
     app = make_app(SESSION_IDLE_MINUTES=10)
     client = app.test_client()
     with app.app_context():
         store = make_store(code="NYC-1")
         make_user(login="maria", store=store)
     client.post("/login", data={"login": "maria", "password": "correct-horse-battery"})
-    assert client.get("/stores/NYC-1").status_code == 200
+    return app, client
+
+
+def _idle_for(app, minutes: int) -> None:
+    """Move the login session's last use `minutes` into the past."""
     with app.app_context():
         login = db.session.scalar(db.select(LoginSession))
-        login.last_seen_at -= timedelta(minutes=11)
+        login.last_seen_at -= timedelta(minutes=minutes)
         db.session.commit()
+
+
+def test_an_idle_session_ends_on_the_server(make_app):
+    app, client = _logged_in_with_idle_limit(make_app)
+    assert client.get("/stores/NYC-1").status_code == 200
+    _idle_for(app, 11)
     assert client.get("/stores/NYC-1").status_code == 302
 
 
 def test_an_active_session_is_kept_alive_by_use(make_app):
-    app = make_app(SESSION_IDLE_MINUTES=10)
-    client = app.test_client()
-    with app.app_context():
-        store = make_store(code="NYC-1")
-        make_user(login="maria", store=store)
-    client.post("/login", data={"login": "maria", "password": "correct-horse-battery"})
-    with app.app_context():
-        login = db.session.scalar(db.select(LoginSession))
-        login.last_seen_at -= timedelta(minutes=9)
-        db.session.commit()
+    app, client = _logged_in_with_idle_limit(make_app)
+    _idle_for(app, 9)
     assert client.get("/stores/NYC-1").status_code == 200
-    with app.app_context():
-        login = db.session.scalar(db.select(LoginSession))
-        login.last_seen_at -= timedelta(minutes=9)  # 9 minutes after the last use
-        db.session.commit()
+    _idle_for(app, 9)  # 9 minutes after the last use
     assert client.get("/stores/NYC-1").status_code == 200
 
 

@@ -33,21 +33,13 @@ def _count(app) -> int:
 @pytest.fixture(params=("sqlite", "postgresql"))
 def migrated(request, tmp_path):
     """A database migrated to head with one sign; its URL and the sign's token."""
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'flood.sqlite3'}"
-    else:
-        request.getfixturevalue("postgres_schema")  # skips or fails like the other tests
-        schema = databases.PostgresSchema()
-        url = schema.create()
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
-    with app.app_context():
-        flask_migrate.upgrade()
-        seeded = {"url": url, "token": make_sign().token}
-        db.engine.dispose()
-    yield seeded
-    if schema:
-        schema.drop()
+    with databases.fresh_database(request.param, tmp_path / "flood.sqlite3") as url:
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
+        with app.app_context():
+            flask_migrate.upgrade()
+            seeded = {"url": url, "token": make_sign().token}
+            db.engine.dispose()
+        yield seeded
 
 
 def _flood_post(base: str, token: str, n: int) -> int:

@@ -9,24 +9,20 @@ from floorapp.models import Status
 from floorapp.services.metrics import figures as metrics
 from floorapp.services.metrics.periods import Period, parse_period
 from tests.factories import (
+    NEW_YORK,
     make_feedback,
     make_sign,
     make_store,
     make_timed_request,
     make_user,
+    utc,
 )
-
-NY = "America/New_York"
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture
 def shop(app):
     with app.app_context():
-        store = make_store(code="NY-1", timezone=NY, zones=("Shoes", "Kids"),
+        store = make_store(code="NY-1", timezone=NEW_YORK, zones=("Shoes", "Kids"),
                            acknowledge_target_s=60, reach_target_s=180)
         yield store
 
@@ -41,7 +37,7 @@ def test_known_requests_give_hand_computed_percentiles_and_shares(shop):
     make_timed_request(sign=sign, requested_at=noon, closed_s=250)  # walked away unclaimed
     make_timed_request(sign=sign, requested_at=noon, acknowledge_s=40, closed_s=500)
 
-    figures = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NY))
+    figures = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NEW_YORK))
 
     assert figures["empty"] is False
     assert figures["requests"] == {"total": 6, "open": 0, "resolved": 4}
@@ -75,7 +71,7 @@ def test_ratings_and_comments_are_counted_per_associate(shop):
     make_feedback(help_request=first, rating=5, comment="Found my size!")
     make_feedback(help_request=second, rating=2)
 
-    figures = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NY))
+    figures = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NEW_YORK))
 
     assert figures["ratings"]["count"] == 2
     assert figures["ratings"]["mean"] == 3.5
@@ -90,7 +86,7 @@ def test_the_spring_forward_day_has_23_hours_and_keeps_its_late_requests(shop):
     make_timed_request(sign=sign, requested_at=utc(2026, 3, 8, 5, 30))   # Mar 8, 00:30 EST
     make_timed_request(sign=sign, requested_at=utc(2026, 3, 9, 3, 30))   # Mar 8, 23:30 EDT
     make_timed_request(sign=sign, requested_at=utc(2026, 3, 9, 4, 30))   # Mar 9, 00:30 EDT
-    period = Period(date(2026, 3, 8), date(2026, 3, 8), NY)
+    period = Period(date(2026, 3, 8), date(2026, 3, 8), NEW_YORK)
 
     figures = metrics.store_metrics(shop, period)
 
@@ -104,7 +100,7 @@ def test_the_fall_back_day_has_25_hours_and_its_repeated_hour_counts_twice(shop)
     make_timed_request(sign=sign, requested_at=utc(2026, 11, 1, 5, 30))  # 01:30 EDT
     make_timed_request(sign=sign, requested_at=utc(2026, 11, 1, 6, 30))  # 01:30 EST
     make_timed_request(sign=sign, requested_at=utc(2026, 11, 2, 4, 30))  # Nov 1, 23:30 EST
-    period = Period(date(2026, 11, 1), date(2026, 11, 1), NY)
+    period = Period(date(2026, 11, 1), date(2026, 11, 1), NEW_YORK)
 
     figures = metrics.store_metrics(shop, period)
 
@@ -121,15 +117,15 @@ def test_a_request_across_local_midnight_belongs_to_the_day_it_was_made(shop):
     make_timed_request(sign=sign, requested_at=utc(2026, 6, 11, 3, 50), acknowledge_s=60,
                        reach_s=600, handle_s=1800)
 
-    june_10 = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NY))
-    june_11 = metrics.store_metrics(shop, Period(date(2026, 6, 11), date(2026, 6, 11), NY))
+    june_10 = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NEW_YORK))
+    june_11 = metrics.store_metrics(shop, Period(date(2026, 6, 11), date(2026, 6, 11), NEW_YORK))
 
     assert june_10["handle"]["count"] == 1 and june_10["by_hour"][23]["count"] == 1
     assert june_11["empty"] is True
 
 
 def test_an_empty_range_is_an_explicit_empty_state(shop):
-    figures = metrics.store_metrics(shop, Period(date(2026, 6, 1), date(2026, 6, 7), NY))
+    figures = metrics.store_metrics(shop, Period(date(2026, 6, 1), date(2026, 6, 7), NEW_YORK))
 
     assert figures["empty"] is True
     assert figures["acknowledge"] == {"count": 0, "p50_s": None, "p90_s": None, "max_s": None}
@@ -143,7 +139,7 @@ def test_the_previous_period_has_the_same_length_just_before(shop):
     make_timed_request(sign=sign, requested_at=utc(2026, 6, 5, 16), acknowledge_s=10)
     make_timed_request(sign=sign, requested_at=utc(2026, 6, 9, 16), acknowledge_s=20)
 
-    figures = metrics.store_metrics(shop, Period(date(2026, 6, 8), date(2026, 6, 14), NY))
+    figures = metrics.store_metrics(shop, Period(date(2026, 6, 8), date(2026, 6, 14), NEW_YORK))
 
     assert figures["previous"]["range"] == {"from": "2026-06-01", "to": "2026-06-07", "days": 7}
     assert figures["previous"]["acknowledge"]["p50_s"] == 10
@@ -154,7 +150,7 @@ def test_open_requests_are_counted_but_not_timed_as_missing(shop):
     sign = make_sign(zone=shop.zones[0])
     make_timed_request(sign=sign, requested_at=utc(2026, 6, 10, 16), status=Status.WAITING)
 
-    figures = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NY))
+    figures = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NEW_YORK))
 
     assert figures["requests"]["open"] == 1
     assert figures["within_target"]["acknowledge"] is None
@@ -171,7 +167,7 @@ def test_open_requests_are_counted_but_not_timed_as_missing(shop):
 ])
 def test_bad_ranges_are_refused_with_a_message(first, last, message):
     with pytest.raises(InvalidInput, match=message):
-        parse_period(first, last, NY)
+        parse_period(first, last, NEW_YORK)
 
 
 def test_a_wait_of_exactly_the_target_is_within_it_on_both_databases(shop):
@@ -181,7 +177,7 @@ def test_a_wait_of_exactly_the_target_is_within_it_on_both_databases(shop):
     make_timed_request(sign=sign, requested_at=at, acknowledge_s=60.001, reach_s=180.001,
                        handle_s=1)
 
-    figures = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NY))
+    figures = metrics.store_metrics(shop, Period(date(2026, 6, 10), date(2026, 6, 10), NEW_YORK))
 
     assert figures["within_target"]["acknowledge"] == 0.5
     assert figures["within_target"]["reach"] == 0.5

@@ -1,6 +1,6 @@
 """Stock pulls, holds and lost demand on the dashboard, checked against figures worked by hand."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import event, text
@@ -10,7 +10,7 @@ from floorapp.models import Outcome
 from floorapp.services.metrics import figures as metrics
 from floorapp.services.metrics import inventory_figures
 from floorapp.services.metrics.periods import Period
-from tests.factories import make_product, make_sign, make_store, make_user
+from tests.factories import NEW_YORK, make_product, make_sign, make_store, make_user, utc
 from tests.inventory_factories import (
     make_hold,
     make_miss,
@@ -18,19 +18,14 @@ from tests.inventory_factories import (
     make_pull,
 )
 
-NY = "America/New_York"
-JUNE_10 = Period(date(2026, 6, 10), date(2026, 6, 10), NY)
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+JUNE_10 = Period(date(2026, 6, 10), date(2026, 6, 10), NEW_YORK)
 
 
 @pytest.fixture
 def shop(app):
     """A New York store with a sign, an associate, and two products in the catalog."""
     with app.app_context():
-        store = make_store(code="NY-1", timezone=NY)
+        store = make_store(code="NY-1", timezone=NEW_YORK)
         store.sign = make_sign(zone=store.zones[0])
         store.clerk = make_user(name="Mei Chen", store=store)
         store.runner = make_product(style="TRL-1", name="Trail Runner", brand="Northway",
@@ -56,7 +51,7 @@ def test_known_pulls_give_hand_computed_counts_and_percentiles(shop):
               pick_s=10, deliver_s=50)  # the day before: the previous period
     make_pull(store=shop, variant=variant, user=shop.clerk, asked_at=utc(2026, 6, 11, 4, 30),
               pick_s=5, deliver_s=9)  # 00:30 on June 11 in New York: outside
-    other = make_store(code="NY-2", timezone=NY)
+    other = make_store(code="NY-2", timezone=NEW_YORK)
     make_pull(store=other, variant=variant, user=make_user(store=other), asked_at=noon,
               pick_s=1, deliver_s=2)
 
@@ -158,7 +153,7 @@ def test_the_spring_forward_day_keeps_its_first_and_last_hour_and_no_more(shop):
         make_out_of_stock_request(sign=shop.sign, requested_at=moment, variant=variant)
 
     _at_four_edges_of_spring_forward(shop, everything_at)
-    period = Period(date(2026, 3, 8), date(2026, 3, 8), NY)
+    period = Period(date(2026, 3, 8), date(2026, 3, 8), NEW_YORK)
 
     figures = metrics.store_metrics(shop, period)
 
@@ -181,7 +176,7 @@ def test_the_fall_back_day_has_25_hours_and_counts_both_of_its_half_past_ones(sh
         make_pull(store=shop, variant=variant, user=shop.clerk, asked_at=moment, pick_s=30,
                   deliver_s=90)
         make_miss(store=shop, variant=variant, at=moment)
-    period = Period(date(2026, 11, 1), date(2026, 11, 1), NY)
+    period = Period(date(2026, 11, 1), date(2026, 11, 1), NEW_YORK)
 
     figures = inventory_figures.inventory_figures(shop, period)
 
@@ -191,7 +186,7 @@ def test_the_fall_back_day_has_25_hours_and_counts_both_of_its_half_past_ones(sh
 
 def test_a_range_with_nothing_is_zeros_and_no_times(shop):
     figures = inventory_figures.inventory_figures(
-        shop, Period(date(2020, 1, 1), date(2020, 1, 31), NY))
+        shop, Period(date(2020, 1, 1), date(2020, 1, 31), NEW_YORK))
 
     empty = {"count": 0, "p50_s": None, "p90_s": None, "max_s": None}
     assert figures == {

@@ -1,6 +1,6 @@
 """The staffing suggestion: arrival rates per local hour of the week, and who was there."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -9,24 +9,20 @@ from floorapp.models import Availability
 from floorapp.services.metrics import erlang, staffing
 from floorapp.services.metrics.periods import Period
 from tests.factories import (
+    NEW_YORK,
     make_availability_event,
     make_sign,
     make_store,
     make_timed_request,
     make_user,
+    utc,
 )
-
-NY = "America/New_York"
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture
 def shop(app):
     with app.app_context():
-        yield make_store(code="NY-2", timezone=NY, acknowledge_target_s=60)
+        yield make_store(code="NY-2", timezone=NEW_YORK, acknowledge_target_s=60)
 
 
 def cell(result: dict, weekday: int, hour: int) -> dict:
@@ -42,7 +38,7 @@ def test_arrival_rate_is_averaged_over_the_weeks_of_the_range(shop):
     make_timed_request(sign=sign, requested_at=utc(2026, 6, 13, 19, 5),
                        acknowledge_s=20, reach_s=60, handle_s=580)
 
-    result = staffing.staffing(shop, Period(date(2026, 6, 1), date(2026, 6, 14), NY))
+    result = staffing.staffing(shop, Period(date(2026, 6, 1), date(2026, 6, 14), NEW_YORK))
 
     saturday_3pm = cell(result, 5, 15)
     assert saturday_3pm["hours_in_range"] == 2
@@ -65,7 +61,7 @@ def test_associates_on_the_floor_are_averaged_by_time(shop):
     make_availability_event(user=tom, at=utc(2026, 6, 1, 19, 15),
                             to_status=Availability.ON_BREAK)
 
-    result = staffing.staffing(shop, Period(date(2026, 6, 1), date(2026, 6, 1), NY))
+    result = staffing.staffing(shop, Period(date(2026, 6, 1), date(2026, 6, 1), NEW_YORK))
 
     assert cell(result, 0, 15)["on_floor"] == 0.75  # half an hour + a quarter hour
     assert cell(result, 0, 14)["on_floor"] == 1.0
@@ -74,8 +70,8 @@ def test_associates_on_the_floor_are_averaged_by_time(shop):
 
 
 def test_the_spring_forward_day_has_no_2_am_and_the_fall_back_day_two():
-    spring = staffing.hour_slots(Period(date(2026, 3, 8), date(2026, 3, 8), NY))
-    fall = staffing.hour_slots(Period(date(2026, 11, 1), date(2026, 11, 1), NY))
+    spring = staffing.hour_slots(Period(date(2026, 3, 8), date(2026, 3, 8), NEW_YORK))
+    fall = staffing.hour_slots(Period(date(2026, 11, 1), date(2026, 11, 1), NEW_YORK))
     assert len(spring) == 23 and 2 not in [hour for _, _, hour in spring]
     assert len(fall) == 25 and [hour for _, _, hour in fall].count(1) == 2
 
