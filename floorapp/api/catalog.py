@@ -124,7 +124,7 @@ def _whole(value: object) -> object:
 
 def _keyed(caller, data: dict, kind: str, *parts: object) -> idempotency.KeyedCall:
     """Return the call's idempotency key, scoped to its kind, the caller and the target."""
-    owner = f"u{caller.user.id}" if caller.user is not None else f"t{caller.token.id}"
+    owner = idempotency.owner(user=caller.user, token=caller.token)
     return idempotency.KeyedCall.scoped(kind, owner, *parts, key=idempotency_key(data))
 
 
