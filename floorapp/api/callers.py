@@ -9,10 +9,9 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from floorapp.errors import Forbidden, InvalidInput, Unauthorized
-from floorapp.extensions import csrf, db
+from floorapp.extensions import csrf
 from floorapp.models import ApiToken, Role, Store, User
 from floorapp.services.org import stores, tokens
 
@@ -59,13 +58,13 @@ def caller_store(caller: Caller, code: str | None) -> Store:
         return caller.user.home_store
     token = caller.token
     if code:
-        store = db.session.scalar(select(Store).where(Store.code == code.strip().upper()))
+        store = stores.store_by_code(code)
         if store is None or (token.store_id is not None and token.store_id != store.id):
             raise Forbidden("This API token is not for that store.")
         return store
     if token.store_id is None:
         raise InvalidInput("This token is for every store: name one with ?store=CODE.")
-    return db.session.get(Store, token.store_id)
+    return stores.store_by_id(token.store_id)
 
 
 def require_stock_writer(caller: Caller, store: Store) -> None:

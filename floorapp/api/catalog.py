@@ -18,6 +18,7 @@ from floorapp.extensions import csrf, db
 from floorapp.models import Variant
 from floorapp.services.core import idempotency
 from floorapp.services.core.input_parsing import whole_number
+from floorapp.services.core.times import iso
 from floorapp.services.inventory import catalog, pulls, size_grid, stock
 
 bp = Blueprint("catalog_api", __name__)
@@ -60,13 +61,9 @@ def product(product_id: int):
 def serialize_view(view: dict) -> dict:
     """Return a product view as JSON-ready data (times as ISO 8601)."""
     variants = [{key: value for key, value in variant.items() if key != "size_sort"}
-                | {"as_of": _iso(variant["as_of"])} for variant in view["variants"]]
-    return {"product": view["product"], "store": view["store"], "as_of": _iso(view["as_of"]),
+                | {"as_of": iso(variant["as_of"])} for variant in view["variants"]]
+    return {"product": view["product"], "store": view["store"], "as_of": iso(view["as_of"]),
             "variants": variants}
-
-
-def _iso(moment) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 @bp.get("/variants/by-code/<code>")
@@ -94,7 +91,7 @@ def put_stock(code: str, sku: str):
                             actor=caller.user)
     return jsonify(store=code.upper(), sku=variant.sku, floor=saved.floor_qty,
                    stockroom=saved.stockroom_qty, bin=saved.bin,
-                   as_of=_iso(saved.updated_at))
+                   as_of=iso(saved.updated_at))
 
 
 def _qty(body: dict, name: str) -> int:
@@ -124,7 +121,7 @@ def _whole(value: object) -> object:
 
 def _keyed(caller, data: dict, kind: str, *parts: object) -> idempotency.KeyedCall:
     """Return the call's idempotency key, scoped to its kind, the caller and the target."""
-    owner = f"u{caller.user.id}" if caller.user is not None else f"t{caller.token.id}"
+    owner = idempotency.owner(user=caller.user, token=caller.token)
     return idempotency.KeyedCall.scoped(kind, owner, *parts, key=idempotency_key(data))
 
 

@@ -8,8 +8,6 @@ from flask import Blueprint, jsonify
 
 from floorapp.api.parsing import api_user, body, idempotency_key
 from floorapp.errors import NotFound
-from floorapp.extensions import db
-from floorapp.models import Store
 from floorapp.models.types import utcnow
 from floorapp.services.core import idempotency
 from floorapp.services.core.input_parsing import id_or_none
@@ -18,7 +16,8 @@ from floorapp.services.help import moves as help_queue
 from floorapp.services.org import stores
 
 bp = Blueprint("api_queue", __name__)
-MOVES = ("claim", "arrive", "resolve", "release", "handoff", "cancel")
+# The moves of services/help/moves.py a person makes here (expiring is the escalation job's).
+STAFF_MOVE_NAMES = ("claim", "arrive", "resolve", "release", "handoff", "cancel")
 
 
 @bp.before_request
@@ -38,14 +37,14 @@ def queue(code: str):
                    requests=views.open_queue(store))
 
 
-@bp.post("/help-requests/<int:request_id>/<any(" + ", ".join(MOVES) + "):move>")
+@bp.post("/help-requests/<int:request_id>/<any(" + ", ".join(STAFF_MOVE_NAMES) + "):move>")
 def move(request_id: int, move: str):
     """Claim, arrive, resolve, release, hand off or cancel a request (409 if not allowed)."""
     user = api_user()
     store_id = _visible_store_id(user, request_id)
     data = body()
     key, now = idempotency_key(data), utcnow()
-    scope = f"{move}:{user.id}:{request_id}"
+    scope = idempotency.scope(move, idempotency.owner(user=user), request_id)
     fingerprint = idempotency.fingerprint(data)
     record = idempotency.replay(scope, key, fingerprint, now)
     if record is not None:
@@ -69,7 +68,7 @@ def _run(move: str, store_id: int, request_id: int, user, data: dict):
 
 def _visible_store_id(user, request_id: int) -> int:
     store_id = views.store_id_of(request_id) if request_id < 2**31 else None
-    store = db.session.get(Store, store_id) if store_id else None
+    store = stores.store_by_id(store_id) if store_id else None
     if store is None or not stores.can_see(user, store):
         raise NotFound("No such help request in this store.")
     return store_id

@@ -4,13 +4,11 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from floorapp.errors import NotFound
-from floorapp.extensions import db
 from floorapp.models import Store
 from floorapp.services.inventory import catalog_import, stock
-from floorapp.services.org import tokens
+from floorapp.services.org import stores, tokens
 
 catalog_cli = AppGroup("catalog", help="The product catalog and stock.")
 tokens_cli = AppGroup("tokens", help="API tokens for integrations.")
@@ -19,7 +17,7 @@ tokens_cli = AppGroup("tokens", help="API tokens for integrations.")
 def _store(code: str | None) -> Store | None:
     if not code:
         return None
-    store = db.session.scalar(select(Store).where(Store.code == code.strip().upper()))
+    store = stores.store_by_code(code)
     if store is None:
         raise NotFound(f"No store with the code {code!r}.")
     return store

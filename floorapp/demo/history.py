@@ -37,6 +37,7 @@ from floorapp.models import (
     Zone,
 )
 from floorapp.services.core.transactions import writes
+from floorapp.services.org import stores
 
 MAX_DAYS = 3660
 REQUEST_COLUMNS = (
@@ -75,7 +76,7 @@ class HistoryReport:
 
 def find_store(code: str) -> Store:
     """Return the store with `code` (any case), or raise NotFound."""
-    store = db.session.scalar(select(Store).where(Store.code == (code or "").strip().upper()))
+    store = stores.store_by_code(code)
     if store is None:
         raise NotFound(f"No store with the code {code!r}.")
     return store

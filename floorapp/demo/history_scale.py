@@ -17,6 +17,7 @@ from floorapp.extensions import db
 from floorapp.models import HelpRequest, Role, Sign, Store, User, Zone
 from floorapp.services.core.transactions import writes
 from floorapp.services.org.signs import new_sign_token
+from floorapp.services.org.stores import store_by_code
 
 BENCH_ZONES = ("Women's Shoes", "Men's Shoes", "Kids", "Fitting Rooms", "Apparel")
 BENCH_TIMEZONES = ("America/New_York", "America/Chicago", "America/Denver",
@@ -54,7 +55,7 @@ def scale_history(*, stores: int, requests: int, seed: int, days: int, password_
     started = time.perf_counter()
     report = ScaleReport(stores_created=ensure_bench_stores(stores, password_hash))
     for number in range(1, stores + 1):
-        store = db.session.scalar(select(Store).where(Store.code == bench_code(number)))
+        store = store_by_code(bench_code(number))
         if db.session.scalar(select(HelpRequest.id).where(HelpRequest.store_id == store.id)
                              .limit(1)) is not None:
             report.stores_skipped += 1

@@ -15,6 +15,7 @@ from floorapp.extensions import db
 from floorapp.models import Role, Sign, Store, User, Zone
 from floorapp.services.core.transactions import writes
 from floorapp.services.org.signs import new_sign_token
+from floorapp.services.org.stores import store_by_code
 
 DEMO_STORES = (
     ("NYC-5TH", "Fifth Avenue, New York", "America/New_York"),
@@ -101,7 +102,7 @@ def seed_demo(*, seed: int, password: str, history_days: int = HISTORY_DAYS) -> 
     db.session.commit()
     if history_days:
         for code, _, _ in DEMO_STORES:
-            store = db.session.scalar(select(Store).where(Store.code == code))
+            store = store_by_code(code)
             generate_history(store, days=history_days, seed=seed)
 
 

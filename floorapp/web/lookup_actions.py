@@ -23,7 +23,7 @@ bp = Blueprint("lookup_actions", __name__)
 def _keyed(kind: str, *parts: object) -> idempotency.KeyedCall:
     """Return the form's idempotency key, scoped as the JSON API scopes the same call."""
     return idempotency.KeyedCall.scoped(
-        kind, f"u{acting_user().id}", *parts,
+        kind, idempotency.owner(user=acting_user()), *parts,
         key=idempotency.check_key(request.form.get("idempotency_key")))
 
 

@@ -1,6 +1,14 @@
-"""The OpenAPI paths and schemas of the catalog API (floorapp/api/catalog.py)."""
+"""The OpenAPI paths and schemas of the catalog API (floorapp/api/catalog.py).
+
+The pull statuses and the token scopes are read from the model and the service, so
+the document cannot drift from them (tests/api/test_openapi_enums.py).
+"""
 
 from typing import Any
+
+from floorapp.models import PullStatus
+from floorapp.services.inventory.pulls import PULL_MOVES
+from floorapp.services.org.tokens import SCOPES
 
 ERR = {"$ref": "#/components/schemas/Error"}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
@@ -38,7 +46,7 @@ PULL = {
                  "delivered_at", "not_found_at", "seconds_to_pick", "seconds_to_close"],
     "properties": {
         "id": {"type": "integer"}, "variant_id": {"type": "integer"},
-        "status": {"enum": ["open", "picked", "delivered", "not_found"]},
+        "status": {"enum": [status.value for status in PullStatus]},
         "help_request_id": {"type": ["integer", "null"]},
         "asked_at": {"type": "string", "format": "date-time"}, "picked_at": NULLABLE_TIME,
         "delivered_at": NULLABLE_TIME, "not_found_at": NULLABLE_TIME,
@@ -186,7 +194,7 @@ def _pull_and_hold_paths() -> dict[str, Any]:
             "summary": "Move a stock pull: open → picked → delivered, or not_found",
             "parameters": [_path_id("pull_id"), STORE_PARAM, IDEMPOTENCY_KEY],
             "requestBody": _keyed_body({"type": "object", "required": ["status"], "properties": {
-                "status": {"enum": ["picked", "delivered", "not_found"]}}}),
+                "status": {"enum": [status.value for status in PULL_MOVES]}}}),
             "responses": _responses("200", PULL, "403", "404", "409", "422"),
         }},
         "/holds": {"post": {
@@ -212,6 +220,6 @@ def _pull_and_hold_paths() -> dict[str, Any]:
 
 SECURITY_SCHEMES = {
     "bearerToken": {"type": "http", "scheme": "bearer",
-                    "description": "An API token (scopes catalog:read, stock:write, "
-                                   "holds:write), or a logged-in session cookie"},
+                    "description": f"An API token (scopes {', '.join(SCOPES)}), "
+                                   "or a logged-in session cookie"},
 }

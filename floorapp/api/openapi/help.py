@@ -1,12 +1,22 @@
-"""The OpenAPI description of the help-request endpoints (merged into openapi.document)."""
+"""The OpenAPI description of the help-request endpoints (merged into openapi.document).
+
+Every enum is read from the model's enum (or the service's tuple), so the document
+cannot drift from what the API accepts and answers (tests/api/test_openapi_enums.py).
+"""
 
 from typing import Any
 
+from floorapp.models import OPEN_STATUSES, Availability, Need, Outcome, Status
+from floorapp.services.help.intake import LANGUAGES
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 TIME = {"type": ["string", "null"], "format": "date-time"}
-NEEDS = ["find_size", "product_question", "fitting_room", "checkout", "other"]
-STATUSES = ["waiting", "claimed", "helping", "resolved", "cancelled", "expired"]
-OUTCOMES = ["helped", "sold", "out_of_stock", "customer_gone"]
+NEEDS = [need.value for need in Need]
+STATUSES = [status.value for status in Status]
+OPEN = [status.value for status in OPEN_STATUSES]
+# A resolve names one of these; spam is marked only by a manager's "Clear spam".
+RESOLVE_OUTCOMES = [outcome.value for outcome in Outcome if outcome is not Outcome.SPAM]
+AVAILABILITY = [availability.value for availability in Availability]
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -27,7 +37,7 @@ SUBMISSION = {
         "product": {"type": "string", "maxLength": 120},
         "size": {"type": "string", "maxLength": 24},
         "note": {"type": "string", "maxLength": 280},
-        "language": {"type": "string", "enum": ["en", "es"]},
+        "language": {"type": "string", "enum": list(LANGUAGES)},
         "product_id": {"type": "integer", "minimum": 1,
                        "description": "A product this store carries (from the suggestions); "
                                       "any other is refused with 400 product_not_in_store"},
@@ -77,7 +87,8 @@ HELP_REQUEST = {
         "requested_at": {"type": "string", "format": "date-time"},
         "acknowledged_at": TIME, "reached_at": TIME, "resolved_at": TIME, "closed_at": TIME,
         "claimed_by_id": {"type": ["integer", "null"]},
-        "outcome": {"type": ["string", "null"], "enum": [*OUTCOMES, "spam", None]},
+        "outcome": {"type": ["string", "null"],
+                    "enum": [*(outcome.value for outcome in Outcome), None]},
         "escalation_level": {"type": "integer", "minimum": 0, "maximum": 2},
     },
 }
@@ -88,7 +99,7 @@ QUEUE_ITEM = {
                  "claimed_by", "escalation_level", "waited_s", "sla"],
     "properties": {
         "product_id": ID_OR_NULL, "variant_id": ID_OR_NULL,
-        "id": {"type": "integer"}, "status": {"type": "string", "enum": STATUSES[:3]},
+        "id": {"type": "integer"}, "status": {"type": "string", "enum": OPEN},
         "need": {"type": "string", "enum": NEEDS}, "zone_id": {"type": "integer"},
         "zone": {"type": "string"}, "product_query": {"type": "string"},
         "size_label": {"type": "string"}, "note": {"type": "string"},
@@ -111,7 +122,7 @@ SUGGESTIONS = {
 }
 MOVE_BODY = {
     "type": "object",
-    "properties": {"outcome": {"type": "string", "enum": OUTCOMES,
+    "properties": {"outcome": {"type": "string", "enum": RESOLVE_OUTCOMES,
                                "description": "resolve only"},
                    "to_user_id": {"type": "integer", "description": "handoff only"}},
 }
@@ -206,8 +217,7 @@ def help_paths() -> dict[str, Any]:
             "summary": "Set my availability", "security": SESSION,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["availability"],
-                "properties": {"availability": {"type": "string", "enum": [
-                    "on_floor", "with_customer", "on_break", "off"]},
+                "properties": {"availability": {"type": "string", "enum": AVAILABILITY},
                     "zone_id": {"type": ["integer", "null"]}}}}}},
             "responses": {"200": _json({"type": "object", "required": ["availability", "zone_id"],
                                         "properties": {"availability": {"type": "string"},

@@ -1,3 +1,3 @@
 """The plumbing every service shares: transactions, idempotency, the event log,
-audit, input parsing and housekeeping.
+audit, input parsing, times on the wire and housekeeping.
 """

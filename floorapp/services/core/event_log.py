@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select
 
 from floorapp.extensions import db
 from floorapp.models import Event, EventKind
+from floorapp.services.core.times import iso
 
 NOTIFY_CHANNEL = "floorapp_events"
 EVENTS_WRITTEN = "floorapp_events_written"  # session.info flag: wake the listener on commit
@@ -82,7 +83,7 @@ def event_rows(engine: Engine | Connection, store_id: int | None, after: int,
 def _plain(row) -> dict:
     item = dict(row)
     item["kind"] = row["kind"].value
-    item["at"] = row["at"].isoformat()
+    item["at"] = iso(row["at"])
     return item
 
 

@@ -8,18 +8,21 @@ it with the first call's response would hide a client's mistake.
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import Update, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from floorapp.errors import DomainError, InvalidInput
+from floorapp.errors import Conflict, DomainError, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import IdempotencyRecord
-from floorapp.services.core.transactions import begin_sqlite_write, writes
+from floorapp.services.core.input_parsing import valid_id
+from floorapp.services.core.transactions import begin_sqlite_write, start_write, writes
 
+Row = TypeVar("Row")
 LIFETIME = timedelta(days=1)
 MAX_KEY_LENGTH = 128
 
@@ -35,6 +38,20 @@ def fingerprint(body: Any) -> str:
     """Return a stable hash of a call's body (key order and spacing do not matter)."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def owner(*, user: Any = None, token: Any = None) -> str:
+    """Name the caller in a scope: "u<id>" for a person, "t<id>" for an API token."""
+    return f"u{user.id}" if user is not None else f"t{token.id}"
+
+
+def scope(kind: str, *parts: object) -> str:
+    """Return the scope a key is stored under: the call's kind, then its caller and target.
+
+    Every caller builds its scope here, so a key rendered in a page's form and replayed
+    through the outbox to the JSON API names the same call.
+    """
+    return ":".join(str(part) for part in (kind, *parts))
 
 
 def check_key(key: str | None) -> str | None:
@@ -134,10 +151,9 @@ class KeyedCall:
     def scoped(cls, kind: str, owner: str, *target: object, key: str | None) -> "KeyedCall":
         """Return a call scoped to its kind, its caller ("u<id>" or "t<id>") and its target.
 
-        The pages' forms and the JSON API build the scope here alike, so a key rendered
-        in a form and replayed through the outbox to the API names the same call.
+        `owner` comes from `owner()`; the scope from `scope()`, as for every other call.
         """
-        return cls(scope=":".join(str(part) for part in (kind, owner, *target)), key=key)
+        return cls(scope=scope(kind, owner, *target), key=key)
 
     def replay(self, body: dict[str, Any], now: datetime) -> dict[str, Any] | None:
         """Return the stored answer's body if the key was used already (KeyReused if not
@@ -158,3 +174,38 @@ class KeyedCall:
         remember(self.scope, self.key, fingerprint(body), status_code=status_code,
                  response=response, now=now)
         self.answer, self.replayed = (status_code, response), False
+
+
+def compare_and_set(call: KeyedCall | None, body: dict[str, Any], statement: Update, *,
+                    model: type[Row], row_id: int, store_id: int, now: datetime,
+                    render: Callable[[Row], dict[str, Any]], missing: str,
+                    refusal: Callable[[Row], str]) -> Row:
+    """Move one row of a store with a conditional UPDATE, once per idempotency key.
+
+    The UPDATE's row count is checked: two people moving the row at once get one
+    success and one Conflict (`refusal(row)` says why). A replay of the key answers the
+    first call's row instead, even when it raced the first call: the key is checked
+    again after the UPDATE has waited for the row's lock, and the answer is stored in
+    the move's own transaction, so no replay can slip between the check and the write.
+    A row that is missing or of another store raises NotFound(`missing`).
+    """
+    if not valid_id(row_id):
+        raise NotFound(missing)
+    start_write()
+    if call is not None and call.replay(body, now) is not None:
+        db.session.commit()
+        return db.session.get(model, row_id)
+    if db.session.execute(statement).rowcount != 1:
+        replayed = call is not None and call.replay(body, now) is not None  # won the race
+        db.session.rollback()
+        row = db.session.get(model, row_id)
+        if row is None or row.store_id != store_id:
+            raise NotFound(missing)
+        if replayed:
+            return row
+        raise Conflict(refusal(row))
+    row = db.session.get(model, row_id, populate_existing=True)
+    if call is not None:
+        call.remember(body, 200, render(row), now)
+    db.session.commit()
+    return row

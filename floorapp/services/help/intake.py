@@ -120,7 +120,8 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     place = _place(sign_token)
     found = submission.match(place.store_id)  # reads only: a refused product writes nothing
     begin_write(place.store_id)
-    scope, body = f"submit:{place.sign_id}", idempotency.fingerprint(submission.body())
+    scope = idempotency.scope("submit", place.sign_id)
+    body = idempotency.fingerprint(submission.body())
     record = idempotency.replay(scope, key, body, now)
     existing = (_submitted(record.response["id"]) if record is not None
                 else _open_at_sign(open_token, place.sign_id))

@@ -24,6 +24,7 @@ from floorapp.models import (
     Zone,
 )
 from floorapp.models.types import utcnow
+from floorapp.services.core.times import iso
 
 RECENT = timedelta(hours=2)
 
@@ -49,7 +50,7 @@ def _queue_item(row, store: Store, now: datetime) -> dict:
     waited = max(0, int((now - row["requested_at"]).total_seconds()))
     item = dict(row)
     item.update(status=row["status"].value, need=row["need"].value, waited_s=waited,
-                requested_at=row["requested_at"].isoformat(),
+                requested_at=iso(row["requested_at"]),
                 sla=sla_state(waited, store.acknowledge_target_s)
                 if row["status"] is Status.WAITING else "ok")
     return item
@@ -138,18 +139,15 @@ def my_current(store: Store, user: User) -> HelpRequest | None:
 
 def summary(help_request: HelpRequest) -> dict:
     """Return a request as the API shows it to the store's staff."""
-    def when(value):
-        return value.isoformat() if value else None
-
     return {
         "id": help_request.id, "status": help_request.status.value,
         "zone_id": help_request.zone_id, "need": help_request.need.value,
         "product": help_request.product_query, "size": help_request.size_label,
         "product_id": help_request.product_id, "variant_id": help_request.variant_id,
-        "note": help_request.note, "requested_at": when(help_request.requested_at),
-        "acknowledged_at": when(help_request.acknowledged_at),
-        "reached_at": when(help_request.reached_at),
-        "resolved_at": when(help_request.resolved_at), "closed_at": when(help_request.closed_at),
+        "note": help_request.note, "requested_at": iso(help_request.requested_at),
+        "acknowledged_at": iso(help_request.acknowledged_at),
+        "reached_at": iso(help_request.reached_at),
+        "resolved_at": iso(help_request.resolved_at), "closed_at": iso(help_request.closed_at),
         "claimed_by_id": help_request.claimed_by_id,
         "outcome": help_request.outcome.value if help_request.outcome else None,
         "escalation_level": help_request.escalation_level,

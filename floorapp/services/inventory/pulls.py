@@ -11,20 +11,22 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from floorapp.errors import Conflict, InvalidInput, NotFound
+from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Product, PullStatus, StockPull, Store, User, Variant
+from floorapp.services.core import idempotency
 from floorapp.services.core.idempotency import KeyedCall
 from floorapp.services.core.input_parsing import valid_id
+from floorapp.services.core.times import iso
 from floorapp.services.core.transactions import start_write
 
 # target status: (statuses it may come from, the timestamp column it stamps)
-MOVES = {
+PULL_MOVES = {
     PullStatus.PICKED: ((PullStatus.OPEN,), "picked_at"),
     PullStatus.DELIVERED: ((PullStatus.PICKED,), "delivered_at"),
     PullStatus.NOT_FOUND: ((PullStatus.OPEN, PullStatus.PICKED), "not_found_at"),
 }
-RECENT = timedelta(hours=12)
+PULLS_SHOWN_FOR = timedelta(hours=12)  # how far back a store's pull list reaches
 
 
 def ask_for_pull(*, store: Store, variant_id: int, user: User,
@@ -76,7 +78,7 @@ def parse_pull_status(value: str) -> PullStatus:
         status = PullStatus(value)
     except ValueError:
         status = None
-    if status not in MOVES:
+    if status not in PULL_MOVES:
         raise InvalidInput("A pull can move to picked, delivered or not_found.")
     return status
 
@@ -86,38 +88,22 @@ def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User,
     """Move a pull to its next status with a compare-and-set; stamp the time.
 
     Under an idempotency key a replay returns the pull instead of a Conflict, even
-    when it raced the first call (the key is checked again after the row's lock).
+    when it raced the first call (idempotency.compare_and_set checks the key again
+    after the row's lock).
     """
     target = parse_pull_status(str(to))
-    sources, stamp = MOVES[target]
+    sources, stamp = PULL_MOVES[target]
     store_id, user_id, now = store.id, user.id, datetime.now(UTC)
-    body = {"status": target.value}
-    if not valid_id(pull_id):
-        raise NotFound(f"No stock pull with the id {pull_id}.")
-    start_write()
-    if call is not None and call.replay(body, now) is not None:
-        db.session.commit()
-        return db.session.get(StockPull, pull_id)
-    moved = db.session.execute(
-        update(StockPull)
-        .where(StockPull.id == pull_id, StockPull.store_id == store_id,
-               StockPull.status.in_(sources))
-        .values({"status": target, stamp: now, "handled_by_id": user_id}))
-    if moved.rowcount != 1:
-        done = call.replay(body, now) if call is not None else None  # a replay won the race
-        db.session.rollback()
-        pull = db.session.get(StockPull, pull_id)
-        if pull is None or pull.store_id != store_id:
-            raise NotFound(f"No stock pull with the id {pull_id}.")
-        if done is not None:
-            return pull
-        raise Conflict(f"This pull is {pull.status.value.replace('_', ' ')}; "
-                       f"it cannot become {target.value.replace('_', ' ')}.")
-    pull = db.session.get(StockPull, pull_id, populate_existing=True)
-    if call is not None:
-        call.remember(body, 200, pull_dict(pull), now)
-    db.session.commit()
-    return pull
+    statement = (update(StockPull)
+                 .where(StockPull.id == pull_id, StockPull.store_id == store_id,
+                        StockPull.status.in_(sources))
+                 .values({"status": target, stamp: now, "handled_by_id": user_id}))
+    return idempotency.compare_and_set(
+        call, {"status": target.value}, statement, model=StockPull, row_id=pull_id,
+        store_id=store_id, now=now, render=pull_dict,
+        missing=f"No stock pull with the id {pull_id}.",
+        refusal=lambda pull: (f"This pull is {pull.status.value.replace('_', ' ')}; "
+                              f"it cannot become {target.value.replace('_', ' ')}."))
 
 
 def get_pull(store: Store, pull_id: int) -> StockPull:
@@ -134,7 +120,7 @@ def store_pulls(store: Store, *, asked_by: User | None = None, open_only: bool =
                  .join(Variant, Variant.id == StockPull.variant_id)
                  .join(Product, Product.id == Variant.product_id)
                  .where(StockPull.store_id == store.id,
-                        StockPull.asked_at > datetime.now(UTC) - RECENT)
+                        StockPull.asked_at > datetime.now(UTC) - PULLS_SHOWN_FOR)
                  .order_by(StockPull.asked_at.desc()).limit(100))
     if asked_by is not None:
         statement = statement.where(StockPull.asked_by_id == asked_by.id)
@@ -148,16 +134,12 @@ def pull_dict(pull: StockPull) -> dict:
     ended = pull.delivered_at or pull.not_found_at
     return {
         "id": pull.id, "variant_id": pull.variant_id, "status": pull.status.value,
-        "help_request_id": pull.help_request_id, "asked_at": _iso(pull.asked_at),
-        "picked_at": _iso(pull.picked_at), "delivered_at": _iso(pull.delivered_at),
-        "not_found_at": _iso(pull.not_found_at),
+        "help_request_id": pull.help_request_id, "asked_at": iso(pull.asked_at),
+        "picked_at": iso(pull.picked_at), "delivered_at": iso(pull.delivered_at),
+        "not_found_at": iso(pull.not_found_at),
         "seconds_to_pick": _seconds(pull.asked_at, pull.picked_at),
         "seconds_to_close": _seconds(pull.asked_at, ended),
     }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def _seconds(start: datetime, end: datetime | None) -> int | None:

@@ -13,10 +13,11 @@ from sqlalchemy import func, insert, select, update
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
-from floorapp.services.core import audit
+from floorapp.services.core import audit, idempotency
 from floorapp.services.core.idempotency import KeyedCall
 from floorapp.services.core.input_parsing import check_text, valid_id
 from floorapp.services.core.names import clean_name
+from floorapp.services.core.times import iso
 from floorapp.services.core.transactions import start_write, writes
 from floorapp.services.inventory.sizes import normalize_width
 
@@ -114,44 +115,24 @@ def release_hold(*, store: Store, hold_id: int, call: KeyedCall | None = None) -
     """Release a hold early (the customer bought it or left).
 
     Under an idempotency key a replay returns the first answer's hold instead of a
-    Conflict, even when it raced the first call (checked again after the lock).
+    Conflict, even when it raced the first call (idempotency.compare_and_set checks the
+    key again after the row's lock).
     """
     now, store_id = _now(), store.id
-    if not valid_id(hold_id):
-        raise NotFound(f"No hold with the id {hold_id}.")
-    start_write()
-    if call is not None and (done := call.replay({}, now)) is not None:
-        db.session.commit()
-        return db.session.get(Hold, done["id"])
-    released = db.session.execute(
-        update(Hold).where(Hold.id == hold_id, Hold.store_id == store_id,
-                           Hold.released_at.is_(None))
-        .values(released_at=now))
-    if released.rowcount != 1:
-        done = call.replay({}, now) if call is not None else None  # a replay won the race
-        db.session.rollback()
-        hold = db.session.get(Hold, hold_id)
-        if hold is None or hold.store_id != store_id:
-            raise NotFound(f"No hold with the id {hold_id}.")
-        if done is not None:
-            return hold
-        raise Conflict("This hold was released already.")
-    hold = db.session.get(Hold, hold_id, populate_existing=True)
-    if call is not None:
-        call.remember({}, 200, hold_dict(hold), now)
-    db.session.commit()
-    return hold
+    statement = (update(Hold).where(Hold.id == hold_id, Hold.store_id == store_id,
+                                    Hold.released_at.is_(None))
+                 .values(released_at=now))
+    return idempotency.compare_and_set(
+        call, {}, statement, model=Hold, row_id=hold_id, store_id=store_id, now=now,
+        render=hold_dict, missing=f"No hold with the id {hold_id}.",
+        refusal=lambda hold: "This hold was released already.")
 
 
 def hold_dict(hold: Hold) -> dict:
     """Return a hold as the API shows it (and as an idempotency record stores it)."""
     return {"id": hold.id, "variant_id": hold.variant_id, "customer_label": hold.customer_label,
-            "qty": hold.qty, "created_at": _iso(hold.created_at),
-            "expires_at": _iso(hold.expires_at), "released_at": _iso(hold.released_at)}
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+            "qty": hold.qty, "created_at": iso(hold.created_at),
+            "expires_at": iso(hold.expires_at), "released_at": iso(hold.released_at)}
 
 
 def active_holds(store: Store, *, variant_ids: list[int] | None = None) -> list[Hold]:

@@ -49,7 +49,7 @@ def create_store(*, code: str, name: str, timezone: str,
     code = (code or "").strip().upper()
     if not STORE_CODE_PATTERN.match(code):
         raise InvalidInput("A store code is 2–16 capital letters, digits or dashes.")
-    if db.session.scalar(select(Store.id).where(Store.code == code)) is not None:
+    if store_by_code(code) is not None:
         raise Conflict(f"A store with the code {code} exists already.")
     store = Store(code=code, name=_parse_name(name, "store"), timezone=parse_timezone(timezone))
     if acknowledge_target_s is not None:
@@ -108,6 +108,23 @@ def _parse_name(name: str, noun: str, *, max_length: int = 120) -> str:
     return clean_name(name, field=f"{noun} name", max_length=max_length)
 
 
+def store_by_code(code: str | None) -> Store | None:
+    """Return the store with this code in any case and spacing, or None.
+
+    A code that no store could have (store codes match STORE_CODE_PATTERN) is not looked
+    up: a NUL byte or a novel never reaches the database.
+    """
+    code = (code or "").strip().upper()
+    if not STORE_CODE_PATTERN.match(code):
+        return None
+    return db.session.scalar(select(Store).where(Store.code == code))
+
+
+def store_by_id(store_id: int) -> Store | None:
+    """Return the store with this id, or None."""
+    return db.session.get(Store, store_id)
+
+
 def list_stores() -> list[Store]:
     """Return every store, by code."""
     return list(db.session.scalars(select(Store).order_by(Store.code)))
@@ -120,12 +137,9 @@ def visible_store(user: User, code: str) -> Store:
     every store; everybody else only their home store. A store the user may not
     see answers exactly like one that does not exist, so codes are not revealed.
     """
-    code = (code or "").upper()
-    store = None
-    if STORE_CODE_PATTERN.match(code):  # never send a NUL byte or a novel to the database
-        store = db.session.scalar(select(Store).where(Store.code == code))
+    store = store_by_code(code)
     if store is None or not can_see(user, store):
-        raise NotFound(f"No store with the code {code!r}.")
+        raise NotFound(f"No store with the code {(code or '').upper()!r}.")
     return store
 
 

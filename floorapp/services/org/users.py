@@ -12,6 +12,7 @@ from floorapp.models import Role, Store, User
 from floorapp.services.core import audit
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.transactions import start_write, writes
+from floorapp.services.org import stores
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -70,7 +71,7 @@ def _store_for_role(role: Role, store_code: str | None) -> Store | None:
         if role is Role.ADMIN:
             return None
         raise InvalidInput(f"A user with the role {role.value} needs a home store.")
-    store = db.session.scalar(select(Store).where(Store.code == store_code.strip().upper()))
+    store = stores.store_by_code(store_code)
     if store is None:
         raise NotFound(f"No store with the code {store_code!r}.")
     return store
