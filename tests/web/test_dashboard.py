@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from floorapp.models import Availability, Role, Status
-from floorapp.services.help.board import sla_state
+from floorapp.services.help.sla import sla_state
 from tests.factories import (
     make_help_request,
     make_product,

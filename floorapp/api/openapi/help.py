@@ -107,7 +107,7 @@ QUEUE_ITEM = {
         "claimed_by_id": {"type": ["integer", "null"]},
         "claimed_by": {"type": ["string", "null"]},
         "escalation_level": {"type": "integer"}, "waited_s": {"type": "integer", "minimum": 0},
-        "sla": {"type": "string", "enum": ["ok", "due_soon", "overdue"]},
+        "sla": {"type": "string", "enum": ["on_time", "due_soon", "overdue", "reached"]},
     },
 }
 SUGGESTIONS = {

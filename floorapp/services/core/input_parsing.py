@@ -1,8 +1,10 @@
-"""The app's one reading of untrusted text: control characters, ids and JSON depth.
+"""The app's one reading of untrusted text: control characters, ids, enums, dates, JSON depth.
 
 Every form, query string and JSON body is checked here (by floorapp/web/wire.py,
 before any handler or the CSRF check reads it), and every hand-written id parser
 calls `parse_id`, `optional_id` or `whole_number`, so a new field cannot forget a rule.
+A choice among an enum's values is read by `enum_value`, a calendar date by
+`parse_date`. Names people read are tidied by services/core/names.py's `clean_name`.
 
 Control characters: C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F).
 PostgreSQL refuses NUL in text outright (the same input would be stored on SQLite
@@ -13,12 +15,20 @@ in the multi-line fields (a note, a comment).
 Ids: `str.isdigit` accepts '²' and '٣', which `int` refuses or reads as 3; only
 ASCII digits are read here, at most as many as the maximum has, so `int` never
 fails and never builds a huge number.
+
+Dates: only YYYY-MM-DD in ASCII digits; `date.fromisoformat` alone would also take
+week dates ("2026-W10-1") and "20260308".
 """
 
+import enum
 import re
-from typing import Any
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, TypeVar
 
 from floorapp.errors import InvalidInput
+
+E = TypeVar("E", bound=enum.Enum)
 
 MAX_ID = 2**31 - 1  # the database's integer ids
 # The deepest JSON body the API takes is an object holding a list of objects; 16
@@ -29,6 +39,7 @@ MULTI_LINE_FIELDS = frozenset({"note", "comment"})
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ASCII_DIGITS = re.compile("[0-9]+")
+_ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def has_control_characters(value: str, *, multi_line: bool = True) -> bool:
@@ -104,11 +115,13 @@ def id_or_none(value: object, *, maximum: int = MAX_ID) -> int | None:
     return number if number else None
 
 
-def parse_id(value: object, *, label: str = "id", maximum: int = MAX_ID) -> int:
-    """Return a database id, or raise InvalidInput naming the field."""
+def parse_id(value: object, *, label: str = "id", maximum: int = MAX_ID,
+             message: str | None = None) -> int:
+    """Return a database id, or raise InvalidInput naming the field (or saying `message`)."""
     number = id_or_none(value, maximum=maximum)
     if number is None:
-        raise InvalidInput(f"The {label} must be a whole-number id.", code="invalid_id")
+        raise InvalidInput(message or f"The {label} must be a whole-number id.",
+                           code="invalid_id")
     return number
 
 
@@ -122,3 +135,36 @@ def optional_id(value: object, *, label: str = "id", maximum: int = MAX_ID) -> i
 def valid_id(value: int) -> bool:
     """Tell whether an id from a URL fits the database's integer ids."""
     return 0 < value <= MAX_ID
+
+
+def enum_value(kind: type[E], value: object, label: str, *, allowed: Iterable[E] | None = None,
+               message: str | None = None, code: str | None = None) -> E:
+    """Return the member of `kind` whose value is `value` (one of `allowed`), or raise InvalidInput.
+
+    The refusal names the choices ("Unknown role 'boss'; use one of associate, manager,
+    admin.") unless a `message` is given.
+    """
+    choices = tuple(kind) if allowed is None else tuple(allowed)
+    try:
+        member = kind(value)
+    except ValueError:
+        member = None
+    if member not in choices:
+        names = ", ".join(str(choice.value) for choice in choices)
+        raise InvalidInput(message or f"Unknown {label} {value!r}; use one of {names}.",
+                           code=code)
+    return member
+
+
+def parse_date(value: str | None, label: str) -> date:
+    """Return the date written YYYY-MM-DD, or raise InvalidInput naming the field."""
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"The '{label}' date is missing; use YYYY-MM-DD.")
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass  # shaped like a date but not one (2026-02-30)
+    raise InvalidInput(f"The '{label}' date {value[:20]!r} is not a date like "
+                       "2026-03-08 (YYYY-MM-DD).")

@@ -13,25 +13,17 @@ from floorapp.extensions import db
 from floorapp.models import Availability, EventKind, User, Zone
 from floorapp.models.types import utcnow
 from floorapp.services.core.event_log import record_event
+from floorapp.services.core.input_parsing import enum_value
 from floorapp.services.core.transactions import begin_write
 
 TOUCH_EVERY = timedelta(seconds=60)
-
-
-def parse_availability(value: str) -> Availability:
-    """Return the Availability named by `value`, or raise InvalidInput."""
-    try:
-        return Availability(value)
-    except ValueError:
-        names = ", ".join(a.value for a in Availability)
-        raise InvalidInput(f"Unknown availability {value!r}; use one of {names}.") from None
 
 
 def set_availability(user: User, value: str | Availability, zone_id: int | None = None,
                      *, now: datetime | None = None) -> User:
     """Set a user's availability (and the zone they cover when on the floor)."""
     now = now or utcnow()
-    wanted = parse_availability(value)
+    wanted = enum_value(Availability, value, "availability")
     store_id = _home_store_id(user)
     begin_write(store_id)
     if wanted is Availability.ON_FLOOR and zone_id is not None:

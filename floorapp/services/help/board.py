@@ -1,8 +1,7 @@
 """The live board of a store: open requests with their waits against the targets, and the team.
 
-A waiting request is measured against the acknowledge target, a claimed one against
-the reach target; a request being helped has been reached. "Due soon" starts at
-three quarters of the target, so the board warns before the target is missed.
+Each request's SLA state (on time, due soon, overdue, reached) and the target it runs
+against come from services/help/sla.py, as on the handheld's card and the dashboard.
 """
 
 from dataclasses import dataclass
@@ -12,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from floorapp.extensions import db
-from floorapp.models import Availability, HelpRequest, Role, Status, Store, User
+from floorapp.models import Availability, HelpRequest, Role, Store, User
 from floorapp.models.help import OPEN_STATUSES
+from floorapp.services.help.sla import SlaState, sla_state, target_for, waited_s
 
-DUE_SOON = 0.75
 TEAM_ROLES = (Role.ASSOCIATE, Role.MANAGER)
 
 
@@ -25,17 +24,8 @@ class BoardItem:
 
     help_request: HelpRequest
     wait_s: int
-    sla: str  # on_time, due_soon, overdue, reached
+    sla: SlaState
     target_s: int | None
-
-
-def sla_state(wait_s: float, target_s: int | None) -> str:
-    """Return on_time, due_soon or overdue for a wait against a target (reached if none)."""
-    if target_s is None:
-        return "reached"
-    if wait_s > target_s:
-        return "overdue"
-    return "due_soon" if wait_s >= DUE_SOON * target_s else "on_time"
 
 
 def open_requests(store: Store, now: datetime | None = None) -> list[BoardItem]:
@@ -48,9 +38,8 @@ def open_requests(store: Store, now: datetime | None = None) -> list[BoardItem]:
         .order_by(HelpRequest.requested_at))
     items = []
     for help_request in found:
-        target = {Status.WAITING: store.acknowledge_target_s,
-                  Status.CLAIMED: store.reach_target_s}.get(help_request.status)
-        wait = int((now - help_request.requested_at).total_seconds())
+        target = target_for(store, help_request.status)
+        wait = waited_s(help_request.requested_at, now)
         items.append(BoardItem(help_request, wait, sla_state(wait, target), target))
     return items
 

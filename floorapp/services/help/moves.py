@@ -19,7 +19,7 @@ from floorapp.extensions import db
 from floorapp.models import Availability, EventKind, HelpRequest, Outcome, Role, Status, User
 from floorapp.models.types import utcnow
 from floorapp.services.core.event_log import record_event
-from floorapp.services.core.input_parsing import id_or_none
+from floorapp.services.core.input_parsing import enum_value, id_or_none
 from floorapp.services.core.transactions import begin_write
 from floorapp.services.help import availability
 
@@ -216,14 +216,9 @@ def _close(help_request: HelpRequest, name: str, *, actor_id: int | None,
 
 def parse_outcome(value: str) -> Outcome:
     """Return the Outcome named by `value`, or raise InvalidInput."""
-    try:
-        outcome = Outcome(value)
-    except ValueError:
-        outcome = Outcome.SPAM
-    if outcome is Outcome.SPAM:  # only a manager's "Clear spam" marks spam (services/help/spam.py)
-        names = ", ".join(o.value for o in Outcome if o is not Outcome.SPAM)
-        raise InvalidInput(f"Unknown outcome {value!r}; use one of {names}.")
-    return outcome
+    # Only a manager's "Clear spam" marks spam (services/help/spam.py).
+    return enum_value(Outcome, value, "outcome",
+                      allowed=[o for o in Outcome if o is not Outcome.SPAM])
 
 
 def _require_staff(user: User, store_id: int) -> None:

@@ -25,12 +25,14 @@ from floorapp.models import (
 )
 from floorapp.models.types import utcnow
 from floorapp.services.core.times import iso
+from floorapp.services.help.sla import sla_state, target_for, waited_s
 
-RECENT = timedelta(hours=2)
+# The window the wait estimate reads the store's recent pace from.
+PACE_WINDOW = timedelta(hours=2)
 
 
 def open_queue(store: Store, *, now: datetime | None = None) -> list[dict]:
-    """Return the store's open requests, oldest first, with their SLA state."""
+    """Return the store's open requests, oldest first, with their SLA state (help/sla.py)."""
     now = now or utcnow()
     holder = aliased(User)
     rows = db.session.execute(
@@ -47,20 +49,12 @@ def open_queue(store: Store, *, now: datetime | None = None) -> list[dict]:
 
 
 def _queue_item(row, store: Store, now: datetime) -> dict:
-    waited = max(0, int((now - row["requested_at"]).total_seconds()))
+    waited = waited_s(row["requested_at"], now)
     item = dict(row)
     item.update(status=row["status"].value, need=row["need"].value, waited_s=waited,
                 requested_at=iso(row["requested_at"]),
-                sla=sla_state(waited, store.acknowledge_target_s)
-                if row["status"] is Status.WAITING else "ok")
+                sla=sla_state(waited, target_for(store, row["status"])).value)
     return item
-
-
-def sla_state(waited_s: int, target_s: int) -> str:
-    """Return "ok", "due_soon" (past 2/3 of the target) or "overdue"."""
-    if waited_s >= target_s:
-        return "overdue"
-    return "due_soon" if waited_s * 3 >= target_s * 2 else "ok"
 
 
 @dataclass
@@ -108,7 +102,7 @@ def estimate_wait(help_request: HelpRequest, position: int, now: datetime) -> in
 def _recent_acknowledge_s(store_id: int, now: datetime) -> float | None:
     rows = db.session.execute(select(HelpRequest.requested_at, HelpRequest.acknowledged_at).where(
         HelpRequest.store_id == store_id, HelpRequest.acknowledged_at.is_not(None),
-        HelpRequest.requested_at >= now - RECENT).limit(200)).all()
+        HelpRequest.requested_at >= now - PACE_WINDOW).limit(200)).all()
     waits = [(acknowledged - requested).total_seconds() for requested, acknowledged in rows]
     return statistics.median(waits) if waits else None
 

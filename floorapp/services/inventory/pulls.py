@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from floorapp.errors import InvalidInput, NotFound
+from floorapp.errors import NotFound
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Product, PullStatus, StockPull, Store, User, Variant
 from floorapp.services.core import idempotency
 from floorapp.services.core.idempotency import KeyedCall
-from floorapp.services.core.input_parsing import valid_id
+from floorapp.services.core.input_parsing import enum_value, valid_id
 from floorapp.services.core.times import iso
 from floorapp.services.core.transactions import start_write
 
@@ -74,13 +74,8 @@ def _check_pull_request(store: Store, variant_id: int, help_request_id: int | No
 
 def parse_pull_status(value: str) -> PullStatus:
     """Return the target status of a move, or raise InvalidInput."""
-    try:
-        status = PullStatus(value)
-    except ValueError:
-        status = None
-    if status not in PULL_MOVES:
-        raise InvalidInput("A pull can move to picked, delivered or not_found.")
-    return status
+    return enum_value(PullStatus, value, "pull status", allowed=PULL_MOVES,
+                      message="A pull can move to picked, delivered or not_found.")
 
 
 def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User,

@@ -13,7 +13,8 @@ How the figures are defined (the contract the dashboard, the API and the tests s
   * `walkaways` gives their count and the median of their waits;
   * `within_target` counts every walk-away as a miss: the acknowledge share is
     (acknowledged within target) / (acknowledged + walk-aways never acknowledged), the
-    reach share is (reached within target) / (reached + walk-aways);
+    reach share is (reached within target) / (reached + walk-aways); "within" is
+    services/help/sla.py's, so a wait of exactly the target meets it, as on the board;
   * `reach.km_p50_s` is the Kaplan–Meier median time to reach with walk-aways as
     censored observations, the honest median when many customers leave.
 - Requests still open (waiting, claimed, helping) are counted in `requests.open` and
@@ -30,10 +31,11 @@ from sqlalchemy import select
 from floorapp.extensions import db
 from floorapp.models import Store, User, Zone
 from floorapp.models.help import OPEN_STATUSES
+from floorapp.services.help.sla import within
 from floorapp.services.metrics import inventory_figures as inventory_metrics
 from floorapp.services.metrics import stats
 from floorapp.services.metrics.periods import Period, chosen_period
-from floorapp.services.metrics.request_rows import RequestRow, fetch_rows, within
+from floorapp.services.metrics.request_rows import RequestRow, fetch_rows
 
 OPEN = {status.value for status in OPEN_STATUSES}
 MAX_COMMENTS = 50

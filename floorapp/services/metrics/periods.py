@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from floorapp.errors import InvalidInput
+from floorapp.services.core.input_parsing import parse_date
 
 MAX_DAYS = 366
 # Dates outside these make no sense for a store and would overflow datetime arithmetic.
@@ -62,7 +63,7 @@ def local_today(timezone: str, now: datetime | None = None) -> date:
 
 def parse_period(first: str | None, last: str | None, timezone: str) -> Period:
     """Return the Period for two YYYY-MM-DD strings, or raise InvalidInput."""
-    start, end = _parse_date(first, "from"), _parse_date(last, "to")
+    start, end = parse_date(first, "from"), parse_date(last, "to")
     if end < start:
         raise InvalidInput(f"The range ends ({end}) before it starts ({start}).")
     if start < EARLIEST or end > LATEST:
@@ -80,19 +81,6 @@ def preset_period(name: str, timezone: str, now: datetime | None = None) -> Peri
         raise InvalidInput(f"Unknown range {name!r}; use today, 7d, 30d or custom dates.")
     today = local_today(timezone, now)
     return Period(today - timedelta(days=PRESETS[name] - 1), today, timezone)
-
-
-def _parse_date(value: str | None, label: str) -> date:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(f"The '{label}' date is missing; use YYYY-MM-DD.")
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"The '{label}' date {value[:20]!r} is not a date like "
-                           "2026-03-08 (YYYY-MM-DD).") from None
 
 
 def chosen_period(choice: str | None, first: str | None, last: str | None, timezone: str,

@@ -29,7 +29,7 @@ class RequestRow:
 
     Durations are computed once here because the dashboards read each of them many
     times. They carry float noise below the millisecond (epoch seconds near 1.8e9);
-    compare them with `within(seconds, target)`, never with a bare <=.
+    compare them with services/help/sla.py's `within(seconds, target)`, never with a bare <=.
     """
 
     __slots__ = ("id", "zone_id", "claimed_by_id", "status", "outcome", "requested",
@@ -54,11 +54,6 @@ class RequestRow:
 
 def _between(start: float | None, end: float | None) -> float | None:
     return None if start is None or end is None else end - start
-
-
-def within(seconds: float, target_s: float) -> bool:
-    """Tell whether a duration meets a target, to the millisecond both databases keep."""
-    return seconds <= target_s + 0.0005
 
 
 def epoch_seconds(column, dialect: str):

@@ -18,6 +18,7 @@ from floorapp.extensions import db
 from floorapp.models import RetiredSignToken, Sign, Store, User, Zone
 from floorapp.models.types import utcnow
 from floorapp.services.core import audit
+from floorapp.services.core.input_parsing import parse_id
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.transactions import writes
 from floorapp.services.org.stores import require_manager
@@ -82,7 +83,7 @@ def printable_signs(store: Store, *, sign_id: object = None) -> list[Sign]:
                                            Sign.active.is_(True))
              .order_by(Zone.name, Sign.created_at, Sign.id))
     if sign_id not in (None, ""):
-        query = query.where(Sign.id == _parse_id(sign_id, "sign"))
+        query = query.where(Sign.id == _chosen_id(sign_id, "sign"))
         signs = db.session.scalars(query).all()
         if not signs:
             raise NotFound("No active sign with that number in this store.")
@@ -152,7 +153,7 @@ def deactivate_sign(actor: User, store: Store, sign_id: object) -> Sign:
 def sign_of_store(store: Store, sign_id: object) -> Sign:
     """Return the sign `sign_id` if it hangs in a zone of `store`; otherwise NotFound."""
     sign = db.session.scalar(select(Sign).join(Zone).where(
-        Sign.id == _parse_id(sign_id, "sign"), Zone.store_id == store.id))
+        Sign.id == _chosen_id(sign_id, "sign"), Zone.store_id == store.id))
     if sign is None:
         raise NotFound("No sign with that number in this store.")
     return sign
@@ -196,17 +197,11 @@ def qr_svg(url: str, *, title: str) -> str:
 
 def _zone_of_store(store: Store, zone_id: object) -> Zone:
     zone = db.session.scalar(select(Zone).where(
-        Zone.id == _parse_id(zone_id, "zone"), Zone.store_id == store.id))
+        Zone.id == _chosen_id(zone_id, "zone"), Zone.store_id == store.id))
     if zone is None:
         raise NotFound("No zone with that number in this store.")
     return zone
 
 
-def _parse_id(value: object, noun: str) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"Choose a {noun} from the list.") from None
-    if not 1 <= number <= 2**31 - 1:
-        raise InvalidInput(f"Choose a {noun} from the list.")
-    return number
+def _chosen_id(value: object, noun: str) -> int:
+    return parse_id(value, label=noun, message=f"Choose a {noun} from the list.")

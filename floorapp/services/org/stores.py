@@ -51,7 +51,8 @@ def create_store(*, code: str, name: str, timezone: str,
         raise InvalidInput("A store code is 2–16 capital letters, digits or dashes.")
     if store_by_code(code) is not None:
         raise Conflict(f"A store with the code {code} exists already.")
-    store = Store(code=code, name=_parse_name(name, "store"), timezone=parse_timezone(timezone))
+    store = Store(code=code, name=clean_name(name, field="store name", max_length=120),
+                  timezone=parse_timezone(timezone))
     if acknowledge_target_s is not None:
         store.acknowledge_target_s = parse_target(acknowledge_target_s, "acknowledge")
     if reach_target_s is not None:
@@ -66,7 +67,7 @@ def create_store(*, code: str, name: str, timezone: str,
 def update_store(store: Store, *, name: str, timezone: str, acknowledge_target_s: object,
                  reach_target_s: object, actor: User | None = None) -> Store:
     """Change a store's name, time zone and targets, all or nothing."""
-    name = _parse_name(name, "store")
+    name = clean_name(name, field="store name", max_length=120)
     timezone = parse_timezone(timezone)
     acknowledge = parse_target(acknowledge_target_s, "acknowledge")
     reach = parse_target(reach_target_s, "reach")
@@ -91,7 +92,7 @@ def _settings(store: Store) -> dict:
 @writes
 def add_zone(store: Store, name: str, *, actor: User | None = None) -> Zone:
     """Add a zone (department) to a store; names are unique within the store."""
-    name = _parse_name(name, "zone", max_length=80)
+    name = clean_name(name, field="zone name", max_length=80)
     existing = db.session.scalar(
         select(Zone).where(Zone.store_id == store.id, Zone.name == name)
     )
@@ -102,10 +103,6 @@ def add_zone(store: Store, name: str, *, actor: User | None = None) -> Zone:
     audit.record(actor, "zone.create", target=name, store=store)
     db.session.commit()
     return zone
-
-
-def _parse_name(name: str, noun: str, *, max_length: int = 120) -> str:
-    return clean_name(name, field=f"{noun} name", max_length=max_length)
 
 
 def store_by_code(code: str | None) -> Store | None:

@@ -10,6 +10,7 @@ from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User
 from floorapp.services.core import audit
+from floorapp.services.core.input_parsing import enum_value
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.transactions import start_write, writes
 from floorapp.services.org import stores
@@ -59,11 +60,7 @@ def create_user(
 
 def parse_role(role: Role | str) -> Role:
     """Return the Role named by `role`, or raise InvalidInput."""
-    try:
-        return Role(role)
-    except ValueError:
-        names = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"Unknown role {role!r}; use one of {names}.") from None
+    return enum_value(Role, role, "role")
 
 
 def _store_for_role(role: Role, store_code: str | None) -> Store | None:

@@ -1,13 +1,18 @@
-"""The one reading of ids and control characters (floorapp/services/core/input_parsing.py)."""
+"""The one reading of ids, enums, dates and control characters (services/core/input_parsing.py)."""
+
+from datetime import date
 
 import pytest
 
 from floorapp.errors import InvalidInput
+from floorapp.models import Outcome, Role
 from floorapp.services.core.input_parsing import (
     MAX_ID,
+    enum_value,
     has_control_characters,
     id_or_none,
     optional_id,
+    parse_date,
     parse_id,
     whole_number,
 )
@@ -57,3 +62,41 @@ def test_tab_and_line_breaks_pass_only_in_multi_line_text():
 @pytest.mark.parametrize("size", ["²", "٣", "٣.5"])
 def test_a_size_in_unicode_digits_is_not_read_as_a_shoe_size(size):
     assert product_match.parse_size(size) is None
+
+
+def test_an_enum_value_is_read_by_its_value_and_a_refusal_names_the_choices():
+    assert enum_value(Role, "manager", "role") is Role.MANAGER
+    assert enum_value(Role, Role.ADMIN, "role") is Role.ADMIN
+    for wrong in ("Manager", " manager", "", None, 3, ["manager"]):
+        with pytest.raises(InvalidInput, match="Unknown role .*; use one of associate, "):
+            enum_value(Role, wrong, "role")
+
+
+def test_an_enum_value_outside_the_allowed_ones_is_refused_with_the_given_message():
+    helped = [Outcome.HELPED, Outcome.SOLD]
+    assert enum_value(Outcome, "sold", "outcome", allowed=helped) is Outcome.SOLD
+    with pytest.raises(InvalidInput, match="^Unknown outcome 'spam'; use one of helped, sold.$"):
+        enum_value(Outcome, "spam", "outcome", allowed=helped)
+    with pytest.raises(InvalidInput, match="^Not that one.$") as refused:
+        enum_value(Outcome, "spam", "outcome", allowed=helped, message="Not that one.",
+                   code="bad_outcome")
+    assert refused.value.code == "bad_outcome"
+
+
+@pytest.mark.parametrize("value", ["2026-W10-1", "20260308", "2026-3-8", "２０２６-03-08",
+                                   "2026-02-30", "2026-03-08T10"])
+def test_only_a_real_date_written_yyyy_mm_dd_is_a_date(value):
+    with pytest.raises(InvalidInput, match="is not a date like 2026-03-08"):
+        parse_date(value, "from")
+
+
+def test_a_date_may_carry_spaces_around_it_but_not_be_missing():
+    assert parse_date(" 2026-03-08 ", "from") == date(2026, 3, 8)
+    with pytest.raises(InvalidInput, match="The 'to' date is missing"):
+        parse_date("  ", "to")
+
+
+def test_an_id_refusal_may_say_what_to_do_instead():
+    with pytest.raises(InvalidInput, match="^Choose a zone from the list.$") as refused:
+        parse_id("٣", label="zone", message="Choose a zone from the list.")
+    assert refused.value.code == "invalid_id"
