@@ -13,7 +13,7 @@ from floorapp.extensions import db
 from floorapp.models import Availability, EventKind, User, Zone
 from floorapp.models.types import utcnow
 from floorapp.services.core.event_log import record_event
-from floorapp.services.core.transactions import begin_write
+from floorapp.services.core.transactions import begin_write, rolls_back
 
 TOUCH_EVERY = timedelta(seconds=60)
 
@@ -27,6 +27,7 @@ def parse_availability(value: str) -> Availability:
         raise InvalidInput(f"Unknown availability {value!r}; use one of {names}.") from None
 
 
+@rolls_back
 def set_availability(user: User, value: str | Availability, zone_id: int | None = None,
                      *, now: datetime | None = None) -> User:
     """Set a user's availability (and the zone they cover when on the floor)."""

@@ -16,7 +16,7 @@ from floorapp.extensions import db
 from floorapp.models import HelpRequest, Product, PullStatus, StockPull, Store, User, Variant
 from floorapp.services.core.idempotency import KeyedCall
 from floorapp.services.core.input_parsing import valid_id
-from floorapp.services.core.transactions import start_write
+from floorapp.services.core.transactions import rolls_back, start_write
 
 # target status: (statuses it may come from, the timestamp column it stamps)
 MOVES = {
@@ -27,6 +27,7 @@ MOVES = {
 RECENT = timedelta(hours=12)
 
 
+@rolls_back
 def ask_for_pull(*, store: Store, variant_id: int, user: User,
                  help_request_id: int | None = None, call: KeyedCall | None = None) -> StockPull:
     """Ask the stockroom to bring a variant to the floor.
@@ -81,6 +82,7 @@ def parse_pull_status(value: str) -> PullStatus:
     return status
 
 
+@rolls_back
 def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User,
               call: KeyedCall | None = None) -> StockPull:
     """Move a pull to its next status with a compare-and-set; stamp the time.

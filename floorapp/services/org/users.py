@@ -11,7 +11,7 @@ from floorapp.extensions import db
 from floorapp.models import Role, Store, User
 from floorapp.services.core import audit
 from floorapp.services.core.names import clean_name
-from floorapp.services.core.transactions import start_write, writes
+from floorapp.services.core.transactions import rolls_back, start_write, writes
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -31,6 +31,7 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+@rolls_back
 def create_user(
     *, login: str, name: str, password: str, role: Role | str, store_code: str | None,
     actor: User | None = None,
