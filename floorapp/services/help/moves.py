@@ -12,8 +12,10 @@ services/core/event_log.py, that the live streams and the dashboards read) and c
 once. A refused move rolls back (`rolls_back`), so its caller finds the session clean.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -219,6 +221,24 @@ def expire(store_id: int, request_id: int, *, now: datetime | None = None) -> He
     _close(help_request, "expire", actor_id=None, now=now)
     db.session.commit()
     return help_request
+
+
+def make_move(name: str, store_id: int, request_id: int, user: User,
+              fields: Mapping[str, Any]) -> HelpRequest:
+    """Run the staff's move `name` on a request, with the fields it needs from the form.
+
+    `resolve` reads `outcome`, `handoff` reads `to_user_id`; the others read nothing.
+    """
+    if name == "resolve":
+        return resolve(store_id, request_id, user, str(fields.get("outcome") or ""))
+    if name == "handoff":
+        return handoff(store_id, request_id, user, fields.get("to_user_id") or "")
+    if name == "cancel":
+        return cancel(store_id, request_id, manager=user)
+    plain = {"claim": claim, "arrive": arrive, "release": release}
+    if name not in plain:
+        raise InvalidInput(f"Unknown move {name!r}.")
+    return plain[name](store_id, request_id, user)
 
 
 def _close(help_request: HelpRequest, name: str, *, actor_id: int | None,
