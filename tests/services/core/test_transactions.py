@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from floorapp.errors import Conflict, Forbidden, NotFound
 from floorapp.extensions import db
-from floorapp.models import HelpRequest, Role, Status, Zone
+from floorapp.models import HelpRequest, Status, Zone
 from floorapp.services.core.transactions import (
     STORE_LOCK_NAMESPACE,
     begin_write,
@@ -20,24 +20,18 @@ from floorapp.services.core.transactions import (
     rolls_back,
     writes,
 )
-from floorapp.services.help import availability, moves
+from floorapp.services.help import moves
 from floorapp.services.inventory import stock
-from tests.factories import make_sign, make_user, submit_request
+from tests.factories import make_sign, submit_request
 
 T0 = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def floor(app):
-    """A waiting request in a store with two associates on the floor."""
-    with app.app_context():
-        sign = make_sign()
-        store = sign.zone.store
-        maria = make_user(name="Maria Lopez", store=store)
-        sam = make_user(name="Sam Okafor", store=store)
-        for person in (maria, sam):
-            availability.set_availability(person, "on_floor", now=T0)
-        yield store, maria, sam, submit_request(sign=sign, now=T0)
+def waiting(floor):
+    """A waiting request in a store with two associates on the floor (and a manager)."""
+    sign, store, maria, sam, boss = floor
+    yield store, maria, sam, boss, submit_request(sign=sign, now=T0)
 
 
 def _assert_clean(store_id: int) -> None:
@@ -55,8 +49,8 @@ def _assert_clean(store_id: int) -> None:
         assert held == 0
 
 
-def test_a_refused_move_under_the_store_lock_leaves_the_session_clean(floor):
-    store, maria, sam, help_request = floor
+def test_a_refused_move_under_the_store_lock_leaves_the_session_clean(waiting):
+    store, maria, sam, _boss, help_request = waiting
     store_id = store.id
     moves.claim(store_id, help_request.id, maria, now=T0 + timedelta(seconds=5))
     with pytest.raises(Forbidden):  # refused after it took the store's write lock
@@ -66,8 +60,8 @@ def test_a_refused_move_under_the_store_lock_leaves_the_session_clean(floor):
     assert again.status is Status.CLAIMED and again.claimed_by_id == maria.id
 
 
-def test_a_refused_claim_leaves_the_session_clean_and_the_next_read_works(floor):
-    store, maria, sam, help_request = floor
+def test_a_refused_claim_leaves_the_session_clean_and_the_next_read_works(waiting):
+    store, maria, sam, _boss, help_request = waiting
     store_id, request_id, maria_id = store.id, help_request.id, maria.id
     moves.claim(store_id, request_id, maria, now=T0 + timedelta(seconds=5))
     with pytest.raises(Conflict):
@@ -115,9 +109,8 @@ def test_writes_clears_a_failed_postgresql_transaction_so_the_next_read_works(ap
         assert db.session.scalar(select(Zone.name).limit(1)) is not None
 
 
-def test_a_manager_refused_by_the_state_machine_leaves_nothing_behind(floor):
-    store, maria, _sam, help_request = floor
-    boss = make_user(name="Ada Boss", store=store, role=Role.MANAGER)
+def test_a_manager_refused_by_the_state_machine_leaves_nothing_behind(waiting):
+    store, maria, _sam, boss, help_request = waiting
     store_id, request_id = store.id, help_request.id
     moves.claim(store_id, request_id, maria, now=T0 + timedelta(seconds=5))
     moves.arrive(store_id, request_id, maria, now=T0 + timedelta(seconds=9))

@@ -5,47 +5,41 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from floorapp.errors import InvalidInput
-from floorapp.models import Role, Status
+from floorapp.models import Status
 from floorapp.services.help import availability, moves
 from floorapp.services.help.queue_page import queue_page
-from tests.factories import make_sign, make_user, submit_request
+from tests.factories import submit_request
 
 T0 = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def floor(app):
-    """Two waiting requests in a store with an associate and a manager on the floor."""
-    with app.app_context():
-        sign = make_sign()
-        store = sign.zone.store
-        maria = make_user(name="Maria Lopez", store=store)
-        boss = make_user(name="Ada Boss", store=store, role=Role.MANAGER)
-        for person in (maria, boss):
-            availability.set_availability(person, "on_floor", now=T0)
-        first = submit_request(sign=sign, now=T0)
-        second = submit_request(sign=sign, now=T0 + timedelta(seconds=30))
-        yield store, maria, boss, first, second
+def queue(floor):
+    """Two waiting requests; the manager is on the floor too."""
+    sign, store, maria, sam, boss = floor
+    availability.set_availability(boss, "on_floor", now=T0)
+    yield store, maria, sam, boss, submit_request(sign=sign, now=T0), submit_request(
+        sign=sign, now=T0 + timedelta(seconds=30))
 
 
-def test_the_queue_page_puts_my_claimed_request_on_top_and_shows_no_spam_form(floor):
-    store, maria, boss, first, second = floor
+def test_the_queue_page_puts_my_claimed_request_on_top_and_shows_no_spam_form(queue):
+    store, maria, sam, boss, first, second = queue
     moves.make_move("claim", store.id, second.id, maria, {})
     page = queue_page(store, maria)
     assert [item["id"] for item in page["items"]] == [first.id, second.id]
     assert page["mine"]["id"] == second.id
-    assert [user.id for user in page["colleagues"]] == [boss.id]
+    assert {user.id for user in page["colleagues"]} == {sam.id, boss.id}
     assert page["spam_signs"] is None and page["after"] > 0
 
 
-def test_a_manager_sees_the_spam_form_and_nothing_of_their_own(floor):
-    store, _maria, boss, *_ = floor
+def test_a_manager_sees_the_spam_form_and_nothing_of_their_own(queue):
+    store, _maria, _sam, boss, *_ = queue
     page = queue_page(store, boss)
     assert page["mine"] is None and len(page["spam_signs"]) == 1
 
 
-def test_make_move_reads_the_fields_its_move_needs(floor):
-    store, maria, boss, first, _second = floor
+def test_make_move_reads_the_fields_its_move_needs(queue):
+    store, maria, _sam, boss, first, _second = queue
     moves.make_move("claim", store.id, first.id, maria, {})
     moves.make_move("handoff", store.id, first.id, maria, {"to_user_id": str(boss.id)})
     moves.make_move("arrive", store.id, first.id, boss, {})
