@@ -13,15 +13,14 @@ from floorapp.api.callers import (
 )
 from floorapp.api.parsing import body as json_or_form
 from floorapp.api.parsing import idempotency_key
-from floorapp.errors import InvalidInput, NotFound
-from floorapp.extensions import csrf, db
-from floorapp.models import Variant
+from floorapp.errors import InvalidInput
+from floorapp.extensions import csrf
 from floorapp.services.core import idempotency
 from floorapp.services.core.input_parsing import whole_number
 from floorapp.services.core.times import iso
 from floorapp.services.inventory import catalog, pulls, size_grid, stock
 
-bp = Blueprint("catalog_api", __name__)
+bp = Blueprint("api_catalog", __name__)
 csrf.exempt(bp)  # callers.current_caller checks CSRF for session callers itself
 
 
@@ -80,14 +79,9 @@ def put_stock(code: str, sku: str):
     store = caller_store(caller, code)
     require_stock_writer(caller, store)
     body = _json_body()
-    variant = db.session.scalar(db.select(Variant).where(Variant.sku == sku.strip().upper()))
-    if variant is None:
-        raise NotFound(f"No variant has the SKU {sku!r}.")
-    bin_location = body.get("bin")
-    if bin_location is not None and not isinstance(bin_location, str):
-        raise InvalidInput("bin must be a string.")
+    variant = catalog.variant_by_sku(sku)
     saved = stock.set_stock(store=store, variant_id=variant.id, floor=_qty(body, "floor"),
-                            stockroom=_qty(body, "stockroom"), bin_location=bin_location,
+                            stockroom=_qty(body, "stockroom"), bin_location=_bin(body),
                             actor=caller.user)
     return jsonify(store=code.upper(), sku=variant.sku, floor=saved.floor_qty,
                    stockroom=saved.stockroom_qty, bin=saved.bin,
@@ -101,11 +95,25 @@ def _qty(body: dict, name: str) -> int:
     return value
 
 
+def _bin(body: dict) -> str | None:
+    bin_location = body.get("bin")
+    if bin_location is not None and not isinstance(bin_location, str):
+        raise InvalidInput("bin must be a string.")
+    return bin_location
+
+
 def _write_body() -> dict:
     """Return a write's body: a JSON object, or form fields (the app's outbox sends forms)."""
     if request.mimetype == "application/x-www-form-urlencoded":
         return json_or_form()
     return _json_body()
+
+
+def _write_to_store(caller) -> tuple[dict, object]:
+    """Return a write's body and the store it names (`store`), or the caller's own store."""
+    data = _write_body()
+    store = data.get("store")
+    return data, caller_store(caller, store if isinstance(store, str) else None)
 
 
 def _whole(value: object) -> object:
@@ -136,12 +144,11 @@ def create_pull():
     """Ask the stockroom of the caller's store for a variant (a replayed key: the same pull)."""
     caller = current_caller()
     user = session_user(caller, "ask the stockroom for a pair")
-    data = _write_body()
-    store = caller_store(caller, data.get("store") if isinstance(data.get("store"), str) else None)
+    data, store = _write_to_store(caller)
     call = _keyed(caller, data, "pull", store.id)
     pulls.ask_for_pull(store=store, variant_id=_int_field(data, "variant_id"), user=user,
-                              help_request_id=_int_field(data, "help_request_id",
-                                                         required=False), call=call)
+                       help_request_id=_int_field(data, "help_request_id", required=False),
+                       call=call)
     return _answer(call)
 
 
@@ -175,16 +182,15 @@ def create_hold():
     """Hold units of a variant for a customer for some minutes (a replayed key: one hold)."""
     caller = current_caller()
     require_scope(caller, "holds:write")
-    data = _write_body()
-    store = caller_store(caller, data.get("store") if isinstance(data.get("store"), str) else None)
+    data, store = _write_to_store(caller)
     label, minutes = data.get("customer_label"), _whole(data.get("minutes"))
     if not isinstance(label, str) or not isinstance(minutes, int) or isinstance(minutes, bool):
         raise InvalidInput("Send customer_label (text) and minutes (a whole number).")
     call = _keyed(caller, data, "hold", store.id)
     stock.place_hold(store=store, variant_id=_int_field(data, "variant_id"),
-                            customer_label=label, minutes=minutes,
-                            qty=_int_field(data, "qty", required=False) or 1, user=caller.user,
-                            call=call)
+                     customer_label=label, minutes=minutes,
+                     qty=_int_field(data, "qty", required=False) or 1, user=caller.user,
+                     call=call)
     return _answer(call)
 
 

@@ -92,13 +92,18 @@ def login():
         return render_template("auth/login.html", form=form,
                                error=Unauthorized(BAD_CREDENTIALS)), 401
     next_page = safe_next(request.args.get("next"))
+    _start_session(user)
+    return login_devices.remember(redirect(next_page or url_for("home.index")), user.login)
+
+
+def _start_session(user) -> None:
+    """Log `user` in with a fresh session that the server can end (its `sid`)."""
     token = sessions.start_session(user, address=request.remote_addr or "",
                                    user_agent=request.user_agent.string)
     session.clear()  # nothing from before the login survives into the new session
     login_user(user, remember=False)
     session["sid"] = token
     session.permanent = True
-    return login_devices.remember(redirect(next_page or url_for("home.index")), user.login)
 
 
 @bp.post("/logout")

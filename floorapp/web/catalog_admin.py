@@ -16,6 +16,7 @@ from flask_login import login_required
 from floorapp.errors import DomainError, InvalidInput
 from floorapp.services.inventory import catalog_import, catalog_import_scope
 from floorapp.services.org import tokens
+from floorapp.web import refusals
 from floorapp.web.access import acting_user, managed_store
 
 bp = Blueprint("catalog_admin", __name__)
@@ -49,20 +50,15 @@ def _render(store, *, report=None, upload=None, error: DomainError | None = None
 def dry_run(code: str):
     """Check an uploaded CSV and show what it would change; keep it for the confirmation."""
     store = managed_store(code)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return _page(store, error=InvalidInput("Choose a CSV file to upload."))
-    data = upload.read(catalog_import.MAX_BYTES + 1)
     try:
+        data = _uploaded_csv()
         report = catalog_import.import_csv(data, dry_run=True, default_store=store,
                                            actor=acting_user())
     except DomainError as error:
-        return _page(store, error=error)
+        return _render(store, error=error)
     if report.forbidden:  # nothing of this file can be imported: keep nothing
         return _render(store, report=report)
-    name = secrets.token_urlsafe(24)
-    (_upload_folder() / f"{name}.csv").write_bytes(data)
-    return _render(store, report=report, upload=name,
+    return _render(store, report=report, upload=_keep(data),
                    skip=request.form.get("skip_bad_rows") == "on")
 
 
@@ -71,29 +67,49 @@ def dry_run(code: str):
 def confirm(code: str):
     """Import the checked file (all or nothing unless skipping bad rows was chosen)."""
     store = managed_store(code)
-    name = request.form.get("upload", "")
-    path = _upload_folder() / f"{name}.csv"
-    if not UPLOAD_NAME.match(name) or not path.exists():
-        return _page(store, error=InvalidInput("That upload has expired; upload the file again."))
     try:
+        path = _kept(request.form.get("upload", ""))
         report = catalog_import.import_csv(
             path.read_bytes(), dry_run=False, default_store=store, actor=acting_user(),
             skip_bad_rows=request.form.get("skip_bad_rows") == "on")
     except DomainError as error:
-        return _page(store, error=error)
-    if report.forbidden:
-        path.unlink(missing_ok=True)
-        return _render(store, report=report)
-    if not report.applied:
-        return _render(store, report=report, upload=name, error=InvalidInput(
+        return _render(store, error=error)
+    return _imported(store, report, path)
+
+
+def _uploaded_csv() -> bytes:
+    """Return the uploaded file's bytes (one more than the importer takes), or InvalidInput."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput("Choose a CSV file to upload.")
+    return upload.read(catalog_import.MAX_BYTES + 1)
+
+
+def _keep(data: bytes) -> str:
+    """Keep a checked file for its confirmation; return the random name the form carries."""
+    name = secrets.token_urlsafe(24)
+    (_upload_folder() / f"{name}.csv").write_bytes(data)
+    return name
+
+
+def _kept(name: str) -> Path:
+    """Return the kept file the form names, or InvalidInput when it is gone."""
+    path = _upload_folder() / f"{name}.csv"
+    if not UPLOAD_NAME.match(name) or not path.exists():
+        raise InvalidInput("That upload has expired; upload the file again.")
+    return path
+
+
+def _imported(store, report, path: Path):
+    """Answer a confirmed import; the file stays only while it can still be imported."""
+    if not report.forbidden and not report.applied:
+        return _render(store, report=report, upload=path.stem, error=InvalidInput(
             "Nothing was imported: fix the rows, or skip them."))
     path.unlink(missing_ok=True)
+    if report.forbidden:
+        return _render(store, report=report)
     flash(f"Imported {report.rows - len(report.errors)} rows.", "success")
     return redirect(url_for("catalog_admin.import_page", code=store.code))
-
-
-def _page(store, *, error: DomainError):
-    return _render(store, error=error)
 
 
 @bp.get("/stores/<code>/api-tokens")
@@ -131,9 +147,7 @@ def create_token(code: str):
 def revoke_token(code: str, token_id: int):
     """Revoke one of this store's tokens."""
     store = managed_store(code)
-    try:
+    with refusals.flashed():
         revoked = tokens.revoke_token(token_id, store=store, actor=acting_user())
         flash(f"Token {revoked.name!r} is revoked.", "success")
-    except DomainError as error:
-        flash(error.message, "error")
     return redirect(url_for("catalog_admin.tokens_page", code=store.code))

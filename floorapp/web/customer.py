@@ -67,15 +67,23 @@ def sign(sign_token: str):
             idempotency_key=form.get("idempotency_key"),
             open_token=request.cookies.get(OPEN_COOKIE))
     except (InvalidInput, KeyReused) as error:
-        db.session.rollback()
-        if isinstance(error, KeyReused):  # sent before, then changed (the back button)
-            form.pop("idempotency_key", None)
-        if error.code in ("product_not_in_store", "invalid_product"):
-            form.pop("product_id", None)  # sent again, the typed text is matched instead
-        return _form(found, error=_submission_error(error), values=form), 400
-    response = redirect(url_for("customer.status", public_token=help_request.public_token),
-                        303)
-    response.set_cookie(OPEN_COOKIE, help_request.public_token, httponly=True, samesite="Lax",
+        return _form_again(found, form, error)
+    return _to_status(help_request.public_token)
+
+
+def _form_again(found, form: dict, error: DomainError):
+    """Show the form again with what was typed, less what made the submit fail."""
+    if isinstance(error, KeyReused):  # sent before, then changed (the back button)
+        form.pop("idempotency_key", None)
+    if error.code in ("product_not_in_store", "invalid_product"):
+        form.pop("product_id", None)  # sent again, the typed text is matched instead
+    return _form(found, error=_submission_error(error), values=form), 400
+
+
+def _to_status(public_token: str):
+    """Go to the request's status page; the cookie lets the sign find it open again."""
+    response = redirect(url_for("customer.status", public_token=public_token), 303)
+    response.set_cookie(OPEN_COOKIE, public_token, httponly=True, samesite="Lax",
                         max_age=int(current_app.config["EXPIRE_AFTER_MINUTES"]) * 60,
                         secure=current_app.config["SESSION_COOKIE_SECURE"], path="/s/")
     return response
@@ -127,10 +135,10 @@ def cancel(public_token: str):
     """Cancel the customer's request ("I don't need help any more")."""
     try:
         intake.cancel_by_customer(public_token)
-    except DomainError as error:
-        if isinstance(error, NotFound):
-            raise
-        db.session.rollback()  # already being helped or closed: the page shows which
+    except NotFound:
+        raise
+    except DomainError:
+        pass  # already being helped or closed: the page shows which
     return redirect(url_for("customer.status", public_token=public_token), 303)
 
 
@@ -140,17 +148,16 @@ def rate(public_token: str):
     """Record the customer's one-tap rating and optional comment."""
     try:
         intake.rate(public_token, request.form.get("rating"), request.form.get("comment"))
-    except DomainError as error:
-        if isinstance(error, NotFound):
-            raise
-        db.session.rollback()
+    except NotFound:
+        raise
+    except DomainError:
+        pass  # not finished yet, or rated already: the page shows which
     return redirect(url_for("customer.status", public_token=public_token), 303)
 
 
 @bp.errorhandler(sign_pass.PassRefused)
 def _pass_refused(error):
     """Show the form again with a fresh pass and what the customer typed: one more tap."""
-    db.session.rollback()
     found = intake.sign_for(request.view_args["sign_token"])  # checked: it is active
     message = (_("This form came from another website, so we did not send it. If you "
                  "filled it in here, please check it and send it again.")
@@ -183,5 +190,4 @@ def _too_many(_error):
 
 
 def _message(title: str, message: str, status: int):
-    db.session.rollback()
     return render_template("customer/message.html", title=title, message=message), status

@@ -62,7 +62,7 @@ def error_response(status: int, code: str, message: str):
 
 
 def _domain_error(error: DomainError):
-    db.session.rollback()
+    # The service that refused has rolled back already (services/core/transactions.py).
     return error_response(error.status, error.code, error.message)
 
 

@@ -13,12 +13,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, user_logged_out
 
 from floorapp import realtime
-from floorapp.errors import DomainError
 from floorapp.extensions import db
-from floorapp.models import Availability, Outcome, Role
+from floorapp.models import Availability, Outcome
 from floorapp.services.core.input_parsing import id_or_none
-from floorapp.services.help import availability, card_answers, spam, views
+from floorapp.services.help import availability, spam
 from floorapp.services.help import moves as help_queue
+from floorapp.services.help.queue_page import queue_page
+from floorapp.web import refusals
 from floorapp.web.access import acting_user, managed_store, store_for_caller
 
 bp = Blueprint("floor", __name__)
@@ -58,19 +59,10 @@ def queue(code: str):
     """Show the store's open requests, oldest first, with my current request on top."""
     store = store_for_caller(code)
     user = acting_user()
-    items = views.open_queue(store)
-    mine = views.my_current(store, user)
-    covered, whole_store = views.covered_zone_ids(store)
     return render_template(
-        "floor/queue.html", store=store, items=items, me=user,
-        mine=next((item for item in items if mine and item["id"] == mine.id), None),
-        colleagues=views.colleagues(store, user), outcomes=OUTCOME_LABELS,
-        needs=NEED_LABELS, answers=card_answers.answers(store, items),
-        after=realtime.last_event_id(db.engine, store.id),
-        availabilities=Availability, covered=sorted(covered), whole_store=whole_store,
-        new_key=new_idempotency_key, size_run_url=size_run_url,
-        spam_signs=spam.signs_of(store) if user.role is not Role.ASSOCIATE else None,
-        spam_windows=spam.WINDOWS_MIN)
+        "floor/queue.html", store=store, me=user, **queue_page(store, user),
+        outcomes=OUTCOME_LABELS, needs=NEED_LABELS, availabilities=Availability,
+        new_key=new_idempotency_key, size_run_url=size_run_url)
 
 
 def new_idempotency_key() -> str:
@@ -88,25 +80,13 @@ def move(code: str, request_id: int, move: str):
     they walk over with the answer.
     """
     store = store_for_caller(code)
-    user = acting_user()
-    form = request.form
-    try:
-        if move == "resolve":
-            help_request = help_queue.resolve(store.id, request_id, user,
-                                              form.get("outcome", ""))
-        elif move == "handoff":
-            help_request = help_queue.handoff(store.id, request_id, user,
-                                              form.get("to_user_id", ""))
-        else:
-            help_request = getattr(help_queue, move)(store.id, request_id, user)
+    with refusals.flashed():
+        help_request = help_queue.make_move(move, store.id, request_id, acting_user(),
+                                            request.form)
         flash(MOVE_MESSAGES[move], "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("floor.queue", code=store.code), 303)
-    if move == "claim" and help_request.product_id:
-        return redirect(size_run_url(store.code, help_request.product_id,
-                                     help_request.variant_id), 303)
+        if move == "claim" and help_request.product_id:
+            return redirect(size_run_url(store.code, help_request.product_id,
+                                         help_request.variant_id), 303)
     return redirect(url_for("floor.queue", code=store.code), 303)
 
 
@@ -125,12 +105,9 @@ def set_availability(code: str):
     store = store_for_caller(code)
     zone = request.form.get("zone_id", "")
     zone_id = id_or_none(zone)
-    try:
+    with refusals.flashed():
         availability.set_availability(acting_user(), request.form.get("availability", ""),
                                       zone_id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return redirect(url_for("floor.queue", code=store.code), 303)
 
 
@@ -139,13 +116,10 @@ def set_availability(code: str):
 def clear_spam(code: str):
     """Cancel as spam what still waits from a sign (or every sign) in the last minutes."""
     store = managed_store(code)
-    try:
+    with refusals.flashed():
         cleared = spam.clear_spam(store, acting_user(),
                                   sign_id=spam.parse_sign(request.form.get("sign_id")),
                                   minutes=spam.parse_window(request.form.get("minutes")))
         flash(f"Cleared {cleared.count} waiting request{'' if cleared.count == 1 else 's'} "
               f"as spam.", "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return redirect(url_for("floor.queue", code=store.code), 303)

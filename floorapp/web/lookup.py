@@ -12,8 +12,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_login import login_required
 
 from floorapp.errors import InvalidInput, NotFound
-from floorapp.extensions import db
-from floorapp.models import Product, Role, Store
+from floorapp.models import Role, Store
 from floorapp.services.core.input_parsing import id_or_none
 from floorapp.services.inventory import catalog, colors, pulls, size_grid, stock
 from floorapp.services.org import stores
@@ -147,9 +146,7 @@ def pull_list(code: str):
 @login_required
 def image(product_id: int):
     """Draw a simple silhouette of the product in its color (the demo has no photos)."""
-    product = db.session.get(Product, product_id)
-    if product is None:
-        raise NotFound(f"No product with the id {product_id}.")
+    product = catalog.get_product(product_id)
     svg = render_template("lookup/image.svg", fill=colors.swatch(product.color),
                           apparel=product.department == "Apparel")
     response = Response(svg, mimetype="image/svg+xml")

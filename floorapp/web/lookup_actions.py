@@ -10,11 +10,10 @@ the JSON API instead (static/js/app.js), with the same key.
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import login_required
 
-from floorapp.errors import DomainError
-from floorapp.extensions import db
-from floorapp.models import Variant
+from floorapp.errors import NotFound
 from floorapp.services.core import idempotency
-from floorapp.services.inventory import pulls, stock
+from floorapp.services.inventory import catalog, pulls, stock
+from floorapp.web import refusals
 from floorapp.web.access import acting_user, managed_store, store_for_caller
 
 bp = Blueprint("lookup_actions", __name__)
@@ -28,11 +27,12 @@ def _keyed(kind: str, *parts: object) -> idempotency.KeyedCall:
 
 
 def _back(store_code: str, variant_id: int):
-    variant = db.session.get(Variant, variant_id)
-    if variant is None:
+    try:
+        product_id = catalog.get_variant(variant_id).product_id
+    except NotFound:
         return redirect(url_for("lookup.search", code=store_code))
     # `after` tells the page this is the associate's own action, not a new lookup.
-    return redirect(url_for("lookup.product", code=store_code, product_id=variant.product_id,
+    return redirect(url_for("lookup.product", code=store_code, product_id=product_id,
                             variant=variant_id, after="action", _anchor="selected"))
 
 
@@ -41,13 +41,10 @@ def _back(store_code: str, variant_id: int):
 def ask_for_pull(code: str, variant_id: int):
     """Ask the stockroom to bring this size to the floor."""
     store = store_for_caller(code)
-    try:
+    with refusals.flashed():
         pulls.ask_for_pull(store=store, variant_id=variant_id, user=acting_user(),
                            call=_keyed("pull", store.id))
         flash("The stockroom has your request; its status shows below.", "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return _back(store.code, variant_id)
 
 
@@ -57,15 +54,12 @@ def hold(code: str, variant_id: int):
     """Hold this size for a customer for some minutes."""
     store = store_for_caller(code)
     form = request.form
-    try:
+    with refusals.flashed():
         placed = stock.place_hold(store=store, variant_id=variant_id,
                                   customer_label=form.get("customer_label", ""),
                                   minutes=form.get("minutes", ""), user=acting_user(),
                                   call=_keyed("hold", store.id))
         flash(f"Held for {placed.customer_label}.", "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return _back(store.code, variant_id)
 
 
@@ -74,14 +68,11 @@ def hold(code: str, variant_id: int):
 def release(code: str, hold_id: int):
     """Release a hold early."""
     store = store_for_caller(code)
-    try:
+    with refusals.flashed():
         released = stock.release_hold(store=store, hold_id=hold_id,
                                       call=_keyed("hold-release", hold_id))
         flash(f"Released the hold for {released.customer_label}.", "success")
         return _back(store.code, released.variant_id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return redirect(request.referrer or url_for("lookup.search", code=store.code))
 
 
@@ -90,13 +81,10 @@ def release(code: str, hold_id: int):
 def move_pull(code: str, pull_id: int, status: str):
     """Mark a pull picked, delivered or not found (the stockroom's buttons)."""
     store = store_for_caller(code)
-    try:
+    with refusals.flashed():
         moved = pulls.move_pull(store=store, pull_id=pull_id, to=status, user=acting_user(),
                                 call=_keyed("pull-move", pull_id))
         flash(f"Pull {moved.id} is {moved.status.value.replace('_', ' ')}.", "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return redirect(url_for("lookup.pull_list", code=store.code))
 
 
@@ -106,12 +94,9 @@ def adjust(code: str, variant_id: int):
     """Set this size's floor and stockroom quantities and bin by hand (managers)."""
     store = managed_store(code)
     form = request.form
-    try:
+    with refusals.flashed():
         stock.set_stock(store=store, variant_id=variant_id, floor=form.get("floor", ""),
                         stockroom=form.get("stockroom", ""), bin_location=form.get("bin"),
                         actor=acting_user())
         flash("Stock updated.", "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return _back(store.code, variant_id)

@@ -22,40 +22,38 @@ def index(code: str):
 @login_required
 def create(code: str):
     """Create a sign for a zone of the store."""
-    store = managed_store(code)
-    try:
-        sign = signage.create_sign(acting_user(), store, zone_id=request.form.get("zone_id", ""),
-                                   label=request.form.get("label"))
-    except DomainError as error:
-        return _index_page(store, error=error)
-    flash(f"Sign {sign.id} added to {sign.zone.name}. Print it to hang it up.", "success")
-    return redirect(url_for("signs.index", code=store.code, _anchor=f"sign-{sign.id}"))
+    return _act(code, lambda user, store: signage.create_sign(
+        user, store, zone_id=request.form.get("zone_id", ""), label=request.form.get("label")),
+        "Sign {sign.id} added to {sign.zone.name}. Print it to hang it up.")
 
 
 @bp.post("/stores/<code>/signs/<sign_id>/rotate")
 @login_required
 def rotate(code: str, sign_id: str):
     """Give a sign a new code; its old printout stops working."""
-    store = managed_store(code)
-    try:
-        sign = signage.rotate_sign(acting_user(), store, sign_id)
-    except DomainError as error:
-        return _index_page(store, error=error)
-    flash(f"Sign {sign.id} has a new code. Print it and replace the old one.", "success")
-    return redirect(url_for("signs.index", code=store.code, _anchor=f"sign-{sign.id}"))
+    return _act(code, lambda user, store: signage.rotate_sign(user, store, sign_id),
+                "Sign {sign.id} has a new code. Print it and replace the old one.")
 
 
 @bp.post("/stores/<code>/signs/<sign_id>/deactivate")
 @login_required
 def deactivate(code: str, sign_id: str):
     """Take a sign out of use."""
+    return _act(code, lambda user, store: signage.deactivate_sign(user, store, sign_id),
+                "Sign {sign.id} is deactivated; its code now says it is no longer in use.",
+                anchored=False)
+
+
+def _act(code: str, action, done: str, *, anchored: bool = True):
+    """Run a manager's sign action: the list again with its refusal, or back to the sign."""
     store = managed_store(code)
     try:
-        sign = signage.deactivate_sign(acting_user(), store, sign_id)
+        sign = action(acting_user(), store)
     except DomainError as error:
         return _index_page(store, error=error)
-    flash(f"Sign {sign.id} is deactivated; its code now says it is no longer in use.", "success")
-    return redirect(url_for("signs.index", code=store.code))
+    flash(done.format(sign=sign), "success")
+    return redirect(url_for("signs.index", code=store.code,
+                            _anchor=f"sign-{sign.id}" if anchored else None))
 
 
 @bp.get("/stores/<code>/signs/print")

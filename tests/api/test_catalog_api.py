@@ -211,7 +211,7 @@ def test_a_hold_with_a_nul_in_the_label_is_refused(shop, client, auth):
 def test_every_catalog_api_route_is_in_the_openapi_document(app, client):
     documented = client.get("/api/v1/openapi.json").json["paths"]
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("catalog_api."):
+        if not rule.endpoint.startswith("api_catalog."):
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         methods = rule.methods - {"HEAD", "OPTIONS"}
@@ -241,8 +241,8 @@ def test_no_api_route_writes_the_chain_wide_catalog(app):
     # Products and sizes change only through an admin's import; the API writes one
     # store's stock, pulls and holds. A new write route here is a decision to review.
     writes = {rule.endpoint for rule in app.url_map.iter_rules()
-              if rule.endpoint.startswith("catalog_api.")
+              if rule.endpoint.startswith("api_catalog.")
               and rule.methods & {"POST", "PUT", "PATCH", "DELETE"}}
-    assert writes == {"catalog_api.put_stock", "catalog_api.create_pull",
-                      "catalog_api.move_pull", "catalog_api.create_hold",
-                      "catalog_api.release_hold"}
+    assert writes == {"api_catalog.put_stock", "api_catalog.create_pull",
+                      "api_catalog.move_pull", "api_catalog.create_hold",
+                      "api_catalog.release_hold"}

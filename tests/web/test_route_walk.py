@@ -25,8 +25,8 @@ PUBLIC_ENDPOINTS = {
 # caller's own store, or show the chain-wide catalog with the caller's store's figures.
 OWN_ENDPOINTS = {
     "home.index", "auth.logout", "api_queue.set_availability",
-    "catalog_api.search", "catalog_api.product", "catalog_api.by_code",
-    "catalog_api.create_pull", "catalog_api.create_hold",
+    "api_catalog.search", "api_catalog.product", "api_catalog.by_code",
+    "api_catalog.create_pull", "api_catalog.create_hold",
     "lookup.start", "lookup.image",
 }
 DENIED = {401, 403, 404, 405}

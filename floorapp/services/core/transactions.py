@@ -10,6 +10,14 @@ Every service function that changes a help request or an availability starts wit
   one store then commit one after another, so the ids of a store's events become
   visible in increasing order: a live stream that has sent event n can never later
   meet a smaller id of the same store (nothing is skipped on resume).
+
+Every public service function that writes also leaves the session clean when it
+refuses (a DomainError) or fails: `rolls_back` (worn by itself, or through `writes`)
+rolls the transaction back and re-raises, as GOV.UK Notify's `autocommit` does. A
+handler that catches the refusal can read and render at once, and never calls
+`db.session.rollback()` itself. Nested, the innermost decorated function that raises
+rolls back the whole transaction, its caller's writes too: a caller that catches a
+decorated callee's refusal and carries on starts a new transaction.
 """
 
 import functools
@@ -67,6 +75,25 @@ def start_write() -> None:
     begin_sqlite_write()
 
 
+def rolls_back(function: Callable[P, R]) -> Callable[P, R]:
+    """Roll back the session when a service function raises, so its caller finds it clean.
+
+    A refused move (Conflict, Forbidden, ...) may have flushed or half-written rows, or
+    (on PostgreSQL) left a failed transaction; the caller would otherwise read through
+    it, or commit it by accident later. The exception is re-raised as it was.
+    """
+
+    @functools.wraps(function)
+    def or_roll_back(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+
+    return or_roll_back
+
+
 def writes(function: Callable[P, R]) -> Callable[P, R]:
     """Run a service function that reads and then writes as the writer from its start.
 
@@ -75,12 +102,14 @@ def writes(function: Callable[P, R]) -> Callable[P, R]:
     whatever the busy timeout. Every service write that is not a store's help-queue
     move (those call `begin_write(store_id)`) wears this, so it queues on the writer
     locks before its first read. A decorated function called by another runs inside
-    the caller's writer transaction. On PostgreSQL it changes nothing.
+    the caller's writer transaction. On PostgreSQL it only rolls back when the function
+    raises (`rolls_back`), as on SQLite.
     """
+    undoable = rolls_back(function)
 
     @functools.wraps(function)
     def as_writer(*args: P.args, **kwargs: P.kwargs) -> R:
         start_write()
-        return function(*args, **kwargs)
+        return undoable(*args, **kwargs)
 
     return as_writer

@@ -14,11 +14,12 @@ from floorapp.models import Availability, EventKind, User, Zone
 from floorapp.models.types import utcnow
 from floorapp.services.core.event_log import record_event
 from floorapp.services.core.input_parsing import enum_value
-from floorapp.services.core.transactions import begin_write
+from floorapp.services.core.transactions import begin_write, rolls_back
 
 TOUCH_EVERY = timedelta(seconds=60)
 
 
+@rolls_back
 def set_availability(user: User, value: str | Availability, zone_id: int | None = None,
                      *, now: datetime | None = None) -> User:
     """Set a user's availability (and the zone they cover when on the floor)."""

@@ -19,7 +19,7 @@ from floorapp.models import EventKind, Feedback, HelpRequest, Need, Sign, Status
 from floorapp.models.types import utcnow
 from floorapp.services.core import idempotency
 from floorapp.services.core.event_log import record_event
-from floorapp.services.core.transactions import begin_write
+from floorapp.services.core.transactions import begin_write, rolls_back
 from floorapp.services.help import moves, product_match
 from floorapp.services.org.signs import resolve_sign_token
 
@@ -101,6 +101,7 @@ class Submitted:
     status: Status
 
 
+@rolls_back
 def submit(sign_token: str, submission: Submission, *, idempotency_key: str | None = None,
            open_token: str | None = None, now: datetime | None = None
            ) -> tuple[Submitted, bool]:
@@ -236,12 +237,14 @@ def by_public_token(public_token: str) -> HelpRequest:
     return help_request
 
 
+@rolls_back
 def cancel_by_customer(public_token: str, *, now: datetime | None = None) -> HelpRequest:
     """Cancel the customer's own request ("I don't need help any more")."""
     help_request = by_public_token(public_token)
     return moves.cancel(help_request.store_id, help_request.id, now=now)
 
 
+@rolls_back
 def rate(public_token: str, rating: object, comment: object = "", *,
          now: datetime | None = None) -> Feedback:
     """Record the customer's rating (1–5, once, only after being helped)."""

@@ -1,16 +1,21 @@
 """The help request's state machine: claim, arrive, resolve, release, hand off, cancel, expire.
 
-Every move is safe under concurrency in two ways. The transaction starts with
+One table, ALLOWED_MOVES, says from which statuses each move may start and where it
+leads. Every move is safe under concurrency in two ways. The transaction starts with
 `begin_write(store)` (BEGIN IMMEDIATE on SQLite, the store's advisory lock on
 PostgreSQL), and the move itself is a compare-and-set:
 `UPDATE help_requests SET … WHERE id = ? AND status = <the status we read> [AND
 claimed_by_id = <holder>]` whose row count must be 1. Two associates tapping "claim"
 at once therefore give one winner and one Conflict, on both databases. Each move writes
-its event row (see events.md) in the same transaction and commits once.
+its event row in the same transaction (the append-only event log,
+services/core/event_log.py, that the live streams and the dashboards read) and commits
+once. A refused move rolls back (`rolls_back`), so its caller finds the session clean.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -20,10 +25,8 @@ from floorapp.models import Availability, EventKind, HelpRequest, Outcome, Role,
 from floorapp.models.types import utcnow
 from floorapp.services.core.event_log import record_event
 from floorapp.services.core.input_parsing import enum_value, id_or_none
-from floorapp.services.core.transactions import begin_write
+from floorapp.services.core.transactions import begin_write, rolls_back
 from floorapp.services.help import availability
-
-W, C, H = Status.WAITING, Status.CLAIMED, Status.HELPING
 
 
 @dataclass(frozen=True)
@@ -36,19 +39,25 @@ class Move:
     kind: EventKind
 
 
-MOVES = {
-    "claim": Move("claimed", frozenset({W}), C, EventKind.CLAIMED),
-    "arrive": Move("marked as arrived", frozenset({C}), H, EventKind.ARRIVED),
-    "resolve": Move("resolved", frozenset({H}), Status.RESOLVED, EventKind.RESOLVED),
-    "release": Move("released", frozenset({C}), W, EventKind.RELEASED),
-    "handoff": Move("handed off", frozenset({C, H}), None, EventKind.HANDED_OFF),
-    "cancel": Move("cancelled", frozenset({W, C}), Status.CANCELLED, EventKind.CANCELLED),
-    "expire": Move("expired", frozenset({W, C}), Status.EXPIRED, EventKind.EXPIRED),
+ALLOWED_MOVES = {
+    "claim": Move("claimed", frozenset({Status.WAITING}), Status.CLAIMED, EventKind.CLAIMED),
+    "arrive": Move("marked as arrived", frozenset({Status.CLAIMED}), Status.HELPING,
+                   EventKind.ARRIVED),
+    "resolve": Move("resolved", frozenset({Status.HELPING}), Status.RESOLVED,
+                    EventKind.RESOLVED),
+    "release": Move("released", frozenset({Status.CLAIMED}), Status.WAITING,
+                    EventKind.RELEASED),
+    "handoff": Move("handed off", frozenset({Status.CLAIMED, Status.HELPING}), None,
+                    EventKind.HANDED_OFF),
+    "cancel": Move("cancelled", frozenset({Status.WAITING, Status.CLAIMED}), Status.CANCELLED,
+                   EventKind.CANCELLED),
+    "expire": Move("expired", frozenset({Status.WAITING, Status.CLAIMED}), Status.EXPIRED,
+                   EventKind.EXPIRED),
 }
 STATUS_PHRASES = {
-    W: "still waiting for someone", C: "already claimed", H: "already being helped",
-    Status.RESOLVED: "already resolved", Status.CANCELLED: "cancelled",
-    Status.EXPIRED: "expired",
+    Status.WAITING: "still waiting for someone", Status.CLAIMED: "already claimed",
+    Status.HELPING: "already being helped", Status.RESOLVED: "already resolved",
+    Status.CANCELLED: "cancelled", Status.EXPIRED: "expired",
 }
 
 
@@ -71,8 +80,8 @@ def _read(store_id: int, request_id: int, move: str | None = None) -> HelpReques
         .execution_options(populate_existing=True))
     if help_request is None:
         raise NotFound("No such help request in this store.")
-    if move is not None and help_request.status not in MOVES[move].sources:
-        raise _wrong_state(help_request, MOVES[move])
+    if move is not None and help_request.status not in ALLOWED_MOVES[move].sources:
+        raise _wrong_state(help_request, ALLOWED_MOVES[move])
     return help_request
 
 
@@ -85,7 +94,7 @@ def apply_move(help_request: HelpRequest, name: str, *, actor_id: int | None, no
                values: dict | None = None, data: dict | None = None,
                holder_id: int | None = None) -> None:
     """Compare-and-set the request from its current status and log the event (no commit)."""
-    move = MOVES[name]
+    move = ALLOWED_MOVES[name]
     before = help_request.status
     if before not in move.sources:
         raise _wrong_state(help_request, move)
@@ -107,11 +116,13 @@ def apply_move(help_request: HelpRequest, name: str, *, actor_id: int | None, no
 
 def _phrase(help_request: HelpRequest) -> str:
     phrase = STATUS_PHRASES[help_request.status]
-    if help_request.status in (C, H) and help_request.claimed_by is not None:
+    if (help_request.status in (Status.CLAIMED, Status.HELPING)
+            and help_request.claimed_by is not None):
         phrase += f" by {help_request.claimed_by.first_name}"
     return phrase
 
 
+@rolls_back
 def claim(store_id: int, request_id: int, associate: User, *,
           now: datetime | None = None) -> HelpRequest:
     """Claim a waiting request ("on my way"); exactly one of many claimers wins."""
@@ -127,6 +138,7 @@ def claim(store_id: int, request_id: int, associate: User, *,
     return help_request
 
 
+@rolls_back
 def arrive(store_id: int, request_id: int, associate: User, *,
            now: datetime | None = None) -> HelpRequest:
     """Mark that the claiming associate has reached the customer."""
@@ -139,6 +151,7 @@ def arrive(store_id: int, request_id: int, associate: User, *,
     return help_request
 
 
+@rolls_back
 def resolve(store_id: int, request_id: int, associate: User, outcome: str, *,
             now: datetime | None = None) -> HelpRequest:
     """Finish a request with an outcome; the associate goes back on the floor."""
@@ -154,6 +167,7 @@ def resolve(store_id: int, request_id: int, associate: User, outcome: str, *,
     return help_request
 
 
+@rolls_back
 def release(store_id: int, request_id: int, associate: User, *,
             now: datetime | None = None) -> HelpRequest:
     """Put a claimed request back in the queue (its clock keeps running)."""
@@ -167,6 +181,7 @@ def release(store_id: int, request_id: int, associate: User, *,
     return help_request
 
 
+@rolls_back
 def handoff(store_id: int, request_id: int, giver: User, to_user_id: int, *,
             now: datetime | None = None) -> HelpRequest:
     """Hand a claimed or in-progress request to a colleague of the store who is not off."""
@@ -185,6 +200,7 @@ def handoff(store_id: int, request_id: int, giver: User, to_user_id: int, *,
     return help_request
 
 
+@rolls_back
 def cancel(store_id: int, request_id: int, *, manager: User | None = None,
            now: datetime | None = None) -> HelpRequest:
     """Cancel a request that nobody has reached: by the customer, or by a manager."""
@@ -197,6 +213,7 @@ def cancel(store_id: int, request_id: int, *, manager: User | None = None,
     return help_request
 
 
+@rolls_back
 def expire(store_id: int, request_id: int, *, now: datetime | None = None) -> HelpRequest:
     """Expire a request nobody reached in time (a walk-away); the system is the actor."""
     now = now or utcnow()
@@ -204,6 +221,24 @@ def expire(store_id: int, request_id: int, *, now: datetime | None = None) -> He
     _close(help_request, "expire", actor_id=None, now=now)
     db.session.commit()
     return help_request
+
+
+def make_move(name: str, store_id: int, request_id: int, user: User,
+              fields: Mapping[str, Any]) -> HelpRequest:
+    """Run the staff's move `name` on a request, with the fields it needs from the form.
+
+    `resolve` reads `outcome`, `handoff` reads `to_user_id`; the others read nothing.
+    """
+    if name == "resolve":
+        return resolve(store_id, request_id, user, str(fields.get("outcome") or ""))
+    if name == "handoff":
+        return handoff(store_id, request_id, user, fields.get("to_user_id") or "")
+    if name == "cancel":
+        return cancel(store_id, request_id, manager=user)
+    plain = {"claim": claim, "arrive": arrive, "release": release}
+    if name not in plain:
+        raise InvalidInput(f"Unknown move {name!r}.")
+    return plain[name](store_id, request_id, user)
 
 
 def _close(help_request: HelpRequest, name: str, *, actor_id: int | None,

@@ -19,7 +19,7 @@ from floorapp.models import HelpRequest, Outcome, Sign, Status, Store, User, Zon
 from floorapp.models.types import utcnow
 from floorapp.services.core import audit
 from floorapp.services.core.input_parsing import id_or_none
-from floorapp.services.core.transactions import begin_write
+from floorapp.services.core.transactions import begin_write, rolls_back
 from floorapp.services.help import moves as help_queue
 from floorapp.services.org import stores
 
@@ -35,6 +35,7 @@ class Cleared:
     minutes: int
 
 
+@rolls_back
 def clear_spam(store: Store, manager: User, *, sign_id: int | None, minutes: int,
                now: datetime | None = None) -> Cleared:
     """Cancel as spam the requests still waiting from a sign (or the store) in the window.

@@ -2,7 +2,9 @@
 
 Each public reader here is ONE SQLAlchemy Core statement (a hot path: one round trip),
 returning plain dicts the API serializes and the pages render, so both show the
-same figures. Writers live in floorapp/services/inventory/stock.py and catalog_import.py.
+same figures. `get_product`, `get_variant` and `variant_by_sku` hand a handler one row
+by its key, or NotFound, so no view reads the session itself. Writers live in
+floorapp/services/inventory/stock.py and catalog_import.py.
 """
 
 import functools
@@ -12,7 +14,7 @@ from sqlalchemy import and_, bindparam, case, func, literal, or_, select, text, 
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Product, Variant
-from floorapp.services.core.input_parsing import check_text, has_control_characters
+from floorapp.services.core.input_parsing import check_text, has_control_characters, valid_id
 
 MAX_LIMIT = 50
 MAX_QUERY = 80
@@ -183,3 +185,27 @@ def variant_by_code(code: str | None) -> dict:
     variant = {"id": row.variant_id, "sku": row.sku, "upc": row.upc,
                "size": row.size_label, "width": row.width}
     return {"variant": variant, "product": _product_dict(row)}
+
+
+def get_product(product_id: int) -> Product:
+    """Return the product with this id, or raise NotFound."""
+    product = db.session.get(Product, product_id) if valid_id(product_id) else None
+    if product is None:
+        raise NotFound(f"No product with the id {product_id}.")
+    return product
+
+
+def get_variant(variant_id: int) -> Variant:
+    """Return the size (variant) with this id, or raise NotFound."""
+    variant = db.session.get(Variant, variant_id) if valid_id(variant_id) else None
+    if variant is None:
+        raise NotFound(f"No size with the id {variant_id}.")
+    return variant
+
+
+def variant_by_sku(sku: str) -> Variant:
+    """Return the variant with this SKU (any case, spaces around ignored), or raise NotFound."""
+    variant = db.session.scalar(select(Variant).where(Variant.sku == sku.strip().upper()))
+    if variant is None:
+        raise NotFound(f"No variant has the SKU {sku!r}.")
+    return variant

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from floorapp.errors import InvalidInput
 from floorapp.extensions import db
 from floorapp.models import Product, Stock, Store, User, Variant
-from floorapp.services.core.transactions import start_write
+from floorapp.services.core.transactions import rolls_back, start_write
 from floorapp.services.inventory.catalog_csv import check_rows, read_rows
 from floorapp.services.inventory.catalog_import_scope import (
     importer_store,
@@ -46,6 +46,7 @@ class ImportReport:
     applied: bool = False
 
 
+@rolls_back
 def import_csv(data: bytes | str, *, dry_run: bool, actor: User | None,
                skip_bad_rows: bool = False, default_store: Store | None = None) -> ImportReport:
     """Check a catalog CSV and, unless dry-running or refused, apply it in one transaction.

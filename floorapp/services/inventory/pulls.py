@@ -18,7 +18,7 @@ from floorapp.services.core import idempotency
 from floorapp.services.core.idempotency import KeyedCall
 from floorapp.services.core.input_parsing import enum_value, valid_id
 from floorapp.services.core.times import iso
-from floorapp.services.core.transactions import start_write
+from floorapp.services.core.transactions import rolls_back, start_write
 
 # target status: (statuses it may come from, the timestamp column it stamps)
 PULL_MOVES = {
@@ -29,6 +29,7 @@ PULL_MOVES = {
 PULLS_SHOWN_FOR = timedelta(hours=12)  # how far back a store's pull list reaches
 
 
+@rolls_back
 def ask_for_pull(*, store: Store, variant_id: int, user: User,
                  help_request_id: int | None = None, call: KeyedCall | None = None) -> StockPull:
     """Ask the stockroom to bring a variant to the floor.
@@ -78,6 +79,7 @@ def parse_pull_status(value: str) -> PullStatus:
                       message="A pull can move to picked, delivered or not_found.")
 
 
+@rolls_back
 def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User,
               call: KeyedCall | None = None) -> StockPull:
     """Move a pull to its next status with a compare-and-set; stamp the time.

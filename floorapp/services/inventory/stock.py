@@ -18,7 +18,7 @@ from floorapp.services.core.idempotency import KeyedCall
 from floorapp.services.core.input_parsing import check_text, valid_id
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.times import iso
-from floorapp.services.core.transactions import start_write, writes
+from floorapp.services.core.transactions import rolls_back, start_write, writes
 from floorapp.services.inventory.sizes import normalize_width
 
 MAX_HOLD_MINUTES = 24 * 60
@@ -50,6 +50,7 @@ def parse_quantity(value: object, label: str, *, minimum: int = 0) -> int:
     return quantity
 
 
+@rolls_back
 def place_hold(*, store: Store, variant_id: int, customer_label: str, minutes: object,
                qty: object = 1, user: User | None = None, call: KeyedCall | None = None) -> Hold:
     """Hold units for a customer for N minutes; never more than is available.
@@ -111,6 +112,7 @@ def _available(store_id: int, variant_id: int, now: datetime) -> int:
     return on_hand - held
 
 
+@rolls_back
 def release_hold(*, store: Store, hold_id: int, call: KeyedCall | None = None) -> Hold:
     """Release a hold early (the customer bought it or left).
 
@@ -159,6 +161,7 @@ def purge_expired_holds(*, older_than: timedelta = timedelta(days=7)) -> int:
     return result.rowcount
 
 
+@rolls_back
 def set_stock(*, store: Store, variant_id: int, floor: object, stockroom: object,
               bin_location: str | None = None, actor: User | None = None) -> Stock:
     """Set a variant's floor and stockroom quantities in a store (never negative).
@@ -190,6 +193,7 @@ def set_stock(*, store: Store, variant_id: int, floor: object, stockroom: object
     return db.session.get(Stock, (variant_id, store_id))
 
 
+@rolls_back
 def record_lookup_miss(*, store: Store, variant_id: int, user: User | None) -> bool:
     """Record that a lookup ended on a size this store cannot sell now.
 

@@ -15,7 +15,7 @@ from floorapp.extensions import db
 from floorapp.models import ApiToken, Store, User
 from floorapp.services.core import audit
 from floorapp.services.core.input_parsing import check_text, has_control_characters, valid_id
-from floorapp.services.core.transactions import start_write, writes
+from floorapp.services.core.transactions import rolls_back, start_write, writes
 
 SCOPES = ("catalog:read", "stock:write", "holds:write")
 PREFIX = "fa_"
@@ -84,6 +84,7 @@ def list_tokens(store: Store | None) -> list[ApiToken]:
     return list(db.session.scalars(statement))
 
 
+@rolls_back
 def revoke_token(token_id: int, *, store: Store | None, actor: User | None = None) -> ApiToken:
     """Revoke a token (of `store`, when given); a revoked token answers 401 at once."""
     token = db.session.get(ApiToken, token_id) if valid_id(token_id) else None

@@ -12,7 +12,7 @@ from floorapp.models import Role, Store, User
 from floorapp.services.core import audit
 from floorapp.services.core.input_parsing import enum_value
 from floorapp.services.core.names import clean_name
-from floorapp.services.core.transactions import start_write, writes
+from floorapp.services.core.transactions import rolls_back, start_write, writes
 from floorapp.services.org import stores
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -33,6 +33,7 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+@rolls_back
 def create_user(
     *, login: str, name: str, password: str, role: Role | str, store_code: str | None,
     actor: User | None = None,

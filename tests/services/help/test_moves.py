@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
-from floorapp.models import Availability, Event, HelpRequest, Role, Status
+from floorapp.models import Availability, Event, HelpRequest, Status
 from floorapp.services.core.idempotency import KeyReused
 from floorapp.services.help import availability, intake, moves
 from floorapp.services.org.signs import SignRetired
@@ -20,20 +20,6 @@ def _events(help_request):
     return [(e.kind.value, e.from_status, e.to_status, e.actor_id, e.data) for e in
             db.session.scalars(select(Event).where(Event.request_id == help_request.id)
                                .order_by(Event.id))]
-
-
-@pytest.fixture
-def floor(app):
-    """A sign in a store with two associates and a manager, inside an app context."""
-    with app.app_context():
-        sign = make_sign()
-        store = sign.zone.store
-        maria = make_user(name="Maria Lopez", store=store)
-        sam = make_user(name="Sam Okafor", store=store)
-        boss = make_user(name="Ada Boss", store=store, role=Role.MANAGER)
-        for person in (maria, sam):
-            availability.set_availability(person, "on_floor", now=T0)
-        yield sign, store, maria, sam, boss
 
 
 def test_a_submission_from_a_sign_waits_with_its_requested_event(floor):

@@ -1,0 +1,29 @@
+"""What the associate's queue page shows, gathered in one call for web/floor.py.
+
+The handheld shows the store's open requests (oldest first) with my current one on
+top, the colleagues I can hand off to, the catalog's answer on each card, which zones
+someone covers, the event id the live stream resumes after, and for managers the
+"Clear spam" form's signs. The handler renders it; each piece is read here.
+"""
+
+from floorapp.extensions import db
+from floorapp.models import Role, Store, User
+from floorapp.services.core.event_log import last_event_id
+from floorapp.services.help import card_answers, spam, views
+
+
+def queue_page(store: Store, user: User) -> dict:
+    """Return the queue page's data for `user` in `store`, as the template's names."""
+    items = views.open_queue(store)
+    current = views.my_current(store, user)
+    covered, whole_store = views.covered_zone_ids(store)
+    return {
+        "items": items,
+        "mine": next((item for item in items if current and item["id"] == current.id), None),
+        "colleagues": views.colleagues(store, user),
+        "answers": card_answers.answers(store, items),
+        "after": last_event_id(db.engine, store.id),
+        "covered": sorted(covered), "whole_store": whole_store,
+        "spam_signs": spam.signs_of(store) if user.role is not Role.ASSOCIATE else None,
+        "spam_windows": spam.WINDOWS_MIN,
+    }
