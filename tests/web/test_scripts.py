@@ -31,7 +31,8 @@ def _loaded_by(entry: str) -> set[str]:
 
 
 def test_every_page_loads_its_scripts_as_modules_from_this_origin():
-    tags = [tag for path in TEMPLATES.rglob("*.html") for tag in SCRIPT_TAG.findall(path.read_text())]
+    tags = [tag for path in TEMPLATES.rglob("*.html")
+            for tag in SCRIPT_TAG.findall(path.read_text())]
     assert tags and all('type="module"' in tag and "url_for('static'" in tag for tag in tags)
 
 
@@ -39,7 +40,8 @@ def test_the_scripts_are_modules_without_globals():
     for path in SCRIPTS.glob("*.js"):
         text = path.read_text()
         assert not re.search(r"^\s*var ", text, re.MULTILINE), path.name
-        assert '"use strict"' not in text and "(function" not in text, path.name  # modules are strict
+        # a module is strict and has its own scope: no "use strict", no wrapping function
+        assert '"use strict"' not in text and "(function" not in text, path.name
         assert "window.floorapp" not in text and not re.search(r"window\.\w+ =", text), path.name
         for name in _imports(path.name):
             assert (SCRIPTS / name).exists(), f"{path.name} imports a missing {name}"
