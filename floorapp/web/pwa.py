@@ -19,7 +19,17 @@ from floorapp.icons import icon_png
 from floorapp.services.org.sessions import TOUCH_INTERVAL
 
 bp = Blueprint("pwa", __name__)
-SHELL_FILES = ("css/app.css", "js/app.js")
+# The associate app's styles and every ES module its pages load (app.js and its imports on
+# every page; floor.js and its imports on the queue; the other pages' own), so a page opened
+# offline finds them all and a change to any of them is a new version. tests/web/test_scripts.py
+# checks that every module the associate's pages import is listed.
+SHELL_FILES = (
+    "css/app.css",
+    "js/app.js", "js/banner.js", "js/connection.js", "js/csrf.js", "js/notice.js",
+    "js/outbox.js", "js/outbox-view.js", "js/sw-register.js",
+    "js/floor.js", "js/coalesce.js", "js/page.js", "js/sound.js", "js/stream.js",
+    "js/lookup.js", "js/board.js", "js/range.js", "js/signs.js",
+)
 ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}
 
 

@@ -1,14 +1,12 @@
 // The handheld lookup: results as you type, and camera scanning where the browser can.
 // Without this file the search form still works (a plain GET); without BarcodeDetector
 // the scan button stays hidden and a typed code does the same job.
-"use strict";
+const RESULTS_DELAY_MS = 180;
+const SCAN_EVERY_MS = 150;
+const FORMATS = ["upc_a", "upc_e", "ean_13", "ean_8", "code_128", "code_39", "qr_code"];
 
-(function () {
-  const form = document.querySelector(".lookup-search");
-  if (!form) return;
-  const input = form.querySelector("input[name=q]");
+function resultsAsYouType(form, input) {
   const results = document.getElementById("lookup-results");
-  const resultsUrl = form.dataset.resultsUrl;
   let timer = null;
   let inFlight = null;
 
@@ -17,7 +15,7 @@
     if (inFlight) inFlight.abort();
     if (query.length < 2) return;
     inFlight = new AbortController();
-    const url = resultsUrl + "?q=" + encodeURIComponent(query);
+    const url = form.dataset.resultsUrl + "?q=" + encodeURIComponent(query);
     fetch(url, { signal: inFlight.signal, headers: { Accept: "text/html" } })
       .then((response) => (response.ok ? response.text() : null))
       .then((html) => {
@@ -29,11 +27,12 @@
 
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(showResults, 180);
+    timer = setTimeout(showResults, RESULTS_DELAY_MS);
   });
+}
 
+function cameraScanning(form, input) {
   const scanButton = document.getElementById("scan-button");
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
   scanButton.hidden = false;
   const scanner = document.getElementById("scanner");
   const video = document.getElementById("scanner-video");
@@ -47,9 +46,7 @@
   }
 
   async function scan() {
-    const detector = new window.BarcodeDetector({
-      formats: ["upc_a", "upc_e", "ean_13", "ean_8", "code_128", "code_39", "qr_code"],
-    });
+    const detector = new window.BarcodeDetector({ formats: FORMATS });
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
     } catch (error) {
@@ -70,10 +67,17 @@
         form.submit();
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, SCAN_EVERY_MS));
     }
   }
 
   scanButton.addEventListener("click", scan);
   document.getElementById("scanner-stop").addEventListener("click", stop);
-})();
+}
+
+const form = document.querySelector(".lookup-search");
+if (form) {
+  const input = form.querySelector("input[name=q]");
+  resultsAsYouType(form, input);
+  if ("BarcodeDetector" in window && navigator.mediaDevices) cameraScanning(form, input);
+}

@@ -38,7 +38,7 @@ def test_the_sign_page_names_the_zone_and_offers_every_need(client, sign_token):
     assert 'name="idempotency_key"' in page
     # One small deferred script of our own (the product suggestions); nothing inline.
     assert re.findall(r"<script[^>]*>", page) == [
-        '<script src="/static/js/customer-product.js" defer>']
+        '<script type="module" src="/static/js/customer-product.js">']
 
 
 def test_the_page_its_stylesheet_and_its_script_fit_in_14_kb_compressed(client, sign_token):
