@@ -2,7 +2,7 @@
 
 Every button is a plain POST form (works without JavaScript); static/js/floor.js
 enhances the page with the live stream, a sound and a vibration for new requests.
-With JavaScript the moves go through the app shell's outbox (static/js/app.js) to the
+With JavaScript the moves go through the app shell's outbox (static/js/outbox.js) to the
 JSON API instead, each form carrying its own idempotency key, so an action taken in a
 dead spot is sent when the connection returns and applied once.
 """

@@ -4,7 +4,7 @@ Each action is a CSRF-protected POST that calls one service and redirects back t
 the product page (post/redirect/get), with the outcome or the refusal as a flash.
 Each rendered form carries its own idempotency key (a hidden field), so a form sent
 twice acts once. With JavaScript the same forms go through the app shell's outbox to
-the JSON API instead (static/js/app.js), with the same key.
+the JSON API instead (static/js/outbox.js), with the same key.
 """
 
 from flask import Blueprint, flash, redirect, request, url_for
