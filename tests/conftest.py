@@ -3,8 +3,11 @@
 Every test that takes `app` runs twice: on SQLite and on PostgreSQL.
 """
 
+import time
+
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from floorapp import create_app
 from floorapp.extensions import db
@@ -66,6 +69,9 @@ def _test_config(database_url: str, **overrides) -> dict:
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # No background tick: a stream test's listener thread outlives its test, and its
+        # hourly purge would write into the next tests' tables. Tests call the tick.
+        "TICK_INTERVAL_S": 0,
         **overrides,
     }
 
@@ -94,8 +100,18 @@ def _empty_tables() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-    with db.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    for attempt in range(5):
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as error:
+            # A background thread of the test's app (the realtime listener's tick, a stream
+            # lease's heartbeat) may still be writing: PostgreSQL picks one side of the
+            # deadlock to fail, and the write is done by the time we try again.
+            if "deadlock detected" not in str(error) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture

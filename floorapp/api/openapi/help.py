@@ -8,6 +8,7 @@ from typing import Any
 
 from floorapp.models import OPEN_STATUSES, Availability, Need, Outcome, Status
 from floorapp.services.help.intake import LANGUAGES
+from floorapp.services.help.sla import SlaState
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 TIME = {"type": ["string", "null"], "format": "date-time"}
@@ -17,6 +18,7 @@ OPEN = [status.value for status in OPEN_STATUSES]
 # A resolve names one of these; spam is marked only by a manager's "Clear spam".
 RESOLVE_OUTCOMES = [outcome.value for outcome in Outcome if outcome is not Outcome.SPAM]
 AVAILABILITY = [availability.value for availability in Availability]
+SLA_STATES = [state.value for state in SlaState]
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -107,7 +109,7 @@ QUEUE_ITEM = {
         "claimed_by_id": {"type": ["integer", "null"]},
         "claimed_by": {"type": ["string", "null"]},
         "escalation_level": {"type": "integer"}, "waited_s": {"type": "integer", "minimum": 0},
-        "sla": {"type": "string", "enum": ["on_time", "due_soon", "overdue", "reached"]},
+        "sla": {"type": "string", "enum": SLA_STATES},
     },
 }
 SUGGESTIONS = {

@@ -22,6 +22,7 @@ from floorapp.services.core import idempotency
 from floorapp.services.core.event_log import record_event
 from floorapp.services.core.transactions import begin_write
 from floorapp.services.help import moves
+from floorapp.services.help.sla import within
 
 
 @dataclass
@@ -70,9 +71,14 @@ def _waiting_candidates(now: datetime):
 
 
 def _due_level(row, now: datetime, escalate_after_s: int | None) -> int:
-    target = timedelta(seconds=row.acknowledge_target_s)
+    """Return the level a waiting request is due for: 1 once it misses its target.
+
+    "Misses" is the SLA vocabulary's (services/help/sla.py): a request waiting exactly
+    its target is due soon on every surface, so it is not escalated yet either.
+    """
     further = timedelta(seconds=escalate_after_s or row.acknowledge_target_s)
-    if row.escalation_level == 0 and now - row.requested_at >= target:
+    waited = (now - row.requested_at).total_seconds()
+    if row.escalation_level == 0 and not within(waited, row.acknowledge_target_s):
         return 1
     if row.escalation_level == 1 and row.last_escalated_at and \
             now - row.last_escalated_at >= further:

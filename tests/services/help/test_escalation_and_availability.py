@@ -27,10 +27,11 @@ def waiting(app):
 
 
 def test_an_unacknowledged_request_escalates_to_the_store_then_to_the_managers(waiting):
-    assert escalation.tick(now=T0 + timedelta(seconds=59)).escalated == 0
-    assert escalation.tick(now=T0 + timedelta(seconds=60)).escalated == 1
+    # A wait of exactly its target is within it (services/help/sla.py): not escalated yet.
+    assert escalation.tick(now=T0 + timedelta(seconds=60)).escalated == 0
+    assert escalation.tick(now=T0 + timedelta(seconds=61)).escalated == 1
     assert escalation.tick(now=T0 + timedelta(seconds=90)).escalated == 0
-    assert escalation.tick(now=T0 + timedelta(seconds=120)).escalated == 1
+    assert escalation.tick(now=T0 + timedelta(seconds=121)).escalated == 1
     assert escalation.tick(now=T0 + timedelta(seconds=600)).escalated == 0
     assert [k for k in _kinds(waiting) if k[0] == "escalated"] == [
         ("escalated", {"level": 1}), ("escalated", {"level": 2})]
@@ -38,9 +39,9 @@ def test_an_unacknowledged_request_escalates_to_the_store_then_to_the_managers(w
 
 
 def test_the_further_interval_is_configurable(waiting):
-    escalation.tick(now=T0 + timedelta(seconds=60), escalate_after_s=300)
+    escalation.tick(now=T0 + timedelta(seconds=61), escalate_after_s=300)
     assert escalation.tick(now=T0 + timedelta(seconds=300), escalate_after_s=300).escalated == 0
-    assert escalation.tick(now=T0 + timedelta(seconds=360), escalate_after_s=300).escalated == 1
+    assert escalation.tick(now=T0 + timedelta(seconds=361), escalate_after_s=300).escalated == 1
 
 
 def test_two_ticks_at_the_same_moment_escalate_once(waiting):
