@@ -39,6 +39,7 @@ MULTI_LINE_FIELDS = frozenset({"note", "comment"})
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ASCII_DIGITS = re.compile("[0-9]+")
+_SIGNED_ASCII_NUMBER = re.compile("-?[0-9]{1,12}")
 _ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -107,6 +108,27 @@ def whole_number(value: object, *, maximum: int = MAX_ID) -> int | None:
         return None
     number = int(value)
     return number if number <= maximum else None
+
+
+def bounded_number(value: object, *, minimum: int, maximum: int, not_a_number: str,
+                   too_small: str, too_large: str | None = None) -> int:
+    """Return a whole number minimum..maximum typed into a form, or raise InvalidInput.
+
+    ASCII digits with an optional minus and surrounding spaces (what a person types in a
+    number field); '²', '٣', '1_0' and '+5', which `int(str(...))` would take, are not.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = str(value).strip() if isinstance(value, str | int) else ""
+        if not _SIGNED_ASCII_NUMBER.fullmatch(text):
+            raise InvalidInput(not_a_number)
+        number = int(text)
+    if number < minimum:
+        raise InvalidInput(too_small)
+    if number > maximum:
+        raise InvalidInput(too_large or too_small)
+    return number
 
 
 def id_or_none(value: object, *, maximum: int = MAX_ID) -> int | None:

@@ -14,7 +14,12 @@ from sqlalchemy import and_, bindparam, case, func, literal, or_, select, text, 
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Product, Variant
-from floorapp.services.core.input_parsing import check_text, has_control_characters, valid_id
+from floorapp.services.core.input_parsing import (
+    bounded_number,
+    check_text,
+    has_control_characters,
+    valid_id,
+)
 
 MAX_LIMIT = 50
 MAX_QUERY = 80
@@ -28,13 +33,9 @@ def parse_limit(value: object, default: int = 20) -> int:
     """Return a result limit between 1 and 50, or raise InvalidInput."""
     if value is None or value == "":
         return default
-    try:
-        limit = int(str(value))
-    except ValueError:
-        raise InvalidInput("The limit must be a whole number from 1 to 50.") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput("The limit must be a whole number from 1 to 50.")
-    return limit
+    message = f"The limit must be a whole number from 1 to {MAX_LIMIT}."
+    return bounded_number(value, minimum=1, maximum=MAX_LIMIT, not_a_number=message,
+                          too_small=message)
 
 
 def normalize_query(query: str | None) -> str:

@@ -15,7 +15,7 @@ from floorapp.extensions import db
 from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
 from floorapp.services.core import audit, idempotency
 from floorapp.services.core.idempotency import KeyedCall
-from floorapp.services.core.input_parsing import check_text, valid_id
+from floorapp.services.core.input_parsing import bounded_number, check_text, valid_id
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.times import iso
 from floorapp.services.core.transactions import rolls_back, start_write, writes
@@ -39,15 +39,10 @@ def _variant(variant_id: int) -> Variant:
 
 def parse_quantity(value: object, label: str, *, minimum: int = 0) -> int:
     """Return a whole quantity ≥ `minimum`, or raise InvalidInput."""
-    try:
-        quantity = int(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"The {label} must be a whole number.") from None
-    if quantity < minimum:
-        raise InvalidInput(f"The {label} cannot be less than {minimum}.")
-    if quantity > MAX_QTY:
-        raise InvalidInput(f"The {label} is too large.")
-    return quantity
+    return bounded_number(value, minimum=minimum, maximum=MAX_QTY,
+                          not_a_number=f"The {label} must be a whole number.",
+                          too_small=f"The {label} cannot be less than {minimum}.",
+                          too_large=f"The {label} is too large.")
 
 
 @rolls_back

@@ -10,6 +10,7 @@ from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User, Zone
 from floorapp.services.core import audit
+from floorapp.services.core.input_parsing import bounded_number
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.transactions import writes
 
@@ -32,13 +33,10 @@ def parse_timezone(name: str) -> str:
 
 def parse_target(value: object, label: str) -> int:
     """Return a service target in whole seconds (1 to 3600)."""
-    try:
-        seconds = int(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"The {label} target must be a whole number of seconds.") from None
-    if not 1 <= seconds <= MAX_TARGET_S:
-        raise InvalidInput(f"The {label} target must be between 1 and {MAX_TARGET_S} seconds.")
-    return seconds
+    return bounded_number(
+        value, minimum=1, maximum=MAX_TARGET_S,
+        not_a_number=f"The {label} target must be a whole number of seconds.",
+        too_small=f"The {label} target must be between 1 and {MAX_TARGET_S} seconds.")
 
 
 @writes

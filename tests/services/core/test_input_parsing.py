@@ -8,6 +8,7 @@ from floorapp.errors import InvalidInput
 from floorapp.models import Outcome, Role
 from floorapp.services.core.input_parsing import (
     MAX_ID,
+    bounded_number,
     enum_value,
     has_control_characters,
     id_or_none,
@@ -100,3 +101,25 @@ def test_an_id_refusal_may_say_what_to_do_instead():
     with pytest.raises(InvalidInput, match="^Choose a zone from the list.$") as refused:
         parse_id("٣", label="zone", message="Choose a zone from the list.")
     assert refused.value.code == "invalid_id"
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "1_0", "+5", "5.0", "", " ", "0x10", "1" * 13])
+def test_a_typed_number_is_ascii_digits_only(typed):
+    with pytest.raises(InvalidInput, match="not a number"):
+        bounded_number(typed, minimum=0, maximum=10, not_a_number="not a number",
+                       too_small="too small")
+
+
+@pytest.mark.parametrize(("typed", "expected"), [(" 7 ", 7), ("0", 0), (10, 10), ("-0", 0)])
+def test_a_typed_number_in_range_is_read(typed, expected):
+    assert bounded_number(typed, minimum=0, maximum=10, not_a_number="nan",
+                          too_small="small") == expected
+
+
+def test_a_typed_number_out_of_range_says_which_end():
+    with pytest.raises(InvalidInput, match="small"):
+        bounded_number("-1", minimum=0, maximum=10, not_a_number="nan", too_small="small",
+                       too_large="large")
+    with pytest.raises(InvalidInput, match="large"):
+        bounded_number("11", minimum=0, maximum=10, not_a_number="nan", too_small="small",
+                       too_large="large")
