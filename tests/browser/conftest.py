@@ -167,3 +167,12 @@ def log_in(page, base_url: str, login: str, password: str) -> None:
 def page_fits_the_width(page) -> bool:
     """Tell whether the page fits its viewport's width (nothing scrolls sideways)."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def check_page(page, url: str, screenshot: str) -> None:
+    """Open a page, keep its screenshot, and assert axe finds nothing and it fits the width."""
+    page.goto(url)
+    save_screenshot(page, screenshot)
+    assert axe_violations(page) == [], url
+    width = page.viewport_size["width"]
+    assert page_fits_the_width(page), f"{url} scrolls sideways at {width} px"

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     DESKTOP,
     PHONE,
     axe_violations,
+    check_page,
     log_in,
     page_fits_the_width,
     save_screenshot,
@@ -64,10 +65,7 @@ def test_dashboard_pages_have_no_accessibility_violations(busy_store, new_page, 
     page = new_page(viewport)
     log_in(page, busy_store.url, login, PASSWORD)
     for number, path in enumerate(PAGES_BY_LOGIN[login]):
-        page.goto(busy_store.url + path)
-        save_screenshot(page, f"dashboard-{login}-{number}-{viewport['width']}")
-        assert axe_violations(page) == [], path
-        assert page_fits_the_width(page), f"{path} scrolls sideways at {viewport['width']} px"
+        check_page(page, busy_store.url + path, f"dashboard-{login}-{number}-{viewport['width']}")
 
 
 def test_the_live_board_shows_a_new_request_without_a_reload(busy_store, new_page):

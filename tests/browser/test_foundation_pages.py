@@ -6,10 +6,8 @@ from floorapp.demo import seed as demo
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
-    axe_violations,
+    check_page,
     log_in,
-    page_fits_the_width,
-    save_screenshot,
 )
 
 PAGES_BY_LOGIN = {
@@ -34,10 +32,8 @@ def test_pages_have_no_accessibility_violations(demo_server, new_page, login, vi
     if login:
         log_in(page, demo_server.url, login, "browser-demo-pw")
     for path in PAGES_BY_LOGIN[login]:
-        page.goto(demo_server.url + path)
-        save_screenshot(page, f"{login or 'anonymous'}{path.replace('/', '_')}-{viewport['width']}")
-        assert axe_violations(page) == [], path
-        assert page_fits_the_width(page), f"{path} scrolls sideways at {viewport['width']} px"
+        name = f"{login or 'anonymous'}{path.replace('/', '_')}-{viewport['width']}"
+        check_page(page, demo_server.url + path, name)
 
 
 def test_logging_in_and_out_in_the_browser(demo_server, new_page):

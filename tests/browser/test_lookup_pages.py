@@ -5,7 +5,13 @@ import pytest
 from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import Product, Stock, Store, Variant
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, log_in, save_screenshot
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    check_page,
+    log_in,
+    save_screenshot,
+)
 
 PASSWORD = "browser-demo-pw"
 
@@ -43,12 +49,8 @@ def test_lookup_pages_have_no_accessibility_violations(demo_server, new_page, lo
     page = new_page(viewport)
     log_in(page, demo_server.url, login, PASSWORD)
     for path in _pages(demo_server)[login]:
-        page.goto(demo_server.url + path)
         name = path.replace("/", "_").replace("?", "_").replace("=", "-")
-        save_screenshot(page, f"lookup-{login}{name}-{viewport['width']}")
-        assert axe_violations(page) == [], path
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
-            f"{path} scrolls sideways at {viewport['width']} px")
+        check_page(page, demo_server.url + path, f"lookup-{login}{name}-{viewport['width']}")
 
 
 def test_results_appear_as_the_associate_types_and_a_result_opens_the_grid(demo_server,

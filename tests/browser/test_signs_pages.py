@@ -5,7 +5,13 @@ import re
 import pytest
 
 from floorapp.demo import seed as demo
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, log_in, save_screenshot
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    check_page,
+    log_in,
+    save_screenshot,
+)
 
 PASSWORD = "browser-demo-pw"
 SIGNS = "/stores/NYC-5TH/signs"
@@ -23,10 +29,7 @@ def demo_server(live_server):
 def test_signs_pages_have_no_accessibility_violations(demo_server, new_page, path, viewport):
     page = new_page(viewport)
     log_in(page, demo_server.url, "nyc.manager", PASSWORD)
-    page.goto(demo_server.url + path)
-    save_screenshot(page, f"signs{path.replace('/', '_')}-{viewport['width']}")
-    assert axe_violations(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    check_page(page, demo_server.url + path, f"signs{path.replace('/', '_')}-{viewport['width']}")
 
 
 def test_the_print_sheet_prints_one_sign_per_page_without_the_app_around_it(demo_server,
