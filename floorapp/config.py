@@ -8,6 +8,7 @@ import contextlib
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,21 @@ class Defaults:
     WORKER_CONNECTIONS = 1000  # gunicorn's worker_connections (gunicorn.conf.py sets it)
     STREAMS_PER_WORKER = None  # None: 80 % of WORKER_CONNECTIONS, the rest for pages
     STREAM_RETRY_AFTER_S = 10
+    # Web Push (issue 14). The server POSTs to URLs browsers hand it: only these URL
+    # prefixes are accepted (a host may start with "*."), the browsers' own push services.
+    PUSH_ENDPOINT_ALLOW = ("https://fcm.googleapis.com/,https://*.push.services.mozilla.com/,"
+                           "https://*.push.apple.com/,https://*.notify.windows.com/")
+    VAPID_PRIVATE_KEY = None  # None: generated once into the instance folder (mode 600)
+    VAPID_SUBJECT = None  # a mailto: or https: contact; None: PUBLIC_BASE_URL when https
+    PUSH_DISPATCH = True  # each worker drains the push outbox (tests start it themselves)
+    PUSH_SENDERS = 8  # pushes in flight per worker: a slow push service holds only one
+    PUSH_TIMEOUT_S = 5.0  # connect + read, per push
+    PUSH_POLL_S = 1.0  # how often a worker looks for pushes another worker left behind
+    PUSH_LEASE_S = 30  # a claimed push is re-sent by another worker after this
+    PUSH_MAX_ATTEMPTS = 5  # 429 and 5xx retry with backoff, then give up
+    PUSH_TTL_S = 300  # a new request's push is worth nothing after the customer left
+    PUSH_DEVICES_PER_USER = 5
+    PUSH_SUBSCRIBE_LIMIT = "20 per hour"  # per address, for the customers' endpoint
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
@@ -118,8 +134,13 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config["PUBLIC_BASE_URL"] = public_base_url(app.config["PUBLIC_BASE_URL"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
     app.config["RATELIMIT_STORAGE_URI"] = ratelimit_storage_uri(app)
+    app.config["PUSH_ENDPOINT_ALLOW"] = push_endpoint_allow(app.config["PUSH_ENDPOINT_ALLOW"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    if not app.config.get("VAPID_PRIVATE_KEY"):
+        app.config["VAPID_PRIVATE_KEY"] = instance_vapid_key(Path(app.instance_path))
+    app.config["VAPID_SUBJECT"] = vapid_subject(app.config["VAPID_SUBJECT"],
+                                                app.config["PUBLIC_BASE_URL"])
 
 
 def database_uri(app: Flask) -> str:
@@ -181,6 +202,45 @@ def public_base_url(raw: object) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def vapid_subject(raw: object, public_base_url: str) -> str:
+    """Return the contact push services see in each VAPID token (RFC 8292 `sub`).
+
+    A mailto: or https: URL. Unset, the public base URL when it is https; the demo's
+    plain-http address is no contact, so it gets a placeholder mailbox that says so.
+    """
+    text = str(raw or "").strip()
+    if not text:
+        if public_base_url.startswith("https://"):
+            return public_base_url
+        return "mailto:set-FLOORAPP_VAPID_SUBJECT@invalid"
+    if not (text.startswith("mailto:") and "@" in text) and not (
+            text.startswith("https://") and urlsplit(text).hostname):
+        raise ConfigError("FLOORAPP_VAPID_SUBJECT must be a mailto: address or an https: URL, "
+                          "e.g. mailto:ops@example.com")
+    return text
+
+
+def push_endpoint_allow(raw: object) -> tuple[str, ...]:
+    """Return the allowed push endpoint prefixes (comma-separated text or a sequence).
+
+    Each is a scheme, a host (optionally starting with "*.") and an optional port,
+    ending in "/" or ":" (so "https://fcm.googleapis.com" cannot admit
+    "https://fcm.googleapis.com.evil.example"). The matching is in
+    services/notify/endpoints.py.
+    """
+    items = raw.split(",") if isinstance(raw, str) else list(raw or ())
+    prefixes = tuple(str(item).strip() for item in items if str(item).strip())
+    for prefix in prefixes:
+        parts = urlsplit(prefix)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"FLOORAPP_PUSH_ENDPOINT_ALLOW: {prefix[:80]!r} is not an "
+                              "http(s) URL prefix, e.g. https://fcm.googleapis.com/")
+        if not prefix.endswith(("/", ":")) or parts.username or parts.password:
+            raise ConfigError(f"FLOORAPP_PUSH_ENDPOINT_ALLOW: {prefix[:80]!r} must end its host "
+                              "with '/' or ':' and carry no credentials")
+    return prefixes
+
+
 def check_backend(url: URL) -> None:
     """Refuse database URLs for backends and drivers this app is not built and tested for."""
     if url.drivername not in SUPPORTED_DRIVERS:
@@ -205,18 +265,36 @@ def engine_options(app: Flask) -> dict[str, Any]:
 
 
 def instance_secret_key(instance: Path) -> str:
-    """Return the secret key kept in the instance folder, creating it on first run.
+    """Return the secret key kept in the instance folder, creating it on first run."""
+    return instance_file(instance, "secret_key", lambda: secrets.token_hex(32))
 
-    The key is written to a private temporary file and linked into place, so two
-    workers starting at once agree on one key and never read a half-written file.
+
+def instance_vapid_key(instance: Path) -> str:
+    """Return the VAPID private key (PEM) kept in the instance folder, made on first run."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    def new_key() -> str:
+        key = ec.generate_private_key(ec.SECP256R1())
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption()).decode()
+
+    return instance_file(instance, "vapid_private_key.pem", new_key)
+
+
+def instance_file(instance: Path, name: str, make: Callable[[], str]) -> str:
+    """Return a secret file of the instance folder, writing `make()` into it on first run.
+
+    The text is written to a private (mode 600) temporary file and linked into place,
+    so two workers starting at once agree on one value and never read a half-written file.
     """
-    key_file = instance / "secret_key"
-    if not key_file.exists():
+    path = instance / name
+    if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=instance, prefix=".secret_key.")
+        descriptor, temporary = tempfile.mkstemp(dir=instance, prefix=f".{name}.")
         with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
+            handle.write(make())
         with contextlib.suppress(FileExistsError):
-            os.link(temporary, key_file)
+            os.link(temporary, path)
         Path(temporary).unlink()
-    return key_file.read_text().strip()
+    return path.read_text().strip()

@@ -1,6 +1,7 @@
 """The real migrations: one head, from empty to head on both databases, equal to the models."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import flask_migrate
 import pytest
@@ -16,6 +17,7 @@ from floorapp.models import (
     Event,
     Feedback,
     HelpRequest,
+    PushSubscription,
     StreamLease,
     StreamWorker,
     include_object,
@@ -112,6 +114,21 @@ def test_migrations_keep_a_store_with_history_and_its_foreign_keys(empty_databas
         db.engine.dispose()
 
 
+def _request_at(revision: str) -> SimpleNamespace:
+    """Submit a request at head, then go down to `revision` with it in the tables.
+
+    The factories write through today's models, whose columns an older schema may lack.
+    """
+    flask_migrate.upgrade()
+    request = submit_request()
+    kept = SimpleNamespace(id=request.id, public_token=request.public_token,
+                           store_id=request.store_id)
+    db.session.commit()
+    db.session.close()
+    flask_migrate.downgrade(revision=revision)
+    return kept
+
+
 def _row_counts() -> dict[str, int]:
     counts = {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
               for model in (HelpRequest, Event, Feedback)}
@@ -134,8 +151,7 @@ def test_postgresql_samples_the_search_text_finely_enough_to_plan_searches(empty
 def test_the_stream_lease_tables_come_and_go_on_a_database_with_rows(empty_database_url):
     app = _app(empty_database_url, TICK_INTERVAL_S=0)
     with app.app_context():
-        flask_migrate.upgrade(revision="0090")
-        request = submit_request()
+        request = _request_at("0090")
         expected = _row_counts()
         flask_migrate.upgrade(revision="0100")
         db.session.add_all([StreamWorker(tag="host:1:ab"), StreamLease(
@@ -155,8 +171,7 @@ def test_the_stream_lease_tables_come_and_go_on_a_database_with_rows(empty_datab
 def test_0110_lets_a_request_be_spam_and_a_downgrade_keeps_it_cancelled(empty_database_url):
     app = _app(empty_database_url, TICK_INTERVAL_S=0)
     with app.app_context():
-        flask_migrate.upgrade(revision="0100")
-        request = submit_request()
+        request = _request_at("0100")
         request_id = request.id
         spam = text("UPDATE help_requests SET status = 'cancelled', outcome = 'spam' "
                     "WHERE id = :id")
@@ -173,4 +188,27 @@ def test_0110_lets_a_request_be_spam_and_a_downgrade_keeps_it_cancelled(empty_da
         assert (row.status.value, row.outcome) == ("cancelled", None)
         db.session.rollback()
         flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+def test_0120_adds_push_tables_and_the_stockroom_flag_on_a_database_with_rows(
+        empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0110")
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0120")
+        assert _row_counts() == expected
+        zones = db.session.execute(text("SELECT stockroom FROM zones")).scalars().all()
+        assert zones and not any(zones)
+        db.session.add(PushSubscription(
+            endpoint="https://fcm.googleapis.com/fcm/send/x", p256dh="k", auth="a",
+            store_id=request.store_id, help_request_id=request.id))
+        db.session.commit()
+        flask_migrate.downgrade(revision="0110")
+        assert {"push_subscriptions", "push_outbox"}.isdisjoint(
+            inspect(db.engine).get_table_names())
+        assert _row_counts() == expected
+        flask_migrate.upgrade()
+        db.session.rollback()
         db.engine.dispose()

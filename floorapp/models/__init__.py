@@ -15,6 +15,7 @@ from floorapp.models.help import (
     Sign,
     Status,
 )
+from floorapp.models.push import PushMessage, PushOutcome, PushSubscription
 from floorapp.models.search_ddl import include_object
 from floorapp.models.stock import Hold, LookupMiss, PullStatus, StockPull
 from floorapp.models.stores import Store, Zone
@@ -40,6 +41,9 @@ __all__ = [
     "Outcome",
     "Product",
     "PullStatus",
+    "PushMessage",
+    "PushOutcome",
+    "PushSubscription",
     "RetiredSignToken",
     "Role",
     "Sign",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from floorapp.extensions import db
@@ -48,6 +48,9 @@ class Zone(db.Model):
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(default=True)
+    # The stockroom is a zone too: an associate on the floor covering it works the
+    # stockroom, and is the one told of stock pulls (services/notify/recipients.py).
+    stockroom: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     store: Mapped[Store] = relationship(back_populates="zones")
