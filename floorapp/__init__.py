@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None, *, instance_path: str | Non
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
+    register_push(app)
     return app
 
 
@@ -90,6 +91,13 @@ def register_error_handlers(app: Flask) -> None:
     from floorapp.web.errors import register
 
     register(app)
+
+
+def register_push(app: Flask) -> None:
+    """Drain the push outbox from this worker, woken by its own commits (PUSH_DISPATCH)."""
+    from floorapp import push_dispatch
+
+    push_dispatch.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

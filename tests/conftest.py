@@ -72,6 +72,8 @@ def _test_config(database_url: str, **overrides) -> dict:
         # No background tick: a stream test's listener thread outlives its test, and its
         # hourly purge would write into the next tests' tables. Tests call the tick.
         "TICK_INTERVAL_S": 0,
+        # No push dispatcher either: tests drain the outbox with push_dispatch.drain_once().
+        "PUSH_DISPATCH": False,
         **overrides,
     }
 

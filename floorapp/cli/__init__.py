@@ -21,8 +21,10 @@ help_cli = AppGroup("help-requests", help="Help requests: escalation, expiry, id
 def register(app: Flask) -> None:
     """Add the command groups to `app`."""
     from floorapp.cli.catalog import catalog_cli, tokens_cli
+    from floorapp.cli.push import push_cli
 
-    for group in (users_cli, stores_cli, maintenance_cli, help_cli, catalog_cli, tokens_cli):
+    for group in (users_cli, stores_cli, maintenance_cli, help_cli, catalog_cli, tokens_cli,
+                  push_cli):
         app.cli.add_command(group)
     app.cli.add_command(DemoGroup("demo", help="Demo data."))
 
@@ -121,8 +123,8 @@ def purge(days: int | None) -> None:
             retention_days=days or int(current_app.config["RETENTION_DAYS"]),
             session_idle=current_app.config["SESSION_IDLE"])
     click.echo(f"Purged {report.notes} notes, {report.comments} comments, "
-               f"{report.idempotency_records} idempotency records and "
-               f"{report.login_sessions} login sessions.")
+               f"{report.idempotency_records} idempotency records, "
+               f"{report.login_sessions} login sessions and {report.pushes} finished pushes.")
 
 
 @help_cli.command("tick")

@@ -2,8 +2,10 @@
 
 Notes and comments are purged after the retention window; the anonymous timings of
 every request stay, so the dashboards keep their history. Catalog uploads nobody
-confirmed are deleted after a day. The workers run this by themselves once an hour
-(`purge_when_due`, from the escalation tick); `flask maintenance purge` runs it at once.
+confirmed are deleted after a day; finished pushes leave the outbox after
+a few days (kept that long to answer "did my handheld get it?"). The workers run
+this by themselves once an hour (`purge_when_due`, from the escalation tick);
+`flask maintenance purge` runs it at once.
 """
 
 import re
@@ -17,11 +19,12 @@ from sqlalchemy.exc import IntegrityError
 
 from floorapp.errors import InvalidInput
 from floorapp.extensions import db
-from floorapp.models import Feedback, HelpRequest, IdempotencyRecord, LoginSession
+from floorapp.models import Feedback, HelpRequest, IdempotencyRecord, LoginSession, PushMessage
 from floorapp.services.core.transactions import begin_sqlite_write, writes
 
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
+PUSH_OUTBOX_KEEP = timedelta(days=3)  # finished pushes (sent, gone, given up), then deleted
 UPLOAD_LIFETIME = timedelta(days=1)  # a dry run's file waits this long for its confirmation
 UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{20,64}\.csv$")  # the names the import page gives
 CLAIM_SCOPE = "maintenance.purge"
@@ -36,6 +39,7 @@ class PurgeReport:
     idempotency_records: int
     login_sessions: int
     uploads: int = 0
+    pushes: int = 0
 
 
 @writes
@@ -60,6 +64,7 @@ def purge(*, retention_days: int, session_idle: timedelta,
             LoginSession.ended_at.is_not(None),
             LoginSession.last_seen_at < now - session_idle)).where(
             LoginSession.last_seen_at < now - timedelta(days=1))),
+        pushes=_count(delete(PushMessage).where(PushMessage.sent_at < now - PUSH_OUTBOX_KEEP)),
     )
     db.session.commit()
     return report

@@ -32,8 +32,10 @@ def load_private_key(text: str) -> ec.EllipticCurvePrivateKey:
         if text.startswith("-----BEGIN"):
             key = serialization.load_pem_private_key(text.encode(), password=None)
         else:
-            scalar = int.from_bytes(b64url_decode(text), "big")
-            key = ec.derive_private_key(scalar, ec.SECP256R1())
+            raw = b64url_decode(text)
+            if len(raw) != 32:  # "junk" decodes to 3 bytes: a valid but guessable scalar
+                raise ValueError("a raw P-256 key is 32 bytes")
+            key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
     except ValueError:
         raise ConfigError("FLOORAPP_VAPID_PRIVATE_KEY is not a P-256 private key "
                           "(PEM, or 32 bytes in base64url)") from None
