@@ -53,6 +53,7 @@ class Dispatcher:
         self._idle = threading.Semaphore(self.senders)
         self._lock = threading.Lock()
         self._started = False
+        self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
         """Start the loop and the senders once (idempotent)."""
@@ -60,19 +61,29 @@ class Dispatcher:
             if self._started:
                 return
             self._started = True
-        for number in range(self.senders):
-            threading.Thread(target=self._send_loop, name=f"floorapp-push-{number}",
-                             daemon=True).start()
-        threading.Thread(target=self._run, name="floorapp-push", daemon=True).start()
+        self._threads = [threading.Thread(target=self._send_loop, name=f"floorapp-push-{n}",
+                                          daemon=True) for n in range(self.senders)]
+        self._threads.append(threading.Thread(target=self._run, name="floorapp-push",
+                                              daemon=True))
+        for thread in self._threads:
+            thread.start()
 
     def wake(self) -> None:
         """Claim now: this worker just committed pushes."""
         self._wake.set()
 
-    def stop(self) -> None:
-        """Stop claiming; senders finish the push in hand and end."""
+    def stop(self, timeout: float | None = None) -> bool:
+        """Stop claiming; senders finish the push in hand and end. True if all ended in time."""
         self._stopped.set()
         self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        return not self.running
+
+    @property
+    def running(self) -> bool:
+        """Tell whether any of the dispatcher's threads is still alive."""
+        return any(thread.is_alive() for thread in self._threads)
 
     def _run(self) -> None:
         failures = 0
@@ -112,7 +123,7 @@ class Dispatcher:
 
     def _reserve(self) -> int:
         """Wait for one idle sender, then take every other idle one too; return the count."""
-        while not self._idle.acquire(timeout=self.poll_s):
+        while not self._idle.acquire(timeout=0.5):
             if self._stopped.is_set():
                 return 0
         free = 1

@@ -36,18 +36,34 @@ MAX_RETRY_DELAY_S = 3600.0  # a Retry-After further away than this is not waited
 SUBSCRIPTION_REMOVED = "subscription removed"
 
 
-@writes
 def claim(limit: int, *, now: datetime | None = None) -> list[Push]:
-    """Lease up to `limit` due pushes to this worker, oldest first, and return them."""
+    """Lease up to `limit` due pushes to this worker, oldest first, and return them.
+
+    A plain read first: an idle worker's poll then takes no lock at all (on SQLite the
+    writer lock every second of every worker would queue the requests' writes).
+    """
     now = now or utcnow()
+    due = _due(now)
+    if db.session.scalar(due.with_only_columns(PushMessage.id).limit(1)) is None:
+        db.session.commit()
+        return []
+    db.session.commit()
+    return _lease(due, limit, now)
+
+
+def _due(now: datetime):
+    """The rows a worker may claim now: unfinished, due, not leased, with a subscription."""
+    return (select(PushMessage, PushSubscription)
+            .join(PushSubscription, PushSubscription.id == PushMessage.subscription_id)
+            .where(PushMessage.sent_at.is_(None), PushMessage.next_attempt_at <= now,
+                   PushMessage.attempts < int(current_app.config["PUSH_MAX_ATTEMPTS"]),
+                   or_(PushMessage.claimed_until.is_(None), PushMessage.claimed_until <= now)))
+
+
+@writes
+def _lease(due, limit: int, now: datetime) -> list[Push]:
     rows = db.session.execute(
-        select(PushMessage, PushSubscription)
-        .join(PushSubscription, PushSubscription.id == PushMessage.subscription_id)
-        .where(PushMessage.sent_at.is_(None), PushMessage.next_attempt_at <= now,
-               PushMessage.attempts < int(current_app.config["PUSH_MAX_ATTEMPTS"]),
-               or_(PushMessage.claimed_until.is_(None), PushMessage.claimed_until <= now))
-        .order_by(PushMessage.next_attempt_at, PushMessage.id)
-        .limit(max(0, limit))
+        due.order_by(PushMessage.next_attempt_at, PushMessage.id).limit(max(0, limit))
         .with_for_update(skip_locked=True, of=PushMessage)).all()
     if not rows:
         db.session.commit()
@@ -142,20 +158,30 @@ def _forget_subscription(subscription_id: int, now: datetime, detail: str) -> No
                        .execution_options(synchronize_session=False))
 
 
-@writes
 def close_stale(*, now: datetime | None = None) -> int:
     """Give up the pushes nobody can send; return how many were closed.
 
     A removed subscription leaves its pushes behind (the key is SET NULL); and a row
-    whose last attempt's lease ran out had a worker die while sending it.
+    whose last attempt's lease ran out had a worker die while sending it. Looked for
+    with a plain read first, so an idle poll takes no writer lock.
     """
     now = now or utcnow()
+    attempts = int(current_app.config["PUSH_MAX_ATTEMPTS"])
+    stale = or_(PushMessage.subscription_id.is_(None),
+                (PushMessage.attempts >= attempts) & (PushMessage.claimed_until <= now))
+    found = db.session.scalar(select(PushMessage.id).where(
+        PushMessage.sent_at.is_(None), stale).limit(1))
+    db.session.commit()
+    return 0 if found is None else _close_stale(now, attempts)
+
+
+@writes
+def _close_stale(now: datetime, attempts: int) -> int:
     removed = db.session.execute(
         update(PushMessage).where(PushMessage.subscription_id.is_(None),
                                   PushMessage.sent_at.is_(None))
         .values(sent_at=now, outcome=PushOutcome.GAVE_UP, detail=SUBSCRIPTION_REMOVED,
                 claimed_until=None).execution_options(synchronize_session=False)).rowcount
-    attempts = int(current_app.config["PUSH_MAX_ATTEMPTS"])
     abandoned = db.session.execute(
         update(PushMessage).where(PushMessage.sent_at.is_(None),
                                   PushMessage.attempts >= attempts,

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from floorapp.extensions import db
 from floorapp.models import PushMessage, PushSubscription
+from floorapp.services.core.transactions import begin_sqlite_write
 from floorapp.services.notify import outbox
 from tests.factories import make_help_request
 from tests.webpush.push_service import CONTACT, PushService
@@ -49,6 +50,7 @@ def push_app(make_app):
 def subscribe(service: PushService, *, label: str = "", help_request=None) -> PushSubscription:
     """Store a subscription of the stand-in, owned by a (customer's) help request."""
     help_request = help_request or make_help_request()
+    begin_sqlite_write()  # a dispatcher may write meanwhile: never upgrade a read snapshot
     browser = service.new_subscription(label)
     subscription = PushSubscription(
         endpoint=browser["endpoint"], p256dh=browser["keys"]["p256dh"],
@@ -62,6 +64,7 @@ def subscribe(service: PushService, *, label: str = "", help_request=None) -> Pu
 def push(subscription: PushSubscription, *, tag: str = "request-1", body: str = "hello",
          urgency: str = "high", ttl_s: int = 300) -> PushMessage:
     """Write one push to the outbox and commit it, as a service of the help queue would."""
+    begin_sqlite_write()
     message = outbox.enqueue(subscription, tag=tag, payload={"v": 1, "tag": tag, "body": body},
                              urgency=urgency, ttl_s=ttl_s)
     db.session.commit()
@@ -69,6 +72,6 @@ def push(subscription: PushSubscription, *, tag: str = "request-1", body: str = 
 
 
 def row(message_id: int) -> PushMessage:
-    """Read an outbox row afresh (another thread finished it)."""
-    db.session.expire_all()
+    """Read an outbox row afresh (another thread finished it): end the read snapshot first."""
+    db.session.commit()
     return db.session.get(PushMessage, message_id)

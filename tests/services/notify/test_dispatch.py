@@ -1,0 +1,104 @@
+"""Each worker's dispatcher: a commit that wrote pushes sends them at once, without polling."""
+
+import gc
+import logging
+import time
+
+import pytest
+
+from floorapp import create_app, push_dispatch
+from floorapp.extensions import db
+from floorapp.models import PushOutcome
+from tests.conftest import _test_config
+from tests.services.notify.conftest import push, push_config, row, subscribe
+from tests.webpush.push_service import subscription_id
+
+SLOW_POLL = {"PUSH_DISPATCH": True, "PUSH_POLL_S": 30}  # a poll would come far too late
+
+
+@pytest.fixture
+def dispatching(make_app):
+    """An app whose dispatcher starts with its first request, stopped after the test."""
+    app = make_app(**push_config(**SLOW_POLL, PUSH_SENDERS=2))
+    assert app.test_client().get("/healthz").status_code == 200
+    dispatcher = app.extensions[push_dispatch.EXTENSION]
+    with app.app_context():
+        yield app
+    assert dispatcher.stop(timeout=5)
+
+
+def test_a_commit_that_wrote_a_push_wakes_the_dispatcher_at_once(dispatching, service):
+    subscription = subscribe(service)
+    time.sleep(0.1)  # the dispatcher's first look found nothing; next poll is in 30 s
+    committed = time.monotonic()
+    message = push(subscription)
+    (arrival,) = service.wait_for(1, timeout=2)
+    assert arrival.monotonic - committed < 0.5
+    deadline = time.monotonic() + 2
+    while row(message.id).outcome is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert row(message.id).outcome is PushOutcome.SENT
+
+
+def test_a_stalled_push_service_holds_one_sender_and_the_others_still_go(dispatching, service):
+    stalled, fine = subscribe(service, label="stalled"), subscribe(service, label="fine")
+    service.stall(subscription_id({"endpoint": stalled.endpoint}), 3.0)
+    push(stalled)
+    time.sleep(0.1)  # the stalled push is in flight on one sender
+    for number in range(3):
+        committed = time.monotonic()
+        push(fine, tag=f"request-{number}")
+        arrival = service.wait_for(number + 1, timeout=2)[-1]
+        assert arrival.label == "fine" and arrival.monotonic - committed < 0.5
+
+
+def test_a_rolled_back_push_wakes_nobody_and_sends_nothing(dispatching, service):
+    subscription = subscribe(service)
+    from floorapp.services.notify import outbox
+
+    outbox.enqueue(subscription, tag="request-1", payload={"v": 1})
+    db.session.rollback()
+    time.sleep(0.3)
+    assert service.attempts == []
+
+
+def test_the_dispatcher_of_an_app_whose_sqlite_file_was_deleted_stops(tmp_path, caplog):
+    path = tmp_path / "gone.sqlite3"
+    app = create_app(_test_config(f"sqlite:///{path}", **push_config(PUSH_DISPATCH=True,
+                                                                      PUSH_POLL_S=0.05)))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    dispatcher = push_dispatch.dispatcher_for(app)
+    dispatcher.start()
+    path.unlink()
+    assert dispatcher.stop(timeout=3) or not dispatcher.running
+    assert len([r for r in caplog.records if r.name == "floorapp.push_dispatch"]) <= 1
+
+
+def test_the_dispatcher_of_a_dropped_app_ends_with_it(tmp_path):
+    app = create_app(_test_config(f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                                  **push_config(PUSH_DISPATCH=True, PUSH_POLL_S=0.05)))
+    with app.app_context():
+        db.create_all()
+    dispatcher = push_dispatch.dispatcher_for(app)
+    dispatcher.start()
+    del app
+    deadline = time.monotonic() + 3
+    while dispatcher.running and time.monotonic() < deadline:
+        gc.collect()
+        time.sleep(0.05)
+    assert not dispatcher.running
+
+
+def test_a_database_that_fails_is_logged_once_and_retried_more_slowly(tmp_path, caplog):
+    (tmp_path / "empty.sqlite3").touch()  # a database with no tables
+    app = create_app(_test_config(f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+                                  **push_config(PUSH_DISPATCH=True, PUSH_POLL_S=0.02)))
+    dispatcher = push_dispatch.dispatcher_for(app)
+    with caplog.at_level(logging.WARNING, logger="floorapp.push_dispatch"):
+        dispatcher.start()
+        time.sleep(0.8)  # 0.04 + 0.08 + 0.16 + 0.32 s of pauses: four failures, not forty
+        assert dispatcher.stop(timeout=3)
+    warnings = [r for r in caplog.records if r.name == "floorapp.push_dispatch"]
+    assert len(warnings) == 1 and "cannot drain the outbox" in warnings[0].getMessage()
