@@ -181,3 +181,48 @@ def test_two_workers_draining_at_once_send_each_push_exactly_once(make_app, serv
     push_ids = sorted(json.loads(a.payload)["push_id"] for a in arrivals)
     assert push_ids == sorted(ids)
     assert sum(r["sent"] for r in reports) == 40 and len(service.attempts) == 40
+
+
+def test_claimers_racing_on_one_outbox_each_lease_different_rows(make_app, service):
+    apps = [make_app(**push_config()) for _ in range(4)]
+    with apps[0].app_context():
+        subscription = subscribe(service)
+        ids = {push(subscription, tag=f"request-{n}").id for n in range(60)}
+    barrier, leased = threading.Barrier(4), []
+
+    def claimer(app):
+        with app.app_context():
+            barrier.wait()
+            while batch := delivery.claim(3):
+                leased.extend(p.id for p in batch)
+
+    threads = [threading.Thread(target=claimer, args=(app,)) for app in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(leased) == sorted(ids)  # every row once: none twice, none left
+
+
+def test_finished_pushes_leave_the_outbox_after_three_days_unfinished_ones_stay(
+        push_app, service):
+    from floorapp.services.core import maintenance
+
+    subscription = subscribe(service)
+    old, recent, waiting = push(subscription), push(subscription), push(subscription)
+    now = utcnow()
+    for message, age in ((old, timedelta(days=3, minutes=1)), (recent, timedelta(days=2))):
+        message.sent_at, message.outcome = now - age, PushOutcome.SENT
+    waiting.created_at = now - timedelta(days=10)
+    db.session.commit()
+    report = maintenance.purge(retention_days=30, session_idle=timedelta(minutes=30), now=now)
+    assert report.pushes == 1
+    assert {m.id for m in db.session.scalars(select(PushMessage))} == {recent.id, waiting.id}
+
+
+def test_flask_push_drain_sends_what_is_due_and_says_so(push_app, service):
+    push(subscribe(service))
+    result = push_app.test_cli_runner().invoke(args=["push", "drain"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == ("Sent 1, gone 0, to retry 0, failed 0, closed 0; "
+                                     "0 still waiting.")
