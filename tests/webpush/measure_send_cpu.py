@@ -39,6 +39,10 @@ PAYLOAD = {"v": 1, "tag": "request-12", "title": "Women's shoes · Find my size"
            "claim": {"request_id": 12, "store": "NY1"}}
 
 
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
 def cpu_ms_per(count: int, work) -> float:
     """Run `work()` `count` times; return this process's CPU milliseconds per run."""
     started = time.process_time()
@@ -73,7 +77,7 @@ def through_the_outbox(app, browsers: list[dict]) -> float:
         db.session.commit()
         time.sleep(0.005)
     cpu = (time.process_time() - started) * 1000 / len(browsers)
-    print(f"  (outbox: {len(browsers)} pushes in {time.monotonic() - wall:.2f} s wall)")
+    say(f"  (outbox: {len(browsers)} pushes in {time.monotonic() - wall:.2f} s wall)")
     dispatcher.stop(timeout=5)
     return cpu
 
@@ -108,9 +112,9 @@ def main(count: int) -> None:
     child.stdin.close()
     arrived = json.loads(child.stdout.readline())["arrivals"]
     child.wait()
-    print(f"CPU per push under gevent, {count} pushes, {arrived} arrived at the stand-in:")
+    say(f"CPU per push under gevent, {count} pushes, {arrived} arrived at the stand-in:")
     for name, value in figures.items():
-        print(f"  {name:<62} {value:7.3f} ms")
+        say(f"  {name:<62} {value:7.3f} ms")
 
 
 if __name__ == "__main__":
