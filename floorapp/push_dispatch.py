@@ -2,10 +2,12 @@
 
 One loop per worker claims due pushes (services/notify/delivery.py) and hands each to
 one of PUSH_SENDERS senders (threads; greenlets under gunicorn's gevent workers, whose
-monkey patching makes `requests`' sockets and these queues cooperative). It claims
-only as many rows as there are idle senders, so no claimed row waits behind a stalled
-push service while its lease runs out, and a stalled service holds one sender, not
-the loop. The loop wakes:
+monkey patching makes urllib3's sockets and these queues cooperative); one finisher
+records their outcomes, all that arrived meanwhile in one transaction. The loop holds
+at most 2 × PUSH_SENDERS rows claimed and unsent, and claims a batch at a time when a
+batch's worth of senders is free (or the senders are about to run dry): few claims
+under load, no claimed row waiting behind a stalled push service until its lease
+runs out, and a stalled service holds one sender, not the loop. The loop wakes:
 
 - at once when this worker commits a transaction that wrote pushes (the outbox sets
   PUSH_WRITTEN in session.info; the after_commit listener below wakes the loop, as
@@ -18,6 +20,7 @@ and call `drain_once`). The loop holds its app only weakly and backs off (loggin
 while the database fails, so an app a test dropped does not keep a thread busy.
 """
 
+import contextlib
 import logging
 import queue
 import threading
@@ -41,30 +44,33 @@ MAX_PAUSE_S = 60.0
 
 
 class Dispatcher:
-    """The worker's claim loop and its pool of senders."""
+    """The worker's claim loop, its senders, and the finisher that records their outcomes."""
 
     def __init__(self, app: Flask):
         self._app = weakref.ref(app)
         self.senders = max(1, int(app.config["PUSH_SENDERS"]))
+        self.capacity = 2 * self.senders  # claimed and not yet sent: in flight + one batch
         self.poll_s = float(app.config["PUSH_POLL_S"])
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._work: queue.Queue = queue.Queue()
-        self._idle = threading.Semaphore(self.senders)
+        self._done: queue.Queue = queue.Queue()
+        self._slots = threading.Condition()
+        self._claimed = 0
         self._lock = threading.Lock()
         self._started = False
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        """Start the loop and the senders once (idempotent)."""
+        """Start the loop, the senders and the finisher once (idempotent)."""
         with self._lock:
             if self._started:
                 return
             self._started = True
-        self._threads = [threading.Thread(target=self._send_loop, name=f"floorapp-push-{n}",
-                                          daemon=True) for n in range(self.senders)]
-        self._threads.append(threading.Thread(target=self._run, name="floorapp-push",
-                                              daemon=True))
+        targets = [(self._send_loop, f"floorapp-push-{n}") for n in range(self.senders)]
+        targets += [(self._finish_loop, "floorapp-push-finish"), (self._run, "floorapp-push")]
+        self._threads = [threading.Thread(target=target, name=name, daemon=True)
+                         for target, name in targets]
         for thread in self._threads:
             thread.start()
 
@@ -76,6 +82,8 @@ class Dispatcher:
         """Stop claiming; senders finish the push in hand and end. True if all ended in time."""
         self._stopped.set()
         self._wake.set()
+        with self._slots:
+            self._slots.notify_all()
         for thread in self._threads:
             thread.join(timeout)
         return not self.running
@@ -108,49 +116,94 @@ class Dispatcher:
             self._wake.wait(min(self.poll_s * 2 ** failures, MAX_PAUSE_S))
         for _ in range(self.senders):
             self._work.put(None)
+        self._done.put(None)
 
     def _drain(self) -> None:
-        """Claim for every idle sender until the due rows run out."""
+        """Claim in batches until the due rows run out."""
         while not self._stopped.is_set():
             free = self._reserve()
             pushes = delivery.claim(free) if free else []
-            for _ in range(free - len(pushes)):
-                self._idle.release()
+            self._give_back(free - len(pushes))
             for push in pushes:
                 self._work.put(push)
             if len(pushes) < free:
                 return
 
     def _reserve(self) -> int:
-        """Wait for one idle sender, then take every other idle one too; return the count."""
-        while not self._idle.acquire(timeout=0.5):
+        """Wait until a batch's worth of slots is free, or the senders are about to run
+        dry; take every free slot and return how many (one claim for many rows)."""
+        def ready() -> bool:
+            free = self.capacity - self._claimed
+            return self._stopped.is_set() or free >= self.senders or (
+                free > 0 and self._work.empty())
+
+        with self._slots:
+            while not self._slots.wait_for(ready, timeout=0.5):
+                pass
             if self._stopped.is_set():
                 return 0
-        free = 1
-        while free < self.senders and self._idle.acquire(blocking=False):
-            free += 1
-        return free
+            free, self._claimed = self.capacity - self._claimed, self.capacity
+            return free
+
+    def _give_back(self, count: int) -> None:
+        if count:
+            with self._slots:
+                self._claimed -= count
+                self._slots.notify_all()
 
     def _send_loop(self) -> None:
         while (push := self._work.get()) is not None:
             try:
-                if (app := self._app()) is not None:
-                    deliver(app, push)
-                    del app  # hold the app only while sending
+                with self._app_context() as app:
+                    if app is not None:
+                        self._done.put((push, _send(push)))
             finally:
-                self._idle.release()
+                self._give_back(1)
 
+    def _finish_loop(self) -> None:
+        """Record outcomes as they come, all that arrived meanwhile in one transaction."""
+        while (first := self._done.get()) is not None:
+            batch = [first]
+            while len(batch) < 100:
+                try:
+                    item = self._done.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._done.put(None)
+                    break
+                batch.append(item)
+            with self._app_context() as app:
+                if app is not None:
+                    _record(batch)
 
-def deliver(app: Flask, push: sender.Push, *, now: datetime | None = None) -> str:
-    """Send one claimed push and record the outcome; return its kind. Never raises."""
-    try:
+    @contextlib.contextmanager
+    def _app_context(self):
+        """Enter the app's context if the app still exists (it is held weakly)."""
+        app = self._app()
+        if app is None:
+            yield None
+            return
         with app.app_context():
-            outcome = sender.send(push)
-            delivery.finish(push, outcome, now=now)
-            return outcome.kind
-    except Exception:  # the lease runs out and another attempt sends it again
-        log.exception("Push %s could not be sent or recorded; it will be retried", push.id)
-        return "error"
+            yield app
+
+
+def _send(push: sender.Push) -> sender.Outcome:
+    """Send one push; a bug becomes a retry, never a dead sender."""
+    try:
+        return sender.send(push)
+    except Exception as error:
+        log.exception("Push %s could not be sent", push.id)
+        return sender.Outcome(sender.RETRY, detail=f"sender failed: {type(error).__name__}")
+
+
+def _record(results: list, *, now: datetime | None = None) -> None:
+    """Record outcomes; if the database fails, the leases run out and they are sent again."""
+    try:
+        delivery.finish_many(results, now=now)
+    except Exception:
+        log.exception("Could not record %d push outcomes; they will be sent again",
+                      len(results))
 
 
 def drain_once(*, now: datetime | None = None) -> Counter:
@@ -161,9 +214,16 @@ def drain_once(*, now: datetime | None = None) -> Counter:
     app = current_app._get_current_object()
     report: Counter = Counter(closed=delivery.close_stale(now=now))
     senders = max(1, int(app.config["PUSH_SENDERS"]))
+
+    def send_in_context(push: sender.Push) -> sender.Outcome:
+        with app.app_context():
+            return _send(push)
+
     with ThreadPoolExecutor(senders, thread_name_prefix="floorapp-push-drain") as pool:
         while pushes := delivery.claim(senders, now=now):
-            report.update(pool.map(lambda push: deliver(app, push, now=now), pushes))
+            outcomes = list(pool.map(send_in_context, pushes))
+            _record(list(zip(pushes, outcomes, strict=True)), now=now)
+            report.update(outcome.kind for outcome in outcomes)
             if len(pushes) < senders:
                 break
     return report

@@ -39,74 +39,85 @@ SUBSCRIPTION_REMOVED = "subscription removed"
 def claim(limit: int, *, now: datetime | None = None) -> list[Push]:
     """Lease up to `limit` due pushes to this worker, oldest first, and return them.
 
-    A plain read first: an idle worker's poll then takes no lock at all (on SQLite the
-    writer lock every second of every worker would queue the requests' writes).
+    On SQLite a plain read comes first: an idle worker's poll then takes no writer
+    lock (one a second from every worker would queue the requests' writes). On
+    PostgreSQL the locking read is as cheap when nothing is due, so it goes first.
     """
     now = now or utcnow()
-    due = _due(now)
-    if db.session.scalar(due.with_only_columns(PushMessage.id).limit(1)) is None:
+    if db.session.get_bind().dialect.name == "sqlite":
+        found = db.session.scalar(select(PushMessage.id).where(*_due(now)).limit(1))
         db.session.commit()
-        return []
-    db.session.commit()
-    return _lease(due, limit, now)
+        if found is None:
+            return []
+    return _lease(limit, now)
 
 
-def _due(now: datetime):
+_COLUMNS = (PushMessage.id, PushMessage.attempts, PushMessage.subscription_id,
+            PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth,
+            PushMessage.tag, PushMessage.payload, PushMessage.urgency, PushMessage.created_at,
+            PushMessage.ttl_s)
+
+
+def _due(now: datetime) -> tuple:
     """The rows a worker may claim now: unfinished, due, not leased, with a subscription."""
-    return (select(PushMessage, PushSubscription)
-            .join(PushSubscription, PushSubscription.id == PushMessage.subscription_id)
-            .where(PushMessage.sent_at.is_(None), PushMessage.next_attempt_at <= now,
-                   PushMessage.attempts < int(current_app.config["PUSH_MAX_ATTEMPTS"]),
-                   or_(PushMessage.claimed_until.is_(None), PushMessage.claimed_until <= now)))
+    return (PushMessage.sent_at.is_(None), PushMessage.next_attempt_at <= now,
+            PushMessage.subscription_id.is_not(None),
+            PushMessage.attempts < int(current_app.config["PUSH_MAX_ATTEMPTS"]),
+            or_(PushMessage.claimed_until.is_(None), PushMessage.claimed_until <= now))
 
 
 @writes
-def _lease(due, limit: int, now: datetime) -> list[Push]:
+def _lease(limit: int, now: datetime) -> list[Push]:
     rows = db.session.execute(
-        due.order_by(PushMessage.next_attempt_at, PushMessage.id).limit(max(0, limit))
-        .with_for_update(skip_locked=True, of=PushMessage)).all()
-    if not rows:
-        db.session.commit()
-        return []
-    lease = now + timedelta(seconds=float(current_app.config["PUSH_LEASE_S"]))
-    db.session.execute(
-        update(PushMessage).where(PushMessage.id.in_([message.id for message, _ in rows]))
-        .values(claimed_until=lease, attempts=PushMessage.attempts + 1)
-        .execution_options(synchronize_session=False))
-    pushes = [_snapshot(message, subscription) for message, subscription in rows]
+        select(*_COLUMNS)
+        .join(PushSubscription, PushSubscription.id == PushMessage.subscription_id)
+        .where(*_due(now)).order_by(PushMessage.next_attempt_at, PushMessage.id)
+        .limit(max(0, limit)).with_for_update(skip_locked=True, of=PushMessage)).all()
+    if rows:
+        lease = now + timedelta(seconds=float(current_app.config["PUSH_LEASE_S"]))
+        db.session.execute(
+            update(PushMessage).where(PushMessage.id.in_([r.id for r in rows]))
+            .values(claimed_until=lease, attempts=PushMessage.attempts + 1)
+            .execution_options(synchronize_session=False))
     db.session.commit()
-    return pushes
+    return [Push(id=r.id, attempts=r.attempts + 1, subscription_id=r.subscription_id,
+                 endpoint=r.endpoint, p256dh=r.p256dh, auth=r.auth, tag=r.tag,
+                 payload=dict(r.payload), urgency=r.urgency,
+                 expires_at=r.created_at + timedelta(seconds=r.ttl_s)) for r in rows]
 
 
-def _snapshot(message: PushMessage, subscription: PushSubscription) -> Push:
-    """Copy what sending needs, so the senders never read the database."""
-    return Push(id=message.id, attempts=message.attempts + 1,
-                subscription_id=subscription.id, endpoint=subscription.endpoint,
-                p256dh=subscription.p256dh, auth=subscription.auth, tag=message.tag,
-                payload=dict(message.payload), urgency=message.urgency,
-                expires_at=message.created_at + timedelta(seconds=message.ttl_s))
-
-
-@writes
 def finish(push: Push, outcome: Outcome, *, now: datetime | None = None) -> bool:
     """Record a send's outcome; False when a later attempt or another worker got there first."""
+    return finish_many([(push, outcome)], now=now)[0]
+
+
+@writes
+def finish_many(results: list[tuple[Push, Outcome]], *, now: datetime | None = None
+                ) -> list[bool]:
+    """Record several sends' outcomes in one transaction (a busy worker's senders finish
+    together: one commit for many pushes, not one each)."""
     now = now or utcnow()
+    done = [_record(push, outcome, now) for push, outcome in results]
+    db.session.commit()
+    return done
+
+
+def _record(push: Push, outcome: Outcome, now: datetime) -> bool:
     if outcome.kind == SENT:
         done = _close(push, now, PushOutcome.SENT, "")
         if done:
             db.session.execute(update(PushSubscription)
                                .where(PushSubscription.id == push.subscription_id)
                                .values(last_pushed_at=now))
-    elif outcome.kind == GONE:
+        return done
+    if outcome.kind == GONE:
         done = _close(push, now, PushOutcome.GONE, outcome.detail)
         if done:
             _forget_subscription(push.subscription_id, now, outcome.detail)
-    elif outcome.kind == RETRY:
-        done = _retry_or_give_up(push, outcome, now)
-    else:
-        done = _close(push, now, PushOutcome.GAVE_UP, outcome.detail or FAIL)
-    db.session.commit()
-    return done
+        return done
+    if outcome.kind == RETRY:
+        return _retry_or_give_up(push, outcome, now)
+    return _close(push, now, PushOutcome.GAVE_UP, outcome.detail or FAIL)
 
 
 def _guarded(push: Push):
