@@ -7,12 +7,18 @@ help request.
 
 import secrets
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select, update
 
 from floorapp.extensions import db
-from floorapp.models import Availability, LoginSession, PushMessage, PushSubscription
+from floorapp.models import Availability, LoginSession, PushMessage, PushSubscription, Role
 from floorapp.services.org import sessions
+from tests.factories import make_store, make_user
+
+ON, WITH, BREAK, OFF = (Availability.ON_FLOOR, Availability.WITH_CUSTOMER,
+                        Availability.ON_BREAK, Availability.OFF)
 
 
 def subscribe(user, *, language: str = "en", label: str = "handheld") -> PushSubscription:
@@ -66,3 +72,27 @@ def outbox(tag: str | None = None) -> list[PushMessage]:
 def pushed_to(rows) -> set[int]:
     """The subscription ids of some outbox rows."""
     return {row.subscription_id for row in rows}
+
+
+@pytest.fixture
+def shop(app):
+    """A store with two shoe zones and a stockroom, and one device for each person."""
+    with app.app_context():
+        store = make_store(zones=("Women's shoes", "Men's shoes", "Stockroom"))
+        zones = {zone.name: zone for zone in store.zones}
+        women, men, stockroom = (zones[name] for name in ("Women's shoes", "Men's shoes",
+                                                          "Stockroom"))
+        stockroom.stockroom = True
+        db.session.commit()
+        people = {name: make_user(name=f"{name.title()} Tester", store=store, role=role)
+                  for name, role in (("maria", Role.ASSOCIATE), ("sam", Role.ASSOCIATE),
+                                     ("ada", Role.ASSOCIATE), ("bo", Role.ASSOCIATE),
+                                     ("cy", Role.ASSOCIATE), ("dee", Role.ASSOCIATE),
+                                     ("rex", Role.ASSOCIATE), ("boss", Role.MANAGER))}
+        for name, state, zone in (("maria", ON, women), ("sam", ON, men), ("ada", ON, None),
+                                  ("bo", BREAK, None), ("cy", WITH, women), ("dee", OFF, None),
+                                  ("rex", ON, stockroom), ("boss", OFF, None)):
+            set_state(people[name], state, zone)
+        devices = {name: subscribe(person) for name, person in people.items()}
+        yield SimpleNamespace(store=store, women=women, men=men, stockroom=stockroom,
+                              people=people, devices=devices)

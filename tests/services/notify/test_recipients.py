@@ -1,40 +1,13 @@
 """Who is pushed: each rule of services/notify/recipients.py, on real rows, both backends."""
 
-from types import SimpleNamespace
-
-import pytest
-
 from floorapp.extensions import db
-from floorapp.models import Availability, Role
 from floorapp.services.notify import recipients
 from floorapp.services.org import sessions
 from tests.factories import make_store, make_user
-from tests.services.notify.devices import go_idle, set_state, subscribe
+from tests.services.notify import devices
+from tests.services.notify.devices import BREAK, OFF, ON, WITH, go_idle, set_state, subscribe
 
-ON, WITH, BREAK, OFF = (Availability.ON_FLOOR, Availability.WITH_CUSTOMER,
-                        Availability.ON_BREAK, Availability.OFF)
-
-
-@pytest.fixture
-def shop(app):
-    """A store with two shoe zones and a stockroom, and one device for each person."""
-    with app.app_context():
-        store = make_store(zones=("Women's shoes", "Men's shoes", "Stockroom"))
-        women, men, stockroom = store.zones
-        stockroom.stockroom = True
-        db.session.commit()
-        people = {name: make_user(name=f"{name.title()} Tester", store=store, role=role)
-                  for name, role in (("maria", Role.ASSOCIATE), ("sam", Role.ASSOCIATE),
-                                     ("ada", Role.ASSOCIATE), ("bo", Role.ASSOCIATE),
-                                     ("cy", Role.ASSOCIATE), ("dee", Role.ASSOCIATE),
-                                     ("rex", Role.ASSOCIATE), ("boss", Role.MANAGER))}
-        for name, state, zone in (("maria", ON, women), ("sam", ON, men), ("ada", ON, None),
-                                  ("bo", BREAK, None), ("cy", WITH, women), ("dee", OFF, None),
-                                  ("rex", ON, stockroom), ("boss", OFF, None)):
-            set_state(people[name], state, zone)
-        devices = {name: subscribe(person) for name, person in people.items()}
-        yield SimpleNamespace(store=store, women=women, men=men, stockroom=stockroom,
-                              people=people, devices=devices)
+shop = devices.shop  # the fixture: a store, its zones, its people and one device each
 
 
 def _owners(shop, subscriptions) -> set[str]:
