@@ -103,6 +103,25 @@ def add_zone(store: Store, name: str, *, actor: User | None = None) -> Zone:
     return zone
 
 
+@writes
+def set_stockroom(store: Store, zone_id: int, value: object, *, actor: User | None = None) -> Zone:
+    """Mark a zone as the stockroom, or not: those covering it get the stock pulls' pushes.
+
+    `value` is the checkbox's: "yes" when ticked, absent (None or "") when not.
+    """
+    zone = db.session.get(Zone, zone_id)
+    if zone is None or zone.store_id != store.id:
+        raise NotFound("No such zone in this store.")
+    if value not in (None, "", "yes"):
+        raise InvalidInput("The stockroom box is either ticked or not.")
+    stockroom = value == "yes"
+    audit.record(actor, "zone.stockroom", target=zone.name, store=store,
+                 before={"stockroom": zone.stockroom}, after={"stockroom": stockroom})
+    zone.stockroom = stockroom
+    db.session.commit()
+    return zone
+
+
 def store_by_code(code: str | None) -> Store | None:
     """Return the store with this code in any case and spacing, or None.
 
