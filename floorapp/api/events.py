@@ -26,7 +26,8 @@ def _resume_from() -> int | None:
     return whole_number(raw, maximum=10**18 - 1)
 
 
-def _event_stream(store_id: int, request_id: int | None = None, **admission) -> Response:
+def _event_stream(store_id: int, request_id: int | None = None, zone_id: int | None = None,
+                  **admission) -> Response:
     app = current_app._get_current_object()
     hub = realtime.hub_for(app, db.engine)
     after = _resume_from()
@@ -39,8 +40,8 @@ def _event_stream(store_id: int, request_id: int | None = None, **admission) -> 
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     db.session.close()  # the stream must not hold the request's connection for hours
-    body = sse.stream(hub, store_id, after, request_id=request_id, keepalive_s=keepalive,
-                      ticket=ticket)
+    body = sse.stream(hub, store_id, after, request_id=request_id, zone_id=zone_id,
+                      keepalive_s=keepalive, ticket=ticket)
     return Response(stream_guard.GuardedBody(body, ticket), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -48,13 +49,14 @@ def _event_stream(store_id: int, request_id: int | None = None, **admission) -> 
 @bp.get("/stores/<code>/events")
 @limiter.exempt
 def store_events(code: str):
-    """Stream the store's events to its associates and managers (SSE)."""
+    """Stream the store's events (or, with `?zone=`, one zone's) to its staff (SSE)."""
     user = api_user()
     store = stores.visible_store(user, code)
+    zone_id = stores.stream_zone_id(store, request.args.get("zone"))
     session_id = sessions.session_id(session.get("sid"))
     if session_id is None:
         raise Unauthorized("Log in again: this session has ended.")
-    return _event_stream(store.id, kind="staff", subject=f"session:{session_id}",
+    return _event_stream(store.id, zone_id=zone_id, kind="staff", subject=f"session:{session_id}",
                          session_id=session_id, version=user.session_version)
 
 

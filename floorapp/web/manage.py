@@ -49,6 +49,21 @@ def add_zone(code: str):
     return redirect(url_for("manage.settings", code=store.code))
 
 
+@bp.post("/stores/<code>/zones/<int:zone_id>/stockroom")
+@login_required
+def set_stockroom(code: str, zone_id: int):
+    """Mark a zone as the stockroom (its associates get the stock pulls), or not."""
+    store = managed_store(code)
+    try:
+        zone = stores.set_stockroom(store, zone_id, request.form.get("stockroom"),
+                                    actor=acting_user())
+    except DomainError as error:
+        return _settings_page(store, error=error)
+    flash(f"Zone {zone.name!r}: {'stockroom' if zone.stockroom else 'not a stockroom'}.",
+          "success")
+    return redirect(url_for("manage.settings", code=store.code))
+
+
 @bp.post("/stores/<code>/staff")
 @login_required
 def add_associate(code: str):

@@ -14,16 +14,26 @@ const floor = document.getElementById("floor");
 // Whether the next fetch shows a new arrival (any of the events it covers was a new request).
 let highlightNext = false;
 
+// The server filters the stream to my zone while I cover one (data-events names it): my
+// zone's requests, every zone's arrivals and escalations, and who covers what.
+let stream = null;
+
 if (floor && "EventSource" in window) {
   const state = document.getElementById("live-state");
   const refresh = coalesced(swapQueue, REFRESH_WINDOW_MS);
-  followStream(floor.dataset.events, floor.dataset.after, {
+  const follow = (after) => followStream(floor.dataset.events, after, {
     onState: (text) => { state.textContent = text; },
     onEvent: (event) => {
       if (concernsMe(event)) alertMe();
       if (event.kind === "requested") highlightNext = true;
       refresh();
     },
+  });
+  stream = follow(floor.dataset.after);
+  floor.addEventListener("floorapp:stream-url", () => {
+    const from = stream.lastId();
+    stream.close();
+    stream = follow(from);  // my zone changed: follow the new one from where I was
   });
   setInterval(tickWaitedTimes, WAITED_TICK_MS);
 }
@@ -56,6 +66,10 @@ async function swapQueue() {
   if (nextFloor) {
     for (const name of ["availability", "zone", "covered", "wholeStore"]) {
       floor.dataset[name] = nextFloor.dataset[name];
+    }
+    if (nextFloor.dataset.events !== floor.dataset.events) {
+      floor.dataset.events = nextFloor.dataset.events;
+      floor.dispatchEvent(new Event("floorapp:stream-url"));
     }
   }
   if (highlight && next) {

@@ -6,12 +6,17 @@ const FIRST_BACKOFF_MS = 2000;
 const LONGEST_BACKOFF_MS = 60000;
 
 // Follow `url` from event `after`; `onEvent` gets each parsed event, `onState` a short status.
+// Returns `close()` and `lastId()`, so a page can follow another URL from where it was.
 export function followStream(url, after, { onEvent, onState }) {
   let lastId = after || "0";
   let backoff = FIRST_BACKOFF_MS;
+  let source = null;
+  let closed = false;
 
   function connect() {
-    const source = new EventSource(`${url}?last_event_id=${encodeURIComponent(lastId)}`);
+    if (closed) return;
+    const join = url.includes("?") ? "&" : "?";
+    source = new EventSource(`${url}${join}last_event_id=${encodeURIComponent(lastId)}`);
     source.onopen = () => { onState("Live."); backoff = FIRST_BACKOFF_MS; };
     source.onerror = () => {
       onState("Reconnecting…");
@@ -42,4 +47,8 @@ export function followStream(url, after, { onEvent, onState }) {
   }
 
   connect();
+  return {
+    close() { closed = true; if (source) source.close(); },
+    lastId: () => lastId,
+  };
 }

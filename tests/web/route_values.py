@@ -32,6 +32,7 @@ def seed_store_a() -> dict:
             "request_id": help_request.id, "move": "claim", "product_id": product.id,
             "sku": variant.sku, "pull_id": pull.id, "hold_id": hold.id,
             "variant_id": variant.id, "status": "picked", "token_id": token.id,
+            "zone_id": store.zones[0].id,
             "filename": "css/app.css", "name": "icon-192"}
 
 

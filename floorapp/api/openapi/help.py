@@ -212,9 +212,13 @@ def help_paths() -> dict[str, Any]:
                                                                     "items": QUEUE_ITEM}}},
                                        "The queue"), **_errors(401, 404)}}},
         "/stores/{code}/events": {"get": {
-            "summary": "The store's event log, live (SSE)", "security": SESSION,
-            "parameters": [_path_param("code"), *RESUME],
-            "responses": {"200": STREAM, **_errors(401, 404)}}},
+            "summary": "The store's event log, live (SSE); `zone`: that zone's requests, "
+                       "every zone's arrivals and escalations, and availability",
+            "security": SESSION,
+            "parameters": [_path_param("code"), *RESUME,
+                           {"name": "zone", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {"200": STREAM, **_errors(400, 401, 404)}}},
         "/me/availability": {"post": {
             "summary": "Set my availability", "security": SESSION,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {

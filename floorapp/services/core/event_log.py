@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select
 
 from floorapp.extensions import db
-from floorapp.models import Event, EventKind
+from floorapp.models import Event, EventKind, HelpRequest
 from floorapp.services.core.times import iso
 
 NOTIFY_CHANNEL = "floorapp_events"
@@ -63,9 +63,12 @@ def event_rows(engine: Engine | Connection, store_id: int | None, after: int,
     """Return a store's (or, with no store, every store's) events after id `after`, in order.
 
     Given an engine, reads on a fresh connection; given a connection (the listener's
-    own), reads on it and ends the read at once, so it never holds a snapshot.
+    own), reads on it and ends the read at once, so it never holds a snapshot. Each row
+    also names its request's zone (`zone_id`, None for availability): a zone's stream
+    is filtered on it (floorapp/sse.py).
     """
-    query = select(*EVENT_COLUMNS).where(Event.id > after)
+    query = (select(*EVENT_COLUMNS, HelpRequest.zone_id)
+             .outerjoin(HelpRequest, HelpRequest.id == Event.request_id).where(Event.id > after))
     if store_id is not None:
         query = query.where(Event.store_id == store_id)
     if request_id is not None:

@@ -179,7 +179,8 @@ class KeyedCall:
 def compare_and_set(call: KeyedCall | None, body: dict[str, Any], statement: Update, *,
                     model: type[Row], row_id: int, store_id: int, now: datetime,
                     render: Callable[[Row], dict[str, Any]], missing: str,
-                    refusal: Callable[[Row], str]) -> Row:
+                    refusal: Callable[[Row], str],
+                    after: Callable[[Row], None] | None = None) -> Row:
     """Move one row of a store with a conditional UPDATE, once per idempotency key.
 
     The UPDATE's row count is checked: two people moving the row at once get one
@@ -187,7 +188,8 @@ def compare_and_set(call: KeyedCall | None, body: dict[str, Any], statement: Upd
     first call's row instead, even when it raced the first call: the key is checked
     again after the UPDATE has waited for the row's lock, and the answer is stored in
     the move's own transaction, so no replay can slip between the check and the write.
-    A row that is missing or of another store raises NotFound(`missing`).
+    A row that is missing or of another store raises NotFound(`missing`). `after(row)`
+    runs once the row has moved, in its transaction (the pushes a move owes).
     """
     if not valid_id(row_id):
         raise NotFound(missing)
@@ -205,6 +207,8 @@ def compare_and_set(call: KeyedCall | None, body: dict[str, Any], statement: Upd
             return row
         raise Conflict(refusal(row))
     row = db.session.get(model, row_id, populate_existing=True)
+    if after is not None:
+        after(row)
     if call is not None:
         call.remember(body, 200, render(row), now)
     db.session.commit()

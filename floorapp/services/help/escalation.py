@@ -23,6 +23,7 @@ from floorapp.services.core.event_log import record_event
 from floorapp.services.core.transactions import begin_write
 from floorapp.services.help import moves
 from floorapp.services.help.sla import within
+from floorapp.services.notify import plan
 
 
 @dataclass
@@ -102,5 +103,6 @@ def escalate(store_id: int, request_id: int, level: int, *, now: datetime) -> bo
     record_event(store_id=store_id, request_id=request_id, kind=EventKind.ESCALATED, at=now,
                  from_status=Status.WAITING.value, to_status=Status.WAITING.value,
                  data={"level": level})
+    plan.escalated(store_id, request_id, level)
     db.session.commit()
     return True

@@ -21,6 +21,7 @@ from floorapp.services.core import idempotency
 from floorapp.services.core.event_log import record_event
 from floorapp.services.core.transactions import begin_write, rolls_back
 from floorapp.services.help import moves, product_match
+from floorapp.services.notify import plan
 from floorapp.services.org.signs import resolve_sign_token
 
 MAX_NOTE = 280
@@ -150,6 +151,7 @@ def _insert_waiting(place: "SignPlace", submission: Submission, found: product_m
     record_event(store_id=place.store_id, request_id=request_id, kind=EventKind.REQUESTED,
                  at=now, from_status=None, to_status=Status.WAITING.value,
                  data={"zone_id": place.zone_id})
+    plan.request_submitted(place.store_id, request_id, place.zone_id)
     return request_id, public_token
 
 

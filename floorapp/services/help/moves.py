@@ -27,6 +27,7 @@ from floorapp.services.core.event_log import record_event
 from floorapp.services.core.input_parsing import enum_value, id_or_none
 from floorapp.services.core.transactions import begin_write, rolls_back
 from floorapp.services.help import availability
+from floorapp.services.notify import plan
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def apply_move(help_request: HelpRequest, name: str, *, actor_id: int | None, no
     record_event(store_id=help_request.store_id, request_id=help_request.id, kind=move.kind,
                  at=now, actor_id=actor_id, from_status=before.value, to_status=target.value,
                  data=data)
+    plan.request_moved(help_request, name, actor_id=actor_id, data=data)  # same transaction
     db.session.expire(help_request)
 
 

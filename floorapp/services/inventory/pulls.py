@@ -19,6 +19,7 @@ from floorapp.services.core.idempotency import KeyedCall
 from floorapp.services.core.input_parsing import enum_value, valid_id
 from floorapp.services.core.times import iso
 from floorapp.services.core.transactions import rolls_back, start_write
+from floorapp.services.notify import plan
 
 # target status: (statuses it may come from, the timestamp column it stamps)
 PULL_MOVES = {
@@ -52,6 +53,7 @@ def ask_for_pull(*, store: Store, variant_id: int, user: User,
         db.session.flush()
         if call is not None:
             call.remember(body, 201, pull_dict(pull), now)
+        plan.pull_asked(pull)  # in the pull's transaction: a rolled-back ask pushes nothing
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -99,6 +101,7 @@ def move_pull(*, store: Store, pull_id: int, to: PullStatus | str, user: User,
         call, {"status": target.value}, statement, model=StockPull, row_id=pull_id,
         store_id=store_id, now=now, render=pull_dict,
         missing=f"No stock pull with the id {pull_id}.",
+        after=lambda pull: plan.pull_moved(pull, target.value, user_id),
         refusal=lambda pull: (f"This pull is {pull.status.value.replace('_', ' ')}; "
                               f"it cannot become {target.value.replace('_', ' ')}."))
 

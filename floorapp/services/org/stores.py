@@ -10,7 +10,7 @@ from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User, Zone
 from floorapp.services.core import audit
-from floorapp.services.core.input_parsing import bounded_number
+from floorapp.services.core.input_parsing import bounded_number, id_or_none
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.transactions import writes
 
@@ -101,6 +101,40 @@ def add_zone(store: Store, name: str, *, actor: User | None = None) -> Zone:
     audit.record(actor, "zone.create", target=name, store=store)
     db.session.commit()
     return zone
+
+
+@writes
+def set_stockroom(store: Store, zone_id: int, value: object, *, actor: User | None = None) -> Zone:
+    """Mark a zone as the stockroom, or not: those covering it get the stock pulls' pushes.
+
+    `value` is the checkbox's: "yes" when ticked, absent (None or "") when not.
+    """
+    zone = db.session.get(Zone, zone_id)
+    if zone is None or zone.store_id != store.id:
+        raise NotFound("No such zone in this store.")
+    if value not in (None, "", "yes"):
+        raise InvalidInput("The stockroom box is either ticked or not.")
+    stockroom = value == "yes"
+    audit.record(actor, "zone.stockroom", target=zone.name, store=store,
+                 before={"stockroom": zone.stockroom}, after={"stockroom": stockroom})
+    zone.stockroom = stockroom
+    db.session.commit()
+    return zone
+
+
+def stream_zone_id(store: Store, value: str | None) -> int | None:
+    """Return the zone a store stream is filtered to (`?zone=`), or None for the whole store.
+
+    Anything but the id of one of this store's active zones raises InvalidInput (400).
+    """
+    if value is None:
+        return None
+    zone_id = id_or_none(value)
+    zone = db.session.get(Zone, zone_id) if zone_id else None
+    if zone is None or zone.store_id != store.id or not zone.active:
+        raise InvalidInput("zone must be the id of one of this store's zones.",
+                           code="invalid_zone")
+    return zone.id
 
 
 def store_by_code(code: str | None) -> Store | None:
