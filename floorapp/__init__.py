@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         catalog_admin,
         customer,
         dashboard,
+        devices,
         floor,
         health,
         home,
@@ -78,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, lookup_actions,
-             catalog_admin, dashboard)
+             catalog_admin, dashboard, devices)
     for module in pages:
         app.register_blueprint(module.bp)
     for module in (api, help_requests, queue, events, catalog, metrics, push):
