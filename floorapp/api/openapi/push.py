@@ -57,9 +57,9 @@ def push_paths() -> dict[str, Any]:
                                                 "properties": {"devices": {
                                                     "type": "array", "items": DEVICE}}},
                                                "Newest first"), **_errors(401)}}},
-        "/me/push-subscriptions/{id}": {"delete": {
+        "/me/push-subscriptions/{subscription_id}": {"delete": {
             "summary": "Remove one of my devices", "security": SESSION,
-            "parameters": [_path_param("id", {"type": "integer"}), CSRF_HEADER],
+            "parameters": [_path_param("subscription_id", {"type": "integer"}), CSRF_HEADER],
             "responses": {"204": {"description": "Removed"}, **_errors(401, 404)}}},
         "/me/csrf-token": {"get": {
             "summary": "This session's CSRF token (the service worker's claim sends it)",
