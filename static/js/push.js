@@ -73,7 +73,7 @@ function offerPush() {
   const show = (name) => {
     state.textContent = TEXT[name];
     button.hidden = !["off", "failed"].includes(name);
-    box.dataset.pushState = name;
+    box.dataset.pushNow = name;
   };
   if (!canPush()) { show(isIos() && !installed() ? "ios" : "unsupported"); return; }
   if (Notification.permission === "denied") { show("denied"); return; }

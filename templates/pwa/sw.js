@@ -280,9 +280,10 @@ async function openApp(path) {
   const open = windows.find((client) => new URL(client.url).pathname === new URL(target).pathname)
     || windows[0];
   if (!open) return self.clients.openWindow(target);
-  const focused = await open.focus();
-  if (focused.url !== target && "navigate" in focused) await focused.navigate(target).catch(() => {});
-  return focused;
+  let shown = open;
+  try { shown = await open.focus(); } catch (error) { /* focus needs the tap's own activation */ }
+  if (shown.url !== target && "navigate" in shown) await shown.navigate(target).catch(() => {});
+  return shown;
 }
 
 async function claimFrom(notification) {
