@@ -62,12 +62,13 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the HTML blueprints and the JSON API (its blueprints under /api/v1)."""
     from floorapp import api
-    from floorapp.api import catalog, events, help_requests, metrics, queue
+    from floorapp.api import catalog, events, help_requests, metrics, push, queue
     from floorapp.web import (
         auth,
         catalog_admin,
         customer,
         dashboard,
+        devices,
         floor,
         health,
         home,
@@ -79,10 +80,10 @@ def register_blueprints(app: Flask) -> None:
     )
 
     pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, lookup_actions,
-             catalog_admin, dashboard)
+             catalog_admin, dashboard, devices)
     for module in pages:
         app.register_blueprint(module.bp)
-    for module in (api, help_requests, queue, events, catalog, metrics):
+    for module in (api, help_requests, queue, events, catalog, metrics, push):
         app.register_blueprint(module.bp, url_prefix="/api/v1")
 
 

@@ -226,6 +226,7 @@ def run_tick(app: Flask) -> dict:
     """Escalate, expire and set idle associates off, once (inside an app context)."""
     from floorapp.services.core import maintenance
     from floorapp.services.help import availability, escalation
+    from floorapp.services.notify import subscriptions
 
     now = utcnow()
     report = escalation.tick(now=now, expire_after_minutes=int(app.config["EXPIRE_AFTER_MINUTES"]),
@@ -233,7 +234,9 @@ def run_tick(app: Flask) -> dict:
                              int(app.config["ESCALATE_AFTER_S"]))
     idle = availability.idle_off(now=now, idle_minutes=int(app.config["IDLE_OFF_MINUTES"]))
     maintenance.purge_when_due(app.config, app.instance_path, now=now)
-    return {"escalated": report.escalated, "expired": report.expired, "set_off": idle}
+    swept = subscriptions.sweep(now=now, idle=app.config["SESSION_IDLE"])
+    return {"escalated": report.escalated, "expired": report.expired, "set_off": idle,
+            "push_swept": swept}
 
 
 @event.listens_for(Session, "after_commit")

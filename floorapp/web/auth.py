@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Length
 
 from floorapp.errors import Unauthorized
 from floorapp.extensions import limiter
+from floorapp.services.notify import subscriptions
 from floorapp.services.org import sessions, users
 from floorapp.web import login_devices
 from floorapp.web.errors import wants_json
@@ -109,8 +110,8 @@ def _start_session(user) -> None:
 @bp.post("/logout")
 @login_required
 def logout():
-    """Log out, end the session on the server and drop the cookie's contents."""
-    sessions.end_session(session.get("sid"))
+    """Log out: end the session on the server (and its devices' pushes), drop the cookie."""
+    subscriptions.log_out(session.get("sid"))
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

@@ -82,3 +82,9 @@ def suggest_limit(view):
     """Limit the sign's product suggestions per address (a customer types a few letters)."""
     return limiter.shared_limit(lambda: current_app.config["SUGGEST_LIMIT_PER_ADDRESS"],
                                 scope="suggest-address")(view)
+
+
+def push_subscribe_limit(view):
+    """Limit customers' push subscriptions per address (each one is a row the server keeps)."""
+    return limiter.shared_limit(lambda: current_app.config["PUSH_SUBSCRIBE_LIMIT"],
+                                scope="push-subscribe-address", methods=["POST"])(view)

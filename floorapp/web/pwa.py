@@ -28,7 +28,7 @@ SHELL_FILES = (
     "js/app.js", "js/banner.js", "js/connection.js", "js/csrf.js", "js/notice.js",
     "js/outbox.js", "js/outbox-view.js", "js/sw-register.js",
     "js/floor.js", "js/coalesce.js", "js/page.js", "js/sound.js", "js/stream.js",
-    "js/lookup.js", "js/board.js", "js/range.js", "js/signs.js",
+    "js/lookup.js", "js/board.js", "js/range.js", "js/signs.js", "js/push.js",
 )
 ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}
 
@@ -89,6 +89,14 @@ def service_worker():
     body = render_template("pwa/sw.js", version=shell_version(current_app.static_folder),
                            shell=shell_urls(), offline_window_ms=offline_window_ms())
     response = Response(body, mimetype="text/javascript")
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.get("/h/push-sw.js")
+def customer_service_worker():
+    """Serve the customer's push-only worker, scoped to the status pages (/h/)."""
+    response = Response(render_template("pwa/customer-sw.js"), mimetype="text/javascript")
     response.cache_control.no_cache = True
     return response
 

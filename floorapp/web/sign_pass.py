@@ -59,6 +59,12 @@ def check(sign_token: str, value: object) -> None:
                           code="sign_pass_missing")
 
 
+def refuse_other_sites() -> None:
+    """Refuse (403) a public post that the browser says another site sent (no pass needed)."""
+    if not _same_origin():
+        raise PassRefused("This was sent from another website.", code="cross_origin")
+
+
 def _same_origin() -> bool:
     """Tell whether the browser's own headers (when it sends them) say this site posted.
 

@@ -4,11 +4,11 @@
 import { watchConnection } from "./connection.js";
 import { showNotice } from "./notice.js";
 import { flushOutbox, queueableForms, showOutbox } from "./outbox.js";
-import { forgetPagesOnLogout, registerServiceWorker } from "./sw-register.js";
+import { flushWorkerClaims, forgetPagesOnLogout, registerServiceWorker } from "./sw-register.js";
 
 registerServiceWorker();
 showNotice();
 queueableForms();
 showOutbox();
 forgetPagesOnLogout();
-watchConnection(flushOutbox);
+watchConnection(() => { flushOutbox(); flushWorkerClaims(); });

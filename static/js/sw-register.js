@@ -31,6 +31,14 @@ function offerUpdate(worker) {
   banner.querySelector("button").addEventListener("click", () => worker.postMessage("skip-waiting"));
 }
 
+// A claim tapped on a notification in a dead spot waits in the worker: send it now.
+export function flushWorkerClaims() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.ready.then((registration) => {
+    if (registration.active) registration.active.postMessage("flush-claims");
+  });
+}
+
 export function forgetPagesOnLogout() {
   const form = document.querySelector("form[data-logout]");
   if (form && navigator.serviceWorker && navigator.serviceWorker.controller) {

@@ -50,6 +50,7 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
   if (event.data === "forget-pages") event.waitUntil(switchTo(NO_SESSION));
+  if (event.data === "flush-claims") event.waitUntil(flushClaims());
 });
 
 self.addEventListener("fetch", (event) => {
@@ -217,3 +218,166 @@ function withTimeout(promise, milliseconds) {
                  (error) => { clearTimeout(timer); reject(error); });
   });
 }
+
+// ---- Web Push: show what the server pushed, and claim from the notification ----
+//
+// The payload (services/notify/messages.py): title, body, tag, renotify, silent, actions,
+// url, claim {request_id, store}, push_id. A later payload with the same tag and no actions
+// replaces the notification ("Maria took it"), so none is left stale on the lock screen.
+// "Claim" goes through the API's idempotent path under the key push-<push_id>: tapped twice,
+// or replayed after a dead spot, it claims once. Offline, the claim waits in this worker's
+// own outbox (IndexedDB) and goes when a page of the app finds the connection again (or
+// when the browser's background sync fires), only for the login session that tapped it.
+const CLAIMS_DB = "floorapp-sw";
+const CLAIMS_STORE = "claims";
+const ICON = "/icons/icon-192.png";
+
+self.addEventListener("push", (event) => {
+  event.waitUntil(showPush(pushPayload(event)));
+});
+
+function pushPayload(event) {
+  try { return event.data ? event.data.json() : {}; } catch (error) { return {}; }
+}
+
+function showPush(payload) {
+  const actions = Array.isArray(payload.actions)
+    ? payload.actions.filter((action) => action && action.action === "claim" && payload.claim) : [];
+  const tag = typeof payload.tag === "string" && payload.tag ? payload.tag : "floorapp";
+  return self.registration.showNotification(String(payload.title || "floorapp"), {
+    body: String(payload.body || ""), tag, icon: ICON, lang: payload.lang || "",
+    renotify: Boolean(payload.renotify), silent: Boolean(payload.silent),
+    actions: actions.map((action) => ({ action: "claim", title: String(action.title || "Claim") })),
+    data: { url: localUrl(payload.url), claim: actions.length ? payload.claim : null,
+            push_id: payload.push_id ?? null },
+  });
+}
+
+// Only a path of this app: a payload never sends the associate to another site.
+function localUrl(raw) {
+  try {
+    const url = new URL(String(raw || "/"), self.location.origin);
+    return url.origin === self.location.origin ? url.pathname + url.search + url.hash : "/";
+  } catch (error) {
+    return "/";
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  const notification = event.notification;
+  const data = notification.data || {};
+  if (event.action === "claim" && data.claim) {
+    event.waitUntil(claimFrom(notification));
+    return;
+  }
+  notification.close();
+  event.waitUntil(openApp(data.url || "/"));
+});
+
+async function openApp(path) {
+  const target = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).pathname === new URL(target).pathname)
+    || windows[0];
+  if (!open) return self.clients.openWindow(target);
+  let shown = open;
+  try { shown = await open.focus(); } catch (error) { /* focus needs the tap's own activation */ }
+  if (shown.url !== target && "navigate" in shown) await shown.navigate(target).catch(() => {});
+  return shown;
+}
+
+async function claimFrom(notification) {
+  const { claim, push_id: pushId, url } = notification.data;
+  const item = {
+    key: `push-${pushId ?? notification.tag}`,
+    url: `/api/v1/help-requests/${Number(claim.request_id)}/claim`,
+    tag: notification.tag, title: notification.title, open: url,
+    session: (await updating.then(currentState)).id, queuedAt: Date.now(),
+  };
+  const outcome = await sendClaim(item);
+  if (outcome.offline) {
+    await keepClaim(item);
+    if (self.registration.sync) self.registration.sync.register("floorapp-claims").catch(() => {});
+  }
+  return tellClaim(item, outcome);
+}
+
+// Send one claim: {done}, {problem: "..."} when refused, or {offline} when it could not go.
+async function sendClaim(item) {
+  try {
+    const token = await fetch("/api/v1/me/csrf-token", { headers: { Accept: "application/json" } });
+    if (token.status === 401) return { problem: "Log in again on this device to claim." };
+    if (!token.ok) return { offline: true };
+    const { csrf_token: csrf } = await token.json();
+    const response = await fetch(item.url, {
+      method: "POST", body: "{}",
+      headers: { "Idempotency-Key": item.key, "X-CSRFToken": csrf, "Content-Type": "application/json",
+                 Accept: "application/json" },
+    });
+    if (response.status >= 500) return { offline: true };
+    if (response.ok) return { done: true };
+    const body = await response.json().catch(() => ({}));
+    return { problem: (body.error && body.error.message) || `Refused (${response.status}).` };
+  } catch (error) {
+    return { offline: true };
+  }
+}
+
+function tellClaim(item, outcome) {
+  const body = outcome.offline ? "Claim waiting to send"
+    : outcome.done ? "Claimed: you are on your way." : `Not claimed: ${outcome.problem}`;
+  return self.registration.showNotification(item.title || "floorapp", {
+    body, tag: item.tag, icon: ICON, silent: true, renotify: false, actions: [],
+    data: { url: item.open || "/", claim: null, push_id: null },
+  });
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "floorapp-claims") event.waitUntil(flushClaims());
+});
+
+let flushingClaims = null;
+// Send the waiting claims once each; one that cannot go yet stops the round.
+function flushClaims() {
+  if (!flushingClaims) {
+    flushingClaims = (async () => {
+      const { id } = await updating.then(currentState);
+      for (const item of await waitingClaims()) {
+        if (item.session !== id) { await dropClaim(item.key); continue; }  // another person's
+        const outcome = await sendClaim(item);
+        if (outcome.offline) break;
+        await dropClaim(item.key);
+        await tellClaim(item, outcome);
+      }
+    })().finally(() => { flushingClaims = null; });
+  }
+  return flushingClaims;
+}
+
+function claimsDb() {
+  return new Promise((resolve, reject) => {
+    const opening = indexedDB.open(CLAIMS_DB, 1);
+    opening.onupgradeneeded = () => opening.result.createObjectStore(CLAIMS_STORE, { keyPath: "key" });
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+}
+
+async function withClaims(mode, act) {
+  const db = await claimsDb();
+  try {
+    return await new Promise((resolve, reject) => {
+      const store = db.transaction(CLAIMS_STORE, mode).objectStore(CLAIMS_STORE);
+      const asked = act(store);
+      asked.onsuccess = () => resolve(asked.result);
+      asked.onerror = () => reject(asked.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const keepClaim = (item) => withClaims("readwrite", (store) => store.put(item));
+const dropClaim = (key) => withClaims("readwrite", (store) => store.delete(key));
+const waitingClaims = async () => (await withClaims("readonly", (store) => store.getAll()))
+  .sort((a, b) => a.queuedAt - b.queuedAt);

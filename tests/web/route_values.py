@@ -7,6 +7,7 @@ from floorapp.models import Role
 from floorapp.services.inventory import pulls, stock
 from floorapp.services.org import tokens
 from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
+from tests.push_factories import make_device
 
 
 def seed_store_a() -> dict:
@@ -14,7 +15,7 @@ def seed_store_a() -> dict:
     a store B associate and manager. Return the values that fill every route."""
     store = make_store(code="AAA-1", name="Alpha Flagship", zones=("Shoes",))
     manager = make_user(login="a.manager", role=Role.MANAGER, store=store)
-    make_user(login="a.associate", store=store)
+    device = make_device(user=make_user(login="a.associate", store=store))
     sign = make_sign(zone=store.zones[0])
     help_request = make_help_request(sign=sign, note="blue jacket")
     product = make_product(stock={store: {("9", ""): (2, 3)}})
@@ -33,7 +34,7 @@ def seed_store_a() -> dict:
             "sku": variant.sku, "pull_id": pull.id, "hold_id": hold.id,
             "variant_id": variant.id, "status": "picked", "token_id": token.id,
             "zone_id": store.zones[0].id,
-            "filename": "css/app.css", "name": "icon-192"}
+            "filename": "css/app.css", "name": "icon-192", "subscription_id": device.id}
 
 
 def walk(app, values):

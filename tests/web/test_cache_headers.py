@@ -15,7 +15,8 @@ from tests.web.route_values import walk
 
 # Files, the app's own description and product pictures: the same for everybody, so they
 # keep their own caching.
-ASSETS = {"static", "pwa.icon", "pwa.manifest", "pwa.service_worker", "lookup.image"}
+ASSETS = {"static", "pwa.icon", "pwa.manifest", "pwa.service_worker", "lookup.image",
+          "pwa.customer_service_worker"}
 
 
 def _headers_of(client, url, **kwargs):

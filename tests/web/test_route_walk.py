@@ -20,6 +20,7 @@ PUBLIC_ENDPOINTS = {
     "customer.sign", "customer.status", "customer.cancel", "customer.rate",
     "api_help.submit", "api_help.status", "api_help.products", "api_help.sign",
     "api_events.request_events",
+    "pwa.customer_service_worker", "api_push.public_key", "api_push.subscribe_customer",
 }
 # Routes for any logged-in user that name no store: they act on the caller or in the
 # caller's own store, or show the chain-wide catalog with the caller's store's figures.
@@ -28,6 +29,7 @@ OWN_ENDPOINTS = {
     "api_catalog.search", "api_catalog.product", "api_catalog.by_code",
     "api_catalog.create_pull", "api_catalog.create_hold",
     "lookup.start", "lookup.image",
+    "api_push.subscribe", "api_push.devices", "api_push.csrf_token", "devices.index",
 }
 DENIED = {401, 403, 404, 405}
 STREAMS = {"api_events.store_events", "api_events.request_events"}

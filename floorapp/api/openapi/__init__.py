@@ -20,9 +20,11 @@ ERROR_SCHEMA = {
 def document() -> dict[str, Any]:
     """Return the OpenAPI document: the base, then each part's paths and schemes."""
     from floorapp.api.openapi.help import help_paths, security_schemes
+    from floorapp.api.openapi.push import push_paths
 
     spec = _base_document()
     spec["paths"].update(help_paths())
+    spec["paths"].update(push_paths())
     spec["components"].setdefault("securitySchemes", {}).update(security_schemes())
     add_catalog(spec)
     _refused_before_any_handler(spec)

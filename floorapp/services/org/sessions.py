@@ -39,14 +39,24 @@ def start_session(user: User, *, address: str, user_agent: str) -> str:
 @writes
 def end_session(token: str | None) -> None:
     """End the login session with this token (logout); unknown tokens are ignored."""
+    close_session(token)
+    db.session.commit()
+
+
+def close_session(token: str | None) -> int | None:
+    """Mark the session with this token ended, in the caller's transaction; return its id.
+
+    Logging out also removes the session's push subscriptions in that same transaction
+    (services/notify/subscriptions.log_out), so it only flushes.
+    """
     if not token:
-        return
+        return None
     db.session.execute(
         update(LoginSession)
         .where(LoginSession.token_hash == _hash(token), LoginSession.ended_at.is_(None))
         .values(ended_at=datetime.now(UTC))
     )
-    db.session.commit()
+    return session_id(token)
 
 
 def load_session_user(session_user_id: str, token: str | None, *, idle: timedelta,
