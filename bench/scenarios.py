@@ -14,6 +14,7 @@ SCENARIOS = {
     "lookup": "bench.lookup",
     "submission": "bench.submission",
     "push": "bench.push",
+    "web_push": "bench.web_push",
     "claims": "bench.claims",
     "dashboard": "bench.dashboard",
 }

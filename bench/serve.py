@@ -24,11 +24,13 @@ LIMITS_NOTE = "rate limits raised via FLOORAPP_*_LIMIT_* for the bench server"
 
 
 @contextmanager
-def floorapp(url: str, *, workers: int = 2):
-    """Serve floorapp on the database at `url`; yield the base URL (output: results/server.log)."""
+def floorapp(url: str, *, workers: int = 2, env: dict[str, str] | None = None):
+    """Serve floorapp on the database at `url`; yield the base URL (output: results/server.log).
+
+    `env` adds settings (FLOORAPP_*) for one scenario."""
     LOG.parent.mkdir(exist_ok=True)
     env = {"FLOORAPP_DATABASE_URL": url, "FLOORAPP_SECRET_KEY": "bench-secret-key",
-           **RAISED_LIMITS}
+           **RAISED_LIMITS, **(env or {})}
     with gunicorn("wsgi:app", env=env, workers=workers, ready_path="/login", log=LOG) as base:
         yield base
 

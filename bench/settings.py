@@ -15,6 +15,7 @@ class Settings:
     history: int = 2_000_000
     history_stores: int = 50
     streams: int = 500
+    push_devices: int = 500  # subscribed handhelds of the web-push row
     submissions: int = 60
     claimers: int = 50
     claim_requests: int = 1000
@@ -27,7 +28,7 @@ class Settings:
         """Return the settings of the full or the quick run."""
         if quick:
             return cls(quick=True, rounds=1, seconds=2, styles=500, history=20_000,
-                       history_stores=5, streams=40, submissions=10, claimers=10,
+                       history_stores=5, streams=40, push_devices=40, submissions=10, claimers=10,
                        claim_requests=50, samples=40)
         return cls(quick=False, rounds=3, seconds=6)
 
