@@ -25,6 +25,6 @@ def serve(pipe) -> None:
                            for label in labels])
             elif command == "arrivals":
                 pipe.send([(arrival.label, json.loads(arrival.payload).get("tag", ""),
-                            arrival.monotonic) for arrival in service.arrivals()])
+                            arrival.monotonic) for arrival in service.arrivals])
             else:
                 return

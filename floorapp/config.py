@@ -212,7 +212,7 @@ def vapid_subject(raw: object, public_base_url: str) -> str:
     if not text:
         if public_base_url.startswith("https://"):
             return public_base_url
-        return "mailto:set-FLOORAPP_VAPID_SUBJECT@invalid"
+        return "mailto:vapid-subject-not-set@floorapp.invalid"
     if not (text.startswith("mailto:") and "@" in text) and not (
             text.startswith("https://") and urlsplit(text).hostname):
         raise ConfigError("FLOORAPP_VAPID_SUBJECT must be a mailto: address or an https: URL, "

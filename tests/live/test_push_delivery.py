@@ -104,7 +104,7 @@ def submit(server, sign: str) -> int:
 def received(service: PushService) -> Counter:
     """Count pushes per (device label, tag) among the new-request pushes that arrived."""
     return Counter((arrival.label, json.loads(arrival.payload)["tag"])
-                   for arrival in service.arrivals())
+                   for arrival in service.arrivals)
 
 
 @pytest.mark.postgres_only
