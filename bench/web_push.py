@@ -39,7 +39,7 @@ def seed_devices(url: str, receiver, devices: int) -> dict:
     from floorapp.extensions import db
     from floorapp.models import Availability, PushSubscription, Sign, Store, Zone
     from floorapp.services.notify import vapid
-    from floorapp.services.org.sessions import start_session
+    from floorapp.services.org.sessions import session_id, start_session
 
     app = app_for(url)
     with app.app_context():
@@ -51,13 +51,18 @@ def seed_devices(url: str, receiver, devices: int) -> dict:
         receiver.send(("subscribe", [label for label, *_ in people],
                        vapid.application_server_key()))
         subscriptions = receiver.recv()
-        for (label, user, on_floor), subscription in zip(people, subscriptions, strict=True):
+        for _, user, on_floor in people:
             user.availability = Availability.ON_FLOOR if on_floor else Availability.ON_BREAK
-            start_session(user, address="127.0.0.1", user_agent="bench")
+        db.session.commit()
+        login_sessions = [session_id(start_session(user, address="127.0.0.1",
+                                                   user_agent="bench"))
+                          for _, user, _ in people]
+        for (label, user, _), subscription, login_session in zip(
+                people, subscriptions, login_sessions, strict=True):
             db.session.add(PushSubscription(
                 endpoint=subscription["endpoint"], p256dh=subscription["keys"]["p256dh"],
                 auth=subscription["keys"]["auth"], store_id=user.home_store_id,
-                user_id=user.id, login_session_id=_latest_session(db, user.id),
+                user_id=user.id, login_session_id=login_session,
                 session_version=user.session_version, label=label))
         db.session.commit()
         signs = {code: db.session.scalar(select(Sign.token).join(Zone).where(
@@ -69,23 +74,23 @@ def seed_devices(url: str, receiver, devices: int) -> dict:
 
 
 def _people(db, stores) -> list:
+    """Return (label, user, on the floor?) for PER_STORE associates of each store, made if
+    the bench store has fewer."""
     from floorapp.models import Role, User
 
     people = []
     for store_id, code in stores:
-        users = db.session.scalars(select(User).where(
+        users = list(db.session.scalars(select(User).where(
             User.home_store_id == store_id, User.role == Role.ASSOCIATE).order_by(User.id)
-            .limit(PER_STORE)).all()
+            .limit(PER_STORE)))
+        for number in range(len(users), PER_STORE):
+            users.append(User(login=f"{code.lower()}.push{number}", name=f"Handheld {number}",
+                              role=Role.ASSOCIATE, home_store_id=store_id, password_hash="!"))  # noqa: S106 (no login)
+            db.session.add(users[-1])
+        db.session.flush()
         people += [(f"{code}/{user.login}", user, number >= ON_BREAK)
                    for number, user in enumerate(users)]
     return people
-
-
-def _latest_session(db, user_id: int) -> int:
-    from floorapp.models import LoginSession
-
-    return db.session.scalar(select(LoginSession.id).where(LoginSession.user_id == user_id)
-                             .order_by(LoginSession.id.desc()).limit(1))
 
 
 def measure(base, seeded: dict, receiver, settings: Settings) -> dict:
