@@ -38,6 +38,7 @@ def seed_devices(url: str, receiver, devices: int) -> dict:
     from floorapp.demo.history_scale import ensure_bench_stores
     from floorapp.extensions import db
     from floorapp.models import Availability, PushSubscription, Sign, Store, Zone
+    from floorapp.models.types import utcnow
     from floorapp.services.notify import vapid
     from floorapp.services.org.sessions import session_id, start_session
 
@@ -53,6 +54,7 @@ def seed_devices(url: str, receiver, devices: int) -> dict:
         subscriptions = receiver.recv()
         for _, user, on_floor in people:
             user.availability = Availability.ON_FLOOR if on_floor else Availability.ON_BREAK
+            user.last_seen_at = utcnow()  # or the workers' tick sets them off as idle
         db.session.commit()
         login_sessions = [session_id(start_session(user, address="127.0.0.1",
                                                    user_agent="bench"))
