@@ -1,17 +1,23 @@
 """Each worker's dispatcher: a commit that wrote pushes sends them at once, without polling."""
 
 import gc
+import json
 import logging
 import time
 
+import flask_migrate
 import pytest
+import requests
 
 from floorapp import create_app, push_dispatch
 from floorapp.extensions import db
 from floorapp.models import PushOutcome
+from tests import databases
 from tests.conftest import _test_config
-from tests.services.notify.conftest import push, push_config, row, subscribe
-from tests.webpush.push_service import subscription_id
+from tests.factories import make_help_request
+from tests.gunicorn_server import Gunicorn
+from tests.services.notify.conftest import push, push_config, row, subscribe, vapid_pem
+from tests.webpush.push_service import CONTACT, subscription_id
 
 SLOW_POLL = {"PUSH_DISPATCH": True, "PUSH_POLL_S": 30}  # a poll would come far too late
 
@@ -102,3 +108,29 @@ def test_a_database_that_fails_is_logged_once_and_retried_more_slowly(tmp_path, 
         assert dispatcher.stop(timeout=3)
     warnings = [r for r in caplog.records if r.name == "floorapp.push_dispatch"]
     assert len(warnings) == 1 and "cannot drain the outbox" in warnings[0].getMessage()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_gunicorns_gevent_workers_deliver_what_another_process_wrote(backend, tmp_path,
+                                                                    service):
+    """The real thing: gevent-patched workers encrypt, sign and POST (urllib3, cryptography),
+    and find rows another process committed at their next poll."""
+    with databases.fresh_database(backend, tmp_path / "live.sqlite3") as url:
+        app = create_app(_test_config(url, **push_config()))
+        with app.app_context():
+            flask_migrate.upgrade()
+            db.engine.dispose()
+        settings = {"PUSH_ENDPOINT_ALLOW": "http://127.0.0.1:", "VAPID_SUBJECT": CONTACT,
+                    "VAPID_PRIVATE_KEY": vapid_pem(), "PUSH_POLL_S": "0.2"}
+        with Gunicorn(url, workers=2, **settings) as server, app.app_context():
+            for _ in range(4):  # each worker starts its dispatcher with its first request
+                assert requests.get(f"{server.url}/healthz", timeout=5).status_code == 200
+            help_request = make_help_request()
+            ids = {push(subscribe(service, help_request=help_request), tag=f"request-{n}").id
+                   for n in range(20)}
+            arrivals = service.wait_for(20, timeout=10)
+            time.sleep(0.3)  # a duplicate would arrive by now
+            assert sorted(json.loads(a.payload)["push_id"] for a in service.arrivals) == \
+                sorted(ids)
+            assert {a.headers["urgency"] for a in arrivals} == {"high"}
+            db.engine.dispose()
