@@ -134,3 +134,39 @@ def test_gunicorns_gevent_workers_deliver_what_another_process_wrote(backend, tm
                 sorted(ids)
             assert {a.headers["urgency"] for a in arrivals} == {"high"}
             db.engine.dispose()
+
+
+def test_a_push_in_flight_when_its_workers_are_killed_is_sent_again_after_its_lease(
+        tmp_path, service):
+    """kill -9 mid-send: nothing is lost; the duplicate the stand-in may record carries the
+    same tag and push_id, so the device shows one notification."""
+    with databases.fresh_database("postgresql", tmp_path / "unused") as url:
+        app = create_app(_test_config(url, **push_config()))
+        with app.app_context():
+            flask_migrate.upgrade()
+        settings = {"PUSH_ENDPOINT_ALLOW": "http://127.0.0.1:", "VAPID_SUBJECT": CONTACT,
+                    "VAPID_PRIVATE_KEY": vapid_pem(), "PUSH_POLL_S": "0.2",
+                    "PUSH_LEASE_S": "2", "PUSH_TIMEOUT_S": "10"}
+        with Gunicorn(url, workers=2, **settings) as server, app.app_context():
+            for _ in range(4):
+                requests.get(f"{server.url}/healthz", timeout=5)
+            subscription = subscribe(service)
+            service.stall(subscription_id({"endpoint": subscription.endpoint}), 1.5, times=1)
+            message = push(subscription, tag="request-9")
+            deadline = time.monotonic() + 5
+            while row(message.id).attempts == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            for pid in server.workers():  # both: whichever holds the push dies
+                server.kill_worker(pid)
+            server.wait_ready()
+            for _ in range(4):  # the new workers start their dispatchers
+                requests.get(f"{server.url}/healthz", timeout=5)
+            deadline = time.monotonic() + 10
+            while row(message.id).outcome is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            sent = row(message.id)
+            assert (sent.outcome, sent.attempts) == (PushOutcome.SENT, 2)
+            assert {json.loads(a.payload)["push_id"] for a in service.arrivals} == {message.id}
+            assert {a.headers["topic"] for a in service.arrivals} == {
+                service.arrivals[0].headers["topic"]}
+            db.engine.dispose()
