@@ -68,6 +68,26 @@ def test_a_rolled_back_push_wakes_nobody_and_sends_nothing(dispatching, service)
     assert service.attempts == []
 
 
+def test_two_workers_dispatchers_send_each_push_exactly_once(make_app, service):
+    workers = [make_app(**push_config(PUSH_DISPATCH=True, PUSH_POLL_S=0.05, PUSH_SENDERS=3))
+               for _ in range(2)]
+    dispatchers = [push_dispatch.dispatcher_for(app) for app in workers]
+    writer = make_app(**push_config())  # a third process: no wake, the workers poll
+    try:
+        for dispatcher in dispatchers:
+            dispatcher.start()
+        with writer.app_context():
+            help_request = make_help_request()
+            ids = [push(subscribe(service, help_request=help_request), tag=f"request-{n}").id
+                   for n in range(40)]
+            service.wait_for(40, timeout=10)
+            time.sleep(0.3)  # a second copy of any push would have arrived by now
+            assert sorted(json.loads(a.payload)["push_id"] for a in service.arrivals) == ids
+            assert all(row(message_id).outcome is PushOutcome.SENT for message_id in ids)
+    finally:
+        assert all(dispatcher.stop(timeout=5) for dispatcher in dispatchers)
+
+
 def test_the_dispatcher_of_an_app_whose_sqlite_file_was_deleted_stops(tmp_path, caplog):
     path = tmp_path / "gone.sqlite3"
     app = create_app(_test_config(f"sqlite:///{path}", **push_config(PUSH_DISPATCH=True,
