@@ -166,12 +166,12 @@ def test_a_push_in_flight_when_its_workers_are_killed_is_sent_again_after_its_le
             flask_migrate.upgrade()
         settings = {"PUSH_ENDPOINT_ALLOW": "http://127.0.0.1:", "VAPID_SUBJECT": CONTACT,
                     "VAPID_PRIVATE_KEY": vapid_pem(), "PUSH_POLL_S": "0.2",
-                    "PUSH_LEASE_S": "2", "PUSH_TIMEOUT_S": "10"}
+                    "PUSH_LEASE_S": "4", "PUSH_TIMEOUT_S": "10"}
         with Gunicorn(url, workers=2, **settings) as server, app.app_context():
             for _ in range(4):
                 requests.get(f"{server.url}/healthz", timeout=5)
             subscription = subscribe(service)
-            service.stall(subscription_id({"endpoint": subscription.endpoint}), 1.5, times=1)
+            service.stall(subscription_id({"endpoint": subscription.endpoint}), 1.0, times=1)
             message = push(subscription, tag="request-9")
             deadline = time.monotonic() + 5
             while row(message.id).attempts == 0 and time.monotonic() < deadline:
