@@ -24,6 +24,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 import weakref
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -94,7 +95,7 @@ class Dispatcher:
         return any(thread.is_alive() for thread in self._threads)
 
     def _run(self) -> None:
-        failures = 0
+        failures, last_housekeeping = 0, float("-inf")
         while not self._stopped.is_set():
             self._wake.clear()
             app = self._app()
@@ -102,7 +103,9 @@ class Dispatcher:
                 break
             try:
                 with app.app_context():
-                    delivery.close_stale()
+                    if time.monotonic() - last_housekeeping >= self.poll_s:  # not per wake
+                        delivery.close_stale()
+                        last_housekeeping = time.monotonic()
                     self._drain()
                 if failures:
                     log.info("Push dispatcher reaches the database again")

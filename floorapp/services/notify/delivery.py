@@ -91,33 +91,54 @@ def finish(push: Push, outcome: Outcome, *, now: datetime | None = None) -> bool
     return finish_many([(push, outcome)], now=now)[0]
 
 
-@writes
 def finish_many(results: list[tuple[Push, Outcome]], *, now: datetime | None = None
                 ) -> list[bool]:
-    """Record several sends' outcomes in one transaction (a busy worker's senders finish
-    together: one commit for many pushes, not one each)."""
+    """Record several sends' outcomes: one transaction for all but the gone ones.
+
+    A busy worker's senders finish together, so one commit serves many pushes. The
+    subscriptions' last_pushed_at are written last, in one statement in id order, and
+    each gone subscription is deleted in a transaction of its own: two workers' batches
+    then never lock the same subscriptions in opposite orders (no deadlock).
+    """
     now = now or utcnow()
-    done = [_record(push, outcome, now) for push, outcome in results]
+    gone = [(index, push, outcome) for index, (push, outcome) in enumerate(results)
+            if outcome.kind == GONE]
+    done = _record_batch([r for r in results if r[1].kind != GONE], now)
+    marks = iter(done)
+    recorded = [False if outcome.kind == GONE else next(marks) for _, outcome in results]
+    for index, push, outcome in gone:
+        recorded[index] = _record_gone(push, outcome, now)
+    return recorded
+
+
+@writes
+def _record_batch(results: list[tuple[Push, Outcome]], now: datetime) -> list[bool]:
+    done, sent_to = [], set()
+    for push, outcome in results:
+        if outcome.kind == SENT:
+            done.append(_close(push, now, PushOutcome.SENT, ""))
+            if done[-1]:
+                sent_to.add(push.subscription_id)
+        elif outcome.kind == RETRY:
+            done.append(_retry_or_give_up(push, outcome, now))
+        else:
+            done.append(_close(push, now, PushOutcome.GAVE_UP, outcome.detail or FAIL))
+    if sent_to:
+        db.session.execute(update(PushSubscription)
+                           .where(PushSubscription.id.in_(sorted(sent_to)))
+                           .values(last_pushed_at=now)
+                           .execution_options(synchronize_session=False))
     db.session.commit()
     return done
 
 
-def _record(push: Push, outcome: Outcome, now: datetime) -> bool:
-    if outcome.kind == SENT:
-        done = _close(push, now, PushOutcome.SENT, "")
-        if done:
-            db.session.execute(update(PushSubscription)
-                               .where(PushSubscription.id == push.subscription_id)
-                               .values(last_pushed_at=now))
-        return done
-    if outcome.kind == GONE:
-        done = _close(push, now, PushOutcome.GONE, outcome.detail)
-        if done:
-            _forget_subscription(push.subscription_id, now, outcome.detail)
-        return done
-    if outcome.kind == RETRY:
-        return _retry_or_give_up(push, outcome, now)
-    return _close(push, now, PushOutcome.GAVE_UP, outcome.detail or FAIL)
+@writes
+def _record_gone(push: Push, outcome: Outcome, now: datetime) -> bool:
+    done = _close(push, now, PushOutcome.GONE, outcome.detail)
+    if done:
+        _forget_subscription(push.subscription_id, now, outcome.detail)
+    db.session.commit()
+    return done
 
 
 def _guarded(push: Push):

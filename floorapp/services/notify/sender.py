@@ -203,5 +203,6 @@ def _pool() -> urllib3.PoolManager:
     pool = _pools.get(pid)
     if pool is None:
         senders = int(current_app.config["PUSH_SENDERS"])
-        pool = _pools.setdefault(pid, urllib3.PoolManager(num_pools=20, maxsize=senders))
+        pool = _pools.setdefault(pid, urllib3.PoolManager(num_pools=20,
+                                                          maxsize=max(10, senders)))
     return pool
