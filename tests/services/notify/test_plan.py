@@ -6,10 +6,11 @@ import pytest
 
 from floorapp.errors import Conflict
 from floorapp.extensions import db
-from floorapp.models import PushSubscription, Status
+from floorapp.models import HelpRequest, PushSubscription, Status
+from floorapp.services.core.transactions import begin_write
 from floorapp.services.help import escalation, intake, moves
 from floorapp.services.inventory import pulls
-from tests.factories import make_product, make_sign, submit_request
+from tests.factories import make_product, make_sign, make_submission, submit_request
 from tests.services.notify import devices
 from tests.services.notify.devices import (
     BREAK,
@@ -62,6 +63,18 @@ def test_a_refused_or_rolled_back_move_pushes_nothing(shop):
     db.session.rollback()  # ...which fails: nothing of it is pushed
     assert len(outbox()) == before
     assert db.session.get(type(found), help_request.id).status is Status.CLAIMED
+
+
+def test_a_submission_that_rolls_back_leaves_no_request_event_or_push(shop):
+    sign = make_sign(zone=shop.women)
+    submission = make_submission(need="checkout")
+    place = intake._place(sign.token)
+    begin_write(place.store_id)
+    request_id, _ = intake._insert_waiting(place, submission, submission.match(place.store_id),
+                                           datetime.now(UTC))
+    assert pushed_to(outbox(f"request-{request_id}")) == _ids(shop, "maria", "ada")
+    db.session.rollback()  # the submission's transaction fails before its commit
+    assert outbox() == [] and db.session.get(HelpRequest, request_id) is None
 
 
 def test_a_claim_replaces_the_push_on_exactly_the_devices_that_got_it(shop):
