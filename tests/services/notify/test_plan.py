@@ -8,7 +8,7 @@ from floorapp.errors import Conflict
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, PushSubscription, Status
 from floorapp.services.core.transactions import begin_write
-from floorapp.services.help import escalation, intake, moves
+from floorapp.services.help import escalation, intake, moves, spam
 from floorapp.services.inventory import pulls
 from tests.factories import make_product, make_sign, make_submission, submit_request
 from tests.services.notify import devices
@@ -172,3 +172,14 @@ def test_a_pull_tells_the_stockroom_then_the_asker(shop):
     (told,) = outbox(f"pull-{pull.id}")[1:]
     assert (told.subscription_id, told.payload["body"], told.payload["silent"]) == (
         shop.devices["maria"].id, "Rex is bringing it", False)
+
+
+def test_clearing_spam_closes_each_push_and_forgets_the_phones(shop):
+    flood = [_submit(shop) for _ in range(3)]
+    phones = [subscribe_customer(request).id for request in flood]
+    spam.clear_spam(shop.store, shop.people["boss"], sign_id=None, minutes=spam.WINDOWS_MIN[0])
+    for request in flood:
+        last = outbox(f"request-{request.id}")[-1]
+        assert (last.subscription_id, last.payload["body"]) == (shop.devices["ada"].id,
+                                                               "Cancelled")
+    assert all(db.session.get(PushSubscription, phone) is None for phone in phones)
