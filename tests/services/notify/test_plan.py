@@ -10,6 +10,7 @@ from floorapp.models import HelpRequest, PushSubscription, Status
 from floorapp.services.core.transactions import begin_write
 from floorapp.services.help import escalation, intake, moves, spam
 from floorapp.services.inventory import pulls
+from floorapp.services.notify import outbox as outbox_writer
 from tests.factories import make_product, make_sign, make_submission, submit_request
 from tests.services.notify import devices
 from tests.services.notify.devices import (
@@ -183,3 +184,15 @@ def test_clearing_spam_closes_each_push_and_forgets_the_phones(shop):
         assert (last.subscription_id, last.payload["body"]) == (shop.devices["ada"].id,
                                                                "Cancelled")
     assert all(db.session.get(PushSubscription, phone) is None for phone in phones)
+
+
+def test_many_pushes_are_one_statement_and_refuse_an_unknown_urgency(shop):
+    item = {"subscription_id": shop.devices["maria"].id, "store_id": shop.store.id,
+            "tag": "request-1", "payload": {"v": 1}, "urgency": "urgent", "ttl_s": 60}
+    with pytest.raises(ValueError, match="urgency"):
+        outbox_writer.enqueue_many([item])
+    outbox_writer.enqueue_many([item | {"urgency": "high"}, item | {"urgency": "low"}])
+    assert db.session.info[outbox_writer.PUSH_WRITTEN]
+    db.session.commit()
+    assert [(r.urgency, r.attempts, r.sent_at, r.payload) for r in outbox("request-1")] == [
+        ("high", 0, None, {"v": 1}), ("low", 0, None, {"v": 1})]
