@@ -1,5 +1,6 @@
 """The real migrations: one head, from empty to head on both databases, equal to the models."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -209,6 +210,35 @@ def test_0120_adds_push_tables_and_the_stockroom_flag_on_a_database_with_rows(
         assert {"push_subscriptions", "push_outbox"}.isdisjoint(
             inspect(db.engine).get_table_names())
         assert _row_counts() == expected
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def test_0130_indexes_the_outbox_by_tag_on_a_database_with_rows(empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0110")
+        flask_migrate.upgrade(revision="0120")
+        db.session.execute(text(
+            "INSERT INTO push_outbox (store_id, tag, payload, urgency, ttl_s, created_at, "
+            "next_attempt_at, attempts, detail) VALUES (:store, 'request-1', '{}', 'high', 300, "
+            ":now, :now, 0, '')"), {"store": request.store_id, "now": datetime.now(UTC)})
+        db.session.commit()
+
+        def counts():
+            outbox = db.session.scalar(text("SELECT count(*) FROM push_outbox"))
+            return _row_counts() | {"push_outbox": outbox}
+
+        def indexes():
+            return {i["name"] for i in inspect(db.engine).get_indexes("push_outbox")}
+
+        expected = counts()
+
+        flask_migrate.upgrade(revision="0130")
+        assert "ix_push_outbox_store_id_tag" in indexes() and counts() == expected
+        flask_migrate.downgrade(revision="0120")
+        assert "ix_push_outbox_store_id_tag" not in indexes() and counts() == expected
         flask_migrate.upgrade()
         db.session.rollback()
         db.engine.dispose()

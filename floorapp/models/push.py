@@ -70,7 +70,9 @@ class PushMessage(db.Model):
 
     __tablename__ = "push_outbox"
     __table_args__ = (Index("ix_push_outbox_sent_at_next_attempt_at", "sent_at",
-                            "next_attempt_at"),)
+                            "next_attempt_at"),
+                      # a replacement finds the devices pushed a tag before (migration 0130)
+                      Index("ix_push_outbox_store_id_tag", "store_id", "tag"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int | None] = mapped_column(

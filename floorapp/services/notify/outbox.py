@@ -7,6 +7,8 @@ nothing, and a worker that dies mid-send loses nothing.
 
 from typing import Any
 
+from sqlalchemy import insert
+
 from floorapp.extensions import db
 from floorapp.models import PushMessage, PushSubscription
 from floorapp.models.types import utcnow
@@ -27,3 +29,21 @@ def enqueue(subscription: PushSubscription, *, tag: str, payload: dict[str, Any]
     db.session.add(message)
     db.session.info[PUSH_WRITTEN] = True
     return message
+
+
+def enqueue_many(items: list[dict[str, Any]]) -> None:
+    """Add many pushes in one statement, in the current transaction (not committed).
+
+    Each item names `subscription_id`, `store_id`, `tag`, `payload`, `urgency` and
+    `ttl_s`. A new request pushed to a whole floor is written while the store's write
+    lock is held (services/notify/plan.py), so it is one executemany, not a row each.
+    """
+    if not items:
+        return
+    if any(item["urgency"] not in URGENCIES for item in items):
+        raise ValueError(f"urgency must be one of {URGENCIES}")
+    now = utcnow()
+    db.session.execute(insert(PushMessage), [
+        item | {"created_at": now, "next_attempt_at": now, "attempts": 0, "detail": ""}
+        for item in items])
+    db.session.info[PUSH_WRITTEN] = True

@@ -18,7 +18,6 @@ from floorapp.extensions import db
 from floorapp.models import (
     HelpRequest,
     Product,
-    PushSubscription,
     Stock,
     StockPull,
     Store,
@@ -28,7 +27,8 @@ from floorapp.models import (
 )
 from floorapp.services.help import card_answers
 from floorapp.services.notify import messages, recipients
-from floorapp.services.notify.outbox import enqueue
+from floorapp.services.notify.outbox import enqueue_many
+from floorapp.services.notify.recipients import Device
 
 REPLACEMENT_TTL_S = 3600  # a stale notification is worth replacing for a whole shift
 PULL_TTL_S = 1800  # a pull waits on the stockroom's list anyway
@@ -39,17 +39,20 @@ def _ttl() -> int:
     return int(current_app.config["PUSH_TTL_S"])
 
 
-def _send(devices: Iterable[PushSubscription], build: Callable[[str], dict], tag: str, *,
-          urgency: str = "normal", ttl_s: int | None = None) -> list[PushSubscription]:
+def _send(devices: Iterable[Device], build: Callable[[str], dict], tag: str, *,
+          urgency: str = "normal", ttl_s: int | None = None) -> list[Device]:
     """Enqueue one push per device, built once per language; return the devices."""
     devices = list(devices)
     built: dict[str, dict] = {}
+    items = []
     for device in devices:
         language = device.language if device.language in ("en", "es") else "en"
         if language not in built:
             built[language] = build(language)
-        enqueue(device, tag=tag, payload=built[language], urgency=urgency,
-                ttl_s=ttl_s or REPLACEMENT_TTL_S)
+        items.append({"subscription_id": device.id, "store_id": device.store_id, "tag": tag,
+                      "payload": built[language], "urgency": urgency,
+                      "ttl_s": ttl_s or REPLACEMENT_TTL_S})
+    enqueue_many(items)
     return devices
 
 
@@ -75,7 +78,7 @@ def _first_name(user_id: int | None) -> str:
 
 
 def request_submitted(store_id: int, request_id: int, zone_id: int, *,
-                      actor_id: int | None = None) -> list[PushSubscription]:
+                      actor_id: int | None = None) -> list[Device]:
     """A new (or released) request: alert its zone's people, Claim on the notification."""
     devices = recipients.for_new_request(store_id, zone_id, actor_id=actor_id)
     if not devices:
@@ -136,8 +139,7 @@ def _tell_customer(help_request: HelpRequest, first_name: str) -> None:
     if devices and first_name:
         payload = messages.customer_on_the_way(help_request.id, help_request.public_token,
                                                first_name, help_request.language or "en")
-        for device in devices:
-            enqueue(device, tag=payload["tag"], payload=payload, urgency="high", ttl_s=_ttl())
+        _send(devices, lambda _language: payload, payload["tag"], urgency="high", ttl_s=_ttl())
 
 
 def _pull_card(pull: StockPull) -> messages.PullCard:

@@ -22,12 +22,12 @@ therefore never gets the previous person's pushes, even before the sweep removes
 The actor of a move is always left out: nobody is pushed their own move.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, select
+from sqlalchemy import Row, and_, delete, select
 
 from floorapp.extensions import db
 from floorapp.models import (
@@ -42,6 +42,10 @@ from floorapp.models import (
 from floorapp.models.types import utcnow
 
 ON_SHIFT = (Availability.ON_FLOOR, Availability.WITH_CUSTOMER)
+# A device as the plan needs it: plain columns, not ORM objects (a floor can be hundreds)
+DEVICE_COLUMNS = (PushSubscription.id, PushSubscription.store_id, PushSubscription.user_id,
+                  PushSubscription.language)
+Device = Row  # with the DEVICE_COLUMNS as attributes
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,11 @@ def _idle() -> timedelta:
 
 def live_staff(store_id: int, user_ids: Iterable[int] | None = None, *,
                subscription_ids: Iterable[int] | None = None,
-               now: datetime | None = None) -> list[PushSubscription]:
+               now: datetime | None = None) -> list[Device]:
     """Return the store's staff subscriptions whose sessions are live (of `user_ids`)."""
     now = now or utcnow()
     statement = (
-        select(PushSubscription)
+        select(*DEVICE_COLUMNS)
         .join(User, User.id == PushSubscription.user_id)
         .join(LoginSession, and_(LoginSession.id == PushSubscription.login_session_id,
                                  LoginSession.user_id == User.id))
@@ -77,7 +81,7 @@ def live_staff(store_id: int, user_ids: Iterable[int] | None = None, *,
         statement = statement.where(PushSubscription.user_id.in_(sorted(set(user_ids))))
     if subscription_ids is not None:
         statement = statement.where(PushSubscription.id.in_(sorted(set(subscription_ids))))
-    return list(db.session.scalars(statement))
+    return list(db.session.execute(statement))
 
 
 def _working(store_id: int) -> list[Person]:
@@ -96,46 +100,65 @@ def _on_floor(people: list[Person]) -> list[Person]:
     return [p for p in people if p.availability is Availability.ON_FLOOR]
 
 
-def _devices(store_id: int, people: Iterable[Person], actor_id: int | None,
-             now: datetime | None) -> list[PushSubscription]:
-    ids = {p.id for p in people} - {actor_id}
-    return live_staff(store_id, ids, now=now) if ids else []
+def _chosen(store_id: int, choose: Callable[[list[Person]], list[Person]],
+            actor_id: int | None, now: datetime | None) -> list[Device]:
+    """The live devices of the people `choose` picks among those working (not the actor).
+
+    The devices are read first: a store nobody subscribed in pays one query per move.
+    """
+    devices = live_staff(store_id, now=now)
+    if not devices:
+        return []
+    ids = {p.id for p in choose(_working(store_id))} - {actor_id}
+    return [device for device in devices if device.user_id in ids]
+
+
+def _covering(zone_id: int) -> Callable[[list[Person]], list[Person]]:
+    def choose(people: list[Person]) -> list[Person]:
+        floor = _on_floor(people)
+        return [p for p in floor if p.zone_id in (None, zone_id)] or floor
+    return choose
+
+
+def _escalation(level: int) -> Callable[[list[Person]], list[Person]]:
+    def choose(people: list[Person]) -> list[Person]:
+        managers = [p for p in people if p.role is Role.MANAGER]
+        return managers if level >= 2 and managers else _on_floor(people)
+    return choose
+
+
+def _stockroom(people: list[Person]) -> list[Person]:
+    floor = _on_floor(people)
+    return [p for p in floor if p.stockroom] or floor
 
 
 def for_new_request(store_id: int, zone_id: int, *, actor_id: int | None = None,
-                    now: datetime | None = None) -> list[PushSubscription]:
+                    now: datetime | None = None) -> list[Device]:
     """Those on the floor covering the zone or the whole store; nobody: the whole floor."""
-    floor = _on_floor(_working(store_id))
-    covering = [p for p in floor if p.zone_id in (None, zone_id)]
-    return _devices(store_id, covering or floor, actor_id, now)
+    return _chosen(store_id, _covering(zone_id), actor_id, now)
 
 
 def for_escalation(store_id: int, level: int, *,
-                   now: datetime | None = None) -> list[PushSubscription]:
+                   now: datetime | None = None) -> list[Device]:
     """Level 1: everyone on the floor; level 2: the managers on shift, else the floor."""
-    people = _working(store_id)
-    managers = [p for p in people if p.role is Role.MANAGER]
-    chosen = managers if level >= 2 and managers else _on_floor(people)
-    return _devices(store_id, chosen, None, now)
+    return _chosen(store_id, _escalation(level), None, now)
 
 
 def for_stockroom(store_id: int, *, actor_id: int | None = None,
-                  now: datetime | None = None) -> list[PushSubscription]:
+                  now: datetime | None = None) -> list[Device]:
     """Those on the floor covering a stockroom zone; nobody: everyone on the floor."""
-    floor = _on_floor(_working(store_id))
-    stockroom = [p for p in floor if p.stockroom]
-    return _devices(store_id, stockroom or floor, actor_id, now)
+    return _chosen(store_id, _stockroom, actor_id, now)
 
 
 def for_people(store_id: int, user_ids: Iterable[int | None], *, actor_id: int | None = None,
-               now: datetime | None = None) -> list[PushSubscription]:
+               now: datetime | None = None) -> list[Device]:
     """The live devices of named people (a hand-off's colleague, a pull's asker)."""
     ids = {user_id for user_id in user_ids if user_id is not None} - {actor_id}
     return live_staff(store_id, ids, now=now) if ids else []
 
 
 def earlier(store_id: int, tag: str, *, skip_user_ids: Iterable[int | None] = (),
-            now: datetime | None = None) -> list[PushSubscription]:
+            now: datetime | None = None) -> list[Device]:
     """The live staff devices that were pushed `tag` before, but for `skip_user_ids`.
 
     Read from the outbox rows of the tag, so exactly the devices that got the earlier
@@ -152,9 +175,9 @@ def earlier(store_id: int, tag: str, *, skip_user_ids: Iterable[int | None] = ()
             if s.user_id not in skip]
 
 
-def customer_devices(request_id: int) -> list[PushSubscription]:
+def customer_devices(request_id: int) -> list[Device]:
     """The customer's phones subscribed to this request."""
-    return list(db.session.scalars(select(PushSubscription).where(
+    return list(db.session.execute(select(*DEVICE_COLUMNS).where(
         PushSubscription.help_request_id == request_id).order_by(PushSubscription.id)))
 
 

@@ -6,10 +6,12 @@ import pytest
 
 from floorapp.errors import Conflict
 from floorapp.extensions import db
-from floorapp.models import PushSubscription, Status
-from floorapp.services.help import escalation, intake, moves
+from floorapp.models import HelpRequest, PushSubscription, Status
+from floorapp.services.core.transactions import begin_write
+from floorapp.services.help import escalation, intake, moves, spam
 from floorapp.services.inventory import pulls
-from tests.factories import make_product, make_sign, submit_request
+from floorapp.services.notify import outbox as outbox_writer
+from tests.factories import make_product, make_sign, make_submission, submit_request
 from tests.services.notify import devices
 from tests.services.notify.devices import (
     BREAK,
@@ -62,6 +64,18 @@ def test_a_refused_or_rolled_back_move_pushes_nothing(shop):
     db.session.rollback()  # ...which fails: nothing of it is pushed
     assert len(outbox()) == before
     assert db.session.get(type(found), help_request.id).status is Status.CLAIMED
+
+
+def test_a_submission_that_rolls_back_leaves_no_request_event_or_push(shop):
+    sign = make_sign(zone=shop.women)
+    submission = make_submission(need="checkout")
+    place = intake._place(sign.token)
+    begin_write(place.store_id)
+    request_id, _ = intake._insert_waiting(place, submission, submission.match(place.store_id),
+                                           datetime.now(UTC))
+    assert pushed_to(outbox(f"request-{request_id}")) == _ids(shop, "maria", "ada")
+    db.session.rollback()  # the submission's transaction fails before its commit
+    assert outbox() == [] and db.session.get(HelpRequest, request_id) is None
 
 
 def test_a_claim_replaces_the_push_on_exactly_the_devices_that_got_it(shop):
@@ -159,3 +173,26 @@ def test_a_pull_tells_the_stockroom_then_the_asker(shop):
     (told,) = outbox(f"pull-{pull.id}")[1:]
     assert (told.subscription_id, told.payload["body"], told.payload["silent"]) == (
         shop.devices["maria"].id, "Rex is bringing it", False)
+
+
+def test_clearing_spam_closes_each_push_and_forgets_the_phones(shop):
+    flood = [_submit(shop) for _ in range(3)]
+    phones = [subscribe_customer(request).id for request in flood]
+    spam.clear_spam(shop.store, shop.people["boss"], sign_id=None, minutes=spam.WINDOWS_MIN[0])
+    for request in flood:
+        last = outbox(f"request-{request.id}")[-1]
+        assert (last.subscription_id, last.payload["body"]) == (shop.devices["ada"].id,
+                                                               "Cancelled")
+    assert all(db.session.get(PushSubscription, phone) is None for phone in phones)
+
+
+def test_many_pushes_are_one_statement_and_refuse_an_unknown_urgency(shop):
+    item = {"subscription_id": shop.devices["maria"].id, "store_id": shop.store.id,
+            "tag": "request-1", "payload": {"v": 1}, "urgency": "urgent", "ttl_s": 60}
+    with pytest.raises(ValueError, match="urgency"):
+        outbox_writer.enqueue_many([item])
+    outbox_writer.enqueue_many([item | {"urgency": "high"}, item | {"urgency": "low"}])
+    assert db.session.info[outbox_writer.PUSH_WRITTEN]
+    db.session.commit()
+    assert [(r.urgency, r.attempts, r.sent_at, r.payload) for r in outbox("request-1")] == [
+        ("high", 0, None, {"v": 1}), ("low", 0, None, {"v": 1})]
