@@ -237,7 +237,8 @@ const CLAIMS_STORE = "claims";
 const ICON = "/icons/icon-192.png";
 
 self.addEventListener("push", (event) => {
-  event.waitUntil(showPush(pushPayload(event)));
+  // A push got through, so the connection is back: a claim left waiting goes too.
+  event.waitUntil(Promise.all([showPush(pushPayload(event)), flushClaims().catch(() => {})]));
 });
 
 function pushPayload(event) {
