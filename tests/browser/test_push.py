@@ -41,7 +41,11 @@ NOTIFICATIONS = """(tag) => navigator.serviceWorker.ready
                                        actions: n.actions.map((a) => a.action), data: n.data })))"""
 # A tap on the notification's "Claim" button, inside the worker (DevTools has no tap).
 TAP_CLAIM = """async ([tag, taps]) => {
-  const [notification] = await self.registration.getNotifications({ tag });
+  let [notification] = await self.registration.getNotifications({ tag });
+  for (let wait = 0; !notification && wait < 40; wait += 1) {  // just replaced: a moment
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    [notification] = await self.registration.getNotifications({ tag });
+  }
   if (!notification) return false;
   for (let tap = 0; tap < taps; tap += 1) {
     const event = new NotificationEvent("notificationclick", { notification, action: "claim" });
@@ -214,7 +218,7 @@ def test_a_claim_tapped_offline_waits_and_lands_once_when_the_connection_returns
     page = _subscribed_floor(live_server, new_page)
     tag = f"request-{request_id}"
     _deliver(page, live_server, _payload(request_id, push_id=346))
-    _shown(page, tag)
+    assert _shown(page, tag)
     page.context.set_offline(True)
     worker = page.context.service_workers[0]
     assert worker.evaluate(TAP_CLAIM, [tag, 1])
