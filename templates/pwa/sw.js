@@ -49,7 +49,11 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
-  if (event.data === "forget-pages") event.waitUntil(switchTo(NO_SESSION));
+  // Logging out of a shared handheld: the next person sees none of the last one's
+  // notifications, and a claim the last one left waiting is never sent as anyone.
+  if (event.data === "forget-pages") {
+    event.waitUntil(Promise.all([switchTo(NO_SESSION), closeNotifications(), dropAllClaims()]));
+  }
   if (event.data === "flush-claims") event.waitUntil(flushClaims());
 });
 
@@ -233,7 +237,8 @@ const CLAIMS_STORE = "claims";
 const ICON = "/icons/icon-192.png";
 
 self.addEventListener("push", (event) => {
-  event.waitUntil(showPush(pushPayload(event)));
+  // A push got through, so the connection is back: a claim left waiting goes too.
+  event.waitUntil(Promise.all([showPush(pushPayload(event)), flushClaims().catch(() => {})]));
 });
 
 function pushPayload(event) {
@@ -286,10 +291,21 @@ async function openApp(path) {
   return shown;
 }
 
-async function claimFrom(notification) {
-  const { claim, push_id: pushId, url } = notification.data;
+// One claim per notification at a time: a second tap while the first is on its way joins it
+// (the server would refuse the same claim again instead of answering it twice).
+const claiming = new Map();
+function claimFrom(notification) {
+  const key = `push-${notification.data.push_id ?? notification.tag}`;
+  if (!claiming.has(key)) {
+    claiming.set(key, claimOnce(notification, key).finally(() => claiming.delete(key)));
+  }
+  return claiming.get(key);
+}
+
+async function claimOnce(notification, key) {
+  const { claim, url } = notification.data;
   const item = {
-    key: `push-${pushId ?? notification.tag}`,
+    key,
     url: `/api/v1/help-requests/${Number(claim.request_id)}/claim`,
     tag: notification.tag, title: notification.title, open: url,
     session: (await updating.then(currentState)).id, queuedAt: Date.now(),
@@ -381,3 +397,8 @@ const keepClaim = (item) => withClaims("readwrite", (store) => store.put(item));
 const dropClaim = (key) => withClaims("readwrite", (store) => store.delete(key));
 const waitingClaims = async () => (await withClaims("readonly", (store) => store.getAll()))
   .sort((a, b) => a.queuedAt - b.queuedAt);
+const dropAllClaims = () => withClaims("readwrite", (store) => store.clear());
+
+async function closeNotifications() {
+  (await self.registration.getNotifications()).forEach((notification) => notification.close());
+}

@@ -75,7 +75,8 @@ def wired(make_app):
         product = make_product(stock={store: {("8", ""): (1, 1)}})
         values = {"sign_token": help_request.sign.token, "request_id": help_request.id,
                   "code": store.code, "sku": product.variants_by_key[("8", "")].sku,
-                  "pull_id": 1, "hold_id": 1, "product_id": product.id}
+                  "pull_id": 1, "hold_id": 1, "product_id": product.id,
+                  "public_token": help_request.public_token}
     client = app.test_client()
     client.post("/login", data={"login": "boss", "password": "correct-horse-battery"})
     return app, client, values

@@ -13,6 +13,7 @@ from floorapp.extensions import db
 from floorapp.models import Event, EventKind, LoginSession, PushSubscription, Status, User
 from floorapp.realtime import run_tick
 from floorapp.services.notify.vapid import b64url_decode, b64url_encode
+from tests.concurrency import at_once
 from tests.factories import TEST_PASSWORD, make_help_request, make_sign, make_store, make_user
 from tests.push_factories import LOCAL_PUSH, browser_subscription
 
@@ -298,3 +299,20 @@ def test_the_csrf_token_route_gives_the_header_the_staff_api_takes(make_app):
     token = client.get("/api/v1/me/csrf-token").json["csrf_token"]
     answer = client.post(MINE, json=browser_subscription(), headers={"X-CSRFToken": token})
     assert answer.status_code == 201
+
+
+def test_the_same_endpoint_from_two_people_at_once_keeps_one_row(push_app, maria):
+    sam, data = _login(push_app, "sam"), browser_subscription()
+    answers = at_once(push_app, [lambda: maria.post(MINE, json=data).status_code,
+                                 lambda: sam.post(MINE, json=data).status_code])
+    assert answers == [201, 201]
+    assert _count(push_app) == 1
+
+
+def test_many_subscriptions_at_once_keep_the_cap(push_app):
+    clients = [_login(push_app, "maria") for _ in range(6)]
+    answers = at_once(push_app, [
+        (lambda client=client: client.post(MINE, json=browser_subscription()).status_code)
+        for client in clients])
+    assert answers == [201] * 6
+    assert _count(push_app) == 3  # PUSH_DEVICES_PER_USER in this app
