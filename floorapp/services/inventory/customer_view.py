@@ -79,11 +79,13 @@ def product_for_customer(store: Store, product_id: int) -> dict:
     return _shown(store, view)
 
 
-def code_for_customer(store: Store, code: str, *, record: bool = True) -> dict:
-    """Return the product a code names, with `looked_up` the size it names.
+def code_for_customer(store: Store, typed: object, *, record: bool = True) -> dict:
+    """Return the product a typed or scanned code names, with `looked_up` its size.
 
-    A size that is not here is recorded as a customer's lookup miss (once per look).
+    Junk raises InvalidInput (parse_code). A size that is not here is recorded as a
+    customer's lookup miss (once per look: see stock.CUSTOMER_REPEAT_WINDOW).
     """
+    code = parse_code(typed)
     row = db.session.execute(
         select(Variant.id, Variant.product_id)
         .where(or_(Variant.upc == code, Variant.sku == code.upper())).limit(1)).first()
