@@ -61,7 +61,7 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the HTML blueprints and the JSON API (its blueprints under /api/v1)."""
     from floorapp import api
-    from floorapp.api import catalog, events, help_requests, metrics, queue
+    from floorapp.api import catalog, events, help_requests, metrics, queue, sign_products
     from floorapp.web import (
         auth,
         catalog_admin,
@@ -81,7 +81,7 @@ def register_blueprints(app: Flask) -> None:
              catalog_admin, dashboard)
     for module in pages:
         app.register_blueprint(module.bp)
-    for module in (api, help_requests, queue, events, catalog, metrics):
+    for module in (api, help_requests, queue, events, catalog, metrics, sign_products):
         app.register_blueprint(module.bp, url_prefix="/api/v1")
 
 

@@ -82,3 +82,16 @@ def suggest_limit(view):
     """Limit the sign's product suggestions per address (a customer types a few letters)."""
     return limiter.shared_limit(lambda: current_app.config["SUGGEST_LIMIT_PER_ADDRESS"],
                                 scope="suggest-address")(view)
+
+
+def check_limits(view):
+    """Limit the customer's price check per address and per sign (its page and its API).
+
+    Shared with the page, like the submit limits, so alternating does not double them.
+    The per-sign figure is a ceiling far above a store's real shoppers: it stops one
+    sign being used to read the whole catalog, and refuses only reads.
+    """
+    view = limiter.shared_limit(lambda: current_app.config["CHECK_LIMIT_PER_SIGN"],
+                                scope="check-sign", key_func=_sign_token)(view)
+    return limiter.shared_limit(lambda: current_app.config["CHECK_LIMIT_PER_ADDRESS"],
+                                scope="check-address")(view)

@@ -41,7 +41,7 @@ MAX_CODE = 40  # the longest SKU; a UPC is 12 digits
 MAX_TYPED = 64
 CHOICES = 8
 UNKNOWN = "We couldn't find that code here. An associate can check."
-_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def parse_code(value: object) -> str:
