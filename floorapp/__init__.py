@@ -73,12 +73,13 @@ def register_blueprints(app: Flask) -> None:
         lookup,
         lookup_actions,
         manage,
+        price_check,
         pwa,
         signs,
     )
 
     pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, lookup_actions,
-             catalog_admin, dashboard)
+             catalog_admin, dashboard, price_check)
     for module in pages:
         app.register_blueprint(module.bp)
     for module in (api, help_requests, queue, events, catalog, metrics, sign_products):

@@ -42,6 +42,8 @@ MAX_TYPED = 64
 CHOICES = 8
 UNKNOWN = "We couldn't find that code here. An associate can check."
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# Digits other than ASCII ('٣', '３'): a name never needs them and no code has them.
+_OTHER_DIGITS = re.compile(r"(?![0-9])\d")
 
 
 def parse_code(value: object) -> str:
@@ -117,7 +119,7 @@ def check(store: Store, typed: object) -> dict:
     {"kind": "choices", "products"} for several, {"kind": "unknown"} for none.
     """
     text = typed if isinstance(typed, str) else ""
-    if len(text) > MAX_TYPED or has_control_characters(text):
+    if len(text) > MAX_TYPED or has_control_characters(text) or _OTHER_DIGITS.search(text):
         parse_code(text)  # raises with its message
     words = " ".join(text.split())
     if not words:

@@ -174,7 +174,7 @@ def test_junk_codes_are_refused_with_a_message_and_nothing_written(shop, junk):
     assert _misses() == 0
 
 
-@pytest.mark.parametrize("junk", ["", "x" * 65, "x" * 10_000, "NW\x07"])
+@pytest.mark.parametrize("junk", ["", "x" * 65, "x" * 10_000, "NW\x07", "١٢٣", "runner ３"])
 def test_junk_typed_into_the_check_is_refused(shop, junk):
     with pytest.raises(InvalidInput):
         customer_view.check(shop["here"], junk)
