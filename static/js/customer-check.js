@@ -1,5 +1,5 @@
 // The price check's "Scan" button: shown only where the phone can lend its camera. The
-// scanner itself (check-scanner.js) loads when the customer taps it, never before, so the
+// scanner itself (customer-check-scanner.js) loads when the customer taps it, never before, so the
 // page's first paint carries none of it.
 const button = document.getElementById("scan");
 if (button && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
