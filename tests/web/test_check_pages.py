@@ -87,13 +87,13 @@ def test_a_typed_code_shows_the_product_price_and_each_size_in_words(client, sho
         assert word in page, word
     assert "B-12" not in page and "NW100" not in page.replace('value="nw100-9w"', "")
     assert "Fifth Avenue" not in page  # the store has not turned other stores on
-    assert "Bring me a 9 W" in page and "Bring me a 10 W" not in page  # not here: no button
+    assert "Bring me size 9 W" in page and "Bring me size 10 W" not in page  # not here: no button
 
 
 def test_bring_me_creates_the_request_for_that_size_and_lands_on_its_status(app, client,
                                                                              shop):
     page = client.get(f"/s/{shop['token']}/check?q=NW100-9W").text
-    form = _form(page, "Bring me a 9 W")
+    form = _form(page, "Bring me size 9 W")
     assert form["action"] == f"/s/{shop['token']}" and form["method"] == "post"
     response = client.post(form["action"], data=form["fields"])
     assert response.status_code == 303 and response.location.startswith("/h/")
@@ -115,7 +115,7 @@ def test_a_name_with_several_answers_lists_them_and_one_opens_the_product(client
     link = f"/s/{shop['token']}/check/{shop['runner']}"
     assert f'href="{link}"' in page
     product = client.get(link)
-    assert product.status_code == 200 and "Bring me a 9 W" in product.text
+    assert product.status_code == 200 and "Bring me size 9 W" in product.text
 
 
 def test_an_unknown_code_or_another_stores_product_offers_a_one_tap_request(app, client, shop):
@@ -170,7 +170,7 @@ def test_a_retired_sign_answers_410_and_an_unknown_one_404(client, shop):
 def test_spanish_reads_the_same_words_in_spanish(client, shop):
     page = client.get(f"/s/{shop['token']}/check?q=NW100-9W&lang=es").text
     assert 'lang="es"' in page and "Revisar un precio o una talla" in page
-    assert "En el estante" in page and "Tráiganme un 9 W" in page
+    assert "En el estante" in page and "Tráiganme la talla 9 W" in page
 
 
 def test_the_check_page_with_an_answer_fits_in_14_kb_compressed(client, shop):
