@@ -4,7 +4,7 @@ Works without JavaScript: the check is a GET form (a name or the tag's code), th
 a page of words, and "Bring me a 9 W" a POST to the sign's own form (customer.sign) with
 the product and the size, so it takes exactly the path, pass and limits of a request typed
 there and lands on the request's status page. With JavaScript a "Scan" button appears;
-the camera code loads only when it is tapped (static/js/check-scan.js).
+the camera code loads only when it is tapped (static/js/customer-check-scanner.js).
 """
 
 import secrets
@@ -21,9 +21,20 @@ from floorapp.services.org.signs import SignRetired
 from floorapp.web import sign_pass
 from floorapp.web.language import chosen_language, remember_choice
 from floorapp.web.public_limits import check_limits
+from floorapp.web.security import CONTENT_SECURITY_POLICY
 
 bp = Blueprint("price_check", __name__)
 bp.after_request(remember_choice)
+# The scanner's fallback compiles WebAssembly (zxing-wasm, from this origin): this page
+# alone may, and still runs no script but ours ('wasm-unsafe-eval' allows no JS eval).
+CHECK_PAGE_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+
+
+@bp.after_request
+def _allow_the_scanner(response):
+    response.headers["Content-Security-Policy"] = CHECK_PAGE_POLICY
+    return response
 
 
 @bp.before_request

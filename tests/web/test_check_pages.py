@@ -184,3 +184,23 @@ def test_the_check_page_with_an_answer_fits_in_14_kb_compressed(client, shop):
     assert not re.search(rb'(src|href)="(https?:)?//', page)
     assert re.findall(rb"<script[^>]*>", page) == [
         b'<script type="module" src="/static/js/customer-check.js">']
+
+
+def test_only_the_check_page_may_compile_the_scanners_webassembly(client, shop):
+    check = client.get(f"/s/{shop['token']}/check").headers["Content-Security-Policy"]
+    sign = client.get(f"/s/{shop['token']}").headers["Content-Security-Policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval';" in check
+    assert "script-src 'self';" in sign and "wasm" not in sign
+    assert check.replace(" 'wasm-unsafe-eval'", "") == sign
+
+
+def test_the_vendored_reader_is_the_pinned_one(client):
+    import hashlib
+
+    folder = STATIC / "vendor" / "zxing-wasm" / "3.1.6"
+    for line in (folder / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    wasm = client.get("/static/vendor/zxing-wasm/3.1.6/reader/zxing_reader.wasm")
+    assert wasm.status_code == 200 and wasm.mimetype == "application/wasm"
+    wasm.close()
