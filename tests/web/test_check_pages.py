@@ -204,3 +204,26 @@ def test_the_vendored_reader_is_the_pinned_one(client):
     wasm = client.get("/static/vendor/zxing-wasm/3.1.6/reader/zxing_reader.wasm")
     assert wasm.status_code == 200 and wasm.mimetype == "application/wasm"
     wasm.close()
+
+
+def test_a_manager_turns_the_other_stores_on_in_the_settings_and_off_again(app, client, auth,
+                                                                          shop):
+    from floorapp.models import Role, Store
+    from tests.factories import make_user
+
+    with app.app_context():
+        store = db.session.get(Store, shop["store"])
+        make_user(login="boss", role=Role.MANAGER, store=store)
+        code, name, zone = store.code, store.name, store.timezone
+    url = f"/s/{shop['token']}/check?q=NW100-10W"
+    assert "At Fifth Avenue" not in client.get(url).text
+    auth.login("boss")
+    settings = {"name": name, "timezone": zone, "acknowledge_target_s": "60",
+                "reach_target_s": "180"}
+    page = client.get(f"/stores/{code}/settings").text
+    assert 'name="show_other_stores"' in page and "never how many" in page
+    assert client.post(f"/stores/{code}/settings",
+                       data={**settings, "show_other_stores": "on"}).status_code == 302
+    assert "At Fifth Avenue" in client.get(url).text
+    client.post(f"/stores/{code}/settings", data=settings)  # unticked: off
+    assert "At Fifth Avenue" not in client.get(url).text
