@@ -62,7 +62,7 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the HTML blueprints and the JSON API (its blueprints under /api/v1)."""
     from floorapp import api
-    from floorapp.api import catalog, events, help_requests, metrics, push, queue
+    from floorapp.api import catalog, events, help_requests, metrics, push, queue, sign_products
     from floorapp.web import (
         auth,
         catalog_admin,
@@ -75,15 +75,16 @@ def register_blueprints(app: Flask) -> None:
         lookup,
         lookup_actions,
         manage,
+        price_check,
         pwa,
         signs,
     )
 
     pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, lookup_actions,
-             catalog_admin, dashboard, devices)
+             catalog_admin, dashboard, devices, price_check)
     for module in pages:
         app.register_blueprint(module.bp)
-    for module in (api, help_requests, queue, events, catalog, metrics, push):
+    for module in (api, help_requests, queue, events, catalog, metrics, push, sign_products):
         app.register_blueprint(module.bp, url_prefix="/api/v1")
 
 

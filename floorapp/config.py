@@ -80,6 +80,10 @@ class Defaults:
     STATUS_LIMIT_PER_ADDRESS = "600 per minute"  # polling status pages behind one address
     # Suggestions as a customer types (a pause of 250 ms between asks), behind one address.
     SUGGEST_LIMIT_PER_ADDRESS = "240 per minute"
+    # The customer's price check (issue 17): a few looks a minute per shopper, a store's
+    # guest Wi-Fi behind one address; per sign, a ceiling against scraping the catalog.
+    CHECK_LIMIT_PER_ADDRESS = "120 per minute"
+    CHECK_LIMIT_PER_SIGN = "600 per minute"
     EXPIRE_AFTER_MINUTES = 30
     ESCALATE_AFTER_S = None  # None: the store's acknowledge target again
     IDLE_OFF_MINUTES = 20

@@ -18,7 +18,8 @@ BACKENDS = ("sqlite", "postgresql")
 # Limits high enough that a walk of many requests from one test address is never refused.
 HIGH_LIMITS = {name: "100000 per minute" for name in (
     "SUBMIT_LIMIT_PER_ADDRESS", "SUBMIT_LIMIT_PER_ADDRESS_PER_SIGN", "SUBMIT_CEILING_PER_SIGN",
-    "STATUS_LIMIT_PER_ADDRESS", "SUGGEST_LIMIT_PER_ADDRESS", "PUSH_SUBSCRIBE_LIMIT")}
+    "STATUS_LIMIT_PER_ADDRESS", "SUGGEST_LIMIT_PER_ADDRESS", "PUSH_SUBSCRIBE_LIMIT",
+    "CHECK_LIMIT_PER_ADDRESS", "CHECK_LIMIT_PER_SIGN")}
 
 
 def pytest_report_header(config):

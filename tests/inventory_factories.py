@@ -11,6 +11,7 @@ from floorapp.models import (
     HelpRequest,
     Hold,
     LookupMiss,
+    LookupSource,
     Outcome,
     PullStatus,
     Sign,
@@ -55,11 +56,13 @@ def make_hold(*, store: Store, variant: Variant, created_at: datetime, minutes: 
 
 
 def make_miss(*, store: Store, variant: Variant, at: datetime, label: str | None = None,
-              user: User | None = None) -> LookupMiss:
+              user: User | None = None,
+              source: LookupSource = LookupSource.ASSOCIATE) -> LookupMiss:
     """Record a lookup miss of `variant` (labelled as services/inventory/stock.py labels it)."""
     label = label or f"{variant.size_label} {variant.width}".strip()
     miss = LookupMiss(store_id=store.id, product_id=variant.product_id, variant_id=variant.id,
-                      size_label=label, user_id=user.id if user else None, at=at)
+                      size_label=label, user_id=user.id if user else None, at=at,
+                      source=source)
     db.session.add(miss)
     db.session.commit()
     return miss

@@ -242,3 +242,52 @@ def test_0130_indexes_the_outbox_by_tag_on_a_database_with_rows(empty_database_u
         flask_migrate.upgrade()
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_0140_adds_the_lookup_source_and_the_other_stores_setting_on_a_database_with_rows(
+        empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0130")
+        expected = _row_counts()
+        variant_id = _a_variant_of_an_old_lookup_miss(request.store_id)
+        flask_migrate.upgrade(revision="0140")
+        assert _row_counts() == expected
+        assert db.session.execute(text("SELECT source FROM lookup_misses")).scalars().all() == [
+            "associate"]
+        assert db.session.execute(text("SELECT show_other_stores FROM stores")).scalars(
+        ).all() == [False]
+        db.session.execute(text(
+            "INSERT INTO lookup_misses (store_id, product_id, variant_id, size_label, at, source) "
+            "SELECT store_id, product_id, variant_id, size_label, at, 'customer' "
+            "FROM lookup_misses"))
+        db.session.commit()
+        flask_migrate.downgrade(revision="0130")
+        assert db.session.scalar(text("SELECT count(*) FROM lookup_misses")) == 1
+        assert "source" not in {c["name"] for c in inspect(db.engine).get_columns("lookup_misses")}
+        assert _row_counts() == expected
+        db.session.rollback()
+        flask_migrate.upgrade()
+        assert db.session.scalar(text(
+            "SELECT variant_id FROM lookup_misses WHERE source = 'associate'")) == variant_id
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def _a_variant_of_an_old_lookup_miss(store_id: int) -> int:
+    """Write a product, a size and an associate's lookup miss through the 0130 schema."""
+    db.session.execute(text(
+        "INSERT INTO products (style, brand, name, color, price_cents, department, image_url,"
+        " search_text, updated_at) VALUES ('M-1', 'B', 'N', '', 0, '', '', '', :at)"),
+        {"at": "2026-12-01 10:00:00+00:00"})
+    product_id = db.session.scalar(text("SELECT id FROM products"))
+    db.session.execute(text(
+        "INSERT INTO variants (product_id, sku, size_label, width, size_sort) "
+        "VALUES (:p, 'M-1-9', '9', '', 30090)"), {"p": product_id})
+    variant_id = db.session.scalar(text("SELECT id FROM variants"))
+    db.session.execute(text(
+        "INSERT INTO lookup_misses (store_id, product_id, variant_id, size_label, at) "
+        "VALUES (:s, :p, :v, '9', :at)"),
+        {"s": store_id, "p": product_id, "v": variant_id, "at": "2026-12-01 10:00:00+00:00"})
+    db.session.commit()
+    return variant_id

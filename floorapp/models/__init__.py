@@ -17,7 +17,7 @@ from floorapp.models.help import (
 )
 from floorapp.models.push import PushMessage, PushOutcome, PushSubscription
 from floorapp.models.search_ddl import include_object
-from floorapp.models.stock import Hold, LookupMiss, PullStatus, StockPull
+from floorapp.models.stock import Hold, LookupMiss, LookupSource, PullStatus, StockPull
 from floorapp.models.stores import Store, Zone
 from floorapp.models.streams import StreamLease, StreamWorker
 from floorapp.models.tokens import ApiToken
@@ -36,6 +36,7 @@ __all__ = [
     "include_object",
     "LoginSession",
     "LookupMiss",
+    "LookupSource",
     "Need",
     "OPEN_STATUSES",
     "Outcome",

@@ -76,8 +76,19 @@ class Hold(db.Model):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class LookupSource(enum.StrEnum):
+    """Who looked the size up: an associate on the handheld, or a customer at a sign."""
+
+    ASSOCIATE = "associate"
+    CUSTOMER = "customer"
+
+
 class LookupMiss(db.Model):
-    """A lookup that ended on a size the store could not sell: lost demand."""
+    """A lookup that ended on a size the store could not sell: lost demand.
+
+    `source` keeps the customers' own checks at a sign ("customer looked it up") apart
+    from the associates' lookups, so the dashboard counts them separately.
+    """
 
     __tablename__ = "lookup_misses"
     __table_args__ = (Index("ix_lookup_misses_store_at", "store_id", "at"),)
@@ -89,3 +100,6 @@ class LookupMiss(db.Model):
     size_label: Mapped[str] = mapped_column(String(24))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    source: Mapped[LookupSource] = mapped_column(
+        string_enum(LookupSource, "lookup_source", 16), default=LookupSource.ASSOCIATE,
+        server_default=LookupSource.ASSOCIATE.value)

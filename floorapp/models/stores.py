@@ -28,6 +28,9 @@ class Store(db.Model):
     acknowledge_target_s: Mapped[int] = mapped_column(default=DEFAULT_ACKNOWLEDGE_TARGET_S)
     reach_target_s: Mapped[int] = mapped_column(default=DEFAULT_REACH_TARGET_S)
     active: Mapped[bool] = mapped_column(default=True)
+    # The customer's price check may say which other stores have a size ("at Fifth
+    # Avenue", never how many); off unless the store turns it on.
+    show_other_stores: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     zones: Mapped[list["Zone"]] = relationship(

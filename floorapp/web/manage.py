@@ -22,13 +22,14 @@ def settings(code: str):
 @bp.post("/stores/<code>/settings")
 @login_required
 def update_settings(code: str):
-    """Change a store's name, time zone and service targets."""
+    """Change a store's name, time zone, service targets and price-check setting."""
     store = managed_store(code)
     form = request.form
     try:
         stores.update_store(store, name=form.get("name", ""), timezone=form.get("timezone", ""),
                             acknowledge_target_s=form.get("acknowledge_target_s", ""),
                             reach_target_s=form.get("reach_target_s", ""),
+                            show_other_stores=form.get("show_other_stores") == "on",
                             actor=acting_user())
     except DomainError as error:
         return _settings_page(store, error=error)

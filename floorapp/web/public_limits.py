@@ -88,3 +88,16 @@ def push_subscribe_limit(view):
     """Limit customers' push subscriptions per address (each one is a row the server keeps)."""
     return limiter.shared_limit(lambda: current_app.config["PUSH_SUBSCRIBE_LIMIT"],
                                 scope="push-subscribe-address", methods=["POST"])(view)
+
+
+def check_limits(view):
+    """Limit the customer's price check per address and per sign (its page and its API).
+
+    Shared with the page, like the submit limits, so alternating does not double them.
+    The per-sign figure is a ceiling far above a store's real shoppers: it stops one
+    sign being used to read the whole catalog, and refuses only reads.
+    """
+    view = limiter.shared_limit(lambda: current_app.config["CHECK_LIMIT_PER_SIGN"],
+                                scope="check-sign", key_func=_sign_token)(view)
+    return limiter.shared_limit(lambda: current_app.config["CHECK_LIMIT_PER_ADDRESS"],
+                                scope="check-address")(view)

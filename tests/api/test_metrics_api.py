@@ -58,8 +58,8 @@ def test_the_metrics_carry_stock_pulls_holds_and_lost_demand(stocked, client, au
     assert [(row["style"], row["size"], row["looked_up"], row["asked_for"])
             for row in body["lost_demand"]["top"]] == [(None, "9", 0, 1), ("TRL-1", "8", 1, 0)]
     assert body["previous"]["stock_pulls"]["asked"] == 0
-    assert body["previous"]["lost_demand"] == {"looked_up": 0, "asked_for": 0, "sizes": 0,
-                                               "top": []}
+    assert body["previous"]["lost_demand"] == {"looked_up": 0, "customer_looked_up": 0,
+                                               "asked_for": 0, "sizes": 0, "top": []}
 
 
 def test_the_figures_csv_has_pull_hold_and_lost_demand_lines(stocked, client, auth):

@@ -7,6 +7,7 @@ so the document can never list a status, an outcome or a scope the code does not
 from floorapp.models import OPEN_STATUSES, Availability, Need, Outcome, PullStatus, Status
 from floorapp.services.help.intake import LANGUAGES
 from floorapp.services.help.sla import SlaState
+from floorapp.services.inventory.customer_view import SIZE_WORDS
 from floorapp.services.inventory.pulls import PULL_MOVES
 from floorapp.services.org.tokens import SCOPES
 
@@ -19,7 +20,8 @@ VOCABULARIES = {
                [status.value for status in PULL_MOVES]],
     "outcome": [[*(outcome.value for outcome in Outcome), None],
                 [outcome.value for outcome in Outcome if outcome is not Outcome.SPAM]],
-    "availability": [[availability.value for availability in Availability]],
+    "availability": [[availability.value for availability in Availability],
+                     list(SIZE_WORDS)],  # an associate's; a size's in the price check
     "language": [list(LANGUAGES)],
     "sla": [[state.value for state in SlaState]],
 }

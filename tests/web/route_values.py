@@ -31,7 +31,7 @@ def seed_store_a() -> dict:
     return {"code": store.code, "login": manager.login, "sign_token": sign.token,
             "sign_id": sign.id, "public_token": help_request.public_token,
             "request_id": help_request.id, "move": "claim", "product_id": product.id,
-            "sku": variant.sku, "pull_id": pull.id, "hold_id": hold.id,
+            "sku": variant.sku, "tag_code": variant.sku, "pull_id": pull.id, "hold_id": hold.id,
             "variant_id": variant.id, "status": "picked", "token_id": token.id,
             "zone_id": store.zones[0].id,
             "filename": "css/app.css", "name": "icon-192", "subscription_id": device.id}

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from floorapp.models import Availability, Role, Status
+from floorapp.models import Availability, LookupSource, Role, Status
 from floorapp.services.help.sla import sla_state
 from tests.factories import (
     make_help_request,
@@ -55,6 +55,7 @@ def test_the_dashboard_shows_pulls_holds_and_the_sizes_not_in_stock(shop, client
     make_pull(store=shop, variant=eight, user=clerk, asked_at=asked, not_found_s=200)
     make_hold(store=shop, variant=eight, created_at=asked, minutes=30, released_s=300)
     make_miss(store=shop, variant=eight, at=asked)
+    make_miss(store=shop, variant=eight, at=asked, source=LookupSource.CUSTOMER)
     make_out_of_stock_request(sign=sign, requested_at=asked, variant=eight)
     make_out_of_stock_request(sign=sign, requested_at=asked, product="Pegasus <41>", size="9")
     auth.login("boss")
@@ -64,11 +65,13 @@ def test_the_dashboard_shows_pulls_holds_and_the_sizes_not_in_stock(shop, client
     assert "Median time to deliver</dt><dd>3 min 05 s</dd>" in section
     assert "1 not found" in section and "Released by hand</dt><dd>1</dd>" in section
     assert "Median hold length</dt><dd>5 min</dd>" in section
-    assert '<th scope="col">Looked up</th><th scope="col">Asked for by customers</th>' in section
+    assert ('<th scope="col">Looked up</th><th scope="col">Customer looked it up</th>'
+            '<th scope="col">Asked for by customers</th>') in section
     assert ("Trail Runner<br><span class=\"unit\">Northway · TRL-1</span></th>\n"
-            "        <td>8</td><td>1</td><td>1</td>") in section
+            "        <td>8</td><td>1</td><td>1</td><td>1</td>") in section
     assert "Pegasus &lt;41&gt;<br><span class=\"unit\">as the customer typed it</span>" in section
     assert "1 lookup ended on a size not in stock (previous 0)" in section
+    assert "1 customer looked a size up at a sign and it was not here (previous 0)" in section
 
 
 def test_a_range_without_requests_says_so(shop, client, auth):

@@ -21,6 +21,8 @@ PUBLIC_ENDPOINTS = {
     "api_help.submit", "api_help.status", "api_help.products", "api_help.sign",
     "api_events.request_events",
     "pwa.customer_service_worker", "api_push.public_key", "api_push.subscribe_customer",
+    "api_sign_products.product", "api_sign_products.code",
+    "price_check.check", "price_check.product",
 }
 # Routes for any logged-in user that name no store: they act on the caller or in the
 # caller's own store, or show the chain-wide catalog with the caller's store's figures.

@@ -12,7 +12,8 @@ TEMPLATES = ROOT / "templates"
 IMPORT = re.compile(r'^import [^;]* from "\./([\w-]+\.js)";$', re.MULTILINE)
 SCRIPT_TAG = re.compile(r"<script[^>]*>")
 # The customer's pages are outside the associate app: never shown from its cache.
-CUSTOMER_SCRIPTS = {"customer-product.js", "customer-status.js", "customer-push.js"}
+CUSTOMER_SCRIPTS = {"customer-product.js", "customer-status.js", "customer-push.js",
+                    "customer-check.js", "customer-check-scanner.js"}
 
 
 def _imports(name: str) -> set[str]:

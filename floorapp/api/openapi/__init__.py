@@ -27,6 +27,7 @@ def document() -> dict[str, Any]:
     spec["paths"].update(push_paths())
     spec["components"].setdefault("securitySchemes", {}).update(security_schemes())
     add_catalog(spec)
+    add_price_check(spec)
     _refused_before_any_handler(spec)
     return spec
 
@@ -58,6 +59,14 @@ def _base_document() -> dict[str, Any]:
         },
         "components": {"schemas": {"Error": ERROR_SCHEMA, **METRICS_SCHEMAS}},
     }
+
+
+def add_price_check(doc: dict[str, Any]) -> None:
+    """Add the customer's price check (issue 17): its paths and schemas."""
+    from floorapp.api.openapi import sign_products
+
+    doc["paths"].update(sign_products.paths())
+    doc["components"]["schemas"].update(sign_products.SCHEMAS)
 
 
 def add_catalog(doc: dict[str, Any]) -> None:

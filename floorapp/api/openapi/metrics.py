@@ -70,14 +70,17 @@ LOST_DEMAND_ROW = _object({
     "style": NULLABLE_TEXT, "product": NULLABLE_TEXT, "brand": NULLABLE_TEXT,
     "size": {"type": "string"},
     "looked_up": {**COUNT, "description": "lookup misses (an associate's lookup)"},
+    "customer_looked_up": {**COUNT, "description": (
+        "customers' own checks at a sign that named this size, not here")},
     "asked_for": {**COUNT, "description": "help requests resolved out of stock"},
     "total": COUNT})
 LOST_DEMAND = _object({
-    "looked_up": COUNT, "asked_for": COUNT,
+    "looked_up": COUNT, "customer_looked_up": COUNT, "asked_for": COUNT,
     "sizes": {**COUNT, "description": "product and size rows in all (top has the first)"},
     "top": {"type": "array", "maxItems": MAX_TOP, "items": LOST_DEMAND_ROW}},
-    description="Sizes not in stock, by product and size, from lookup misses and from "
-                "help requests resolved out of stock, most wanted first.")
+    description="Sizes not in stock, by product and size, from lookup misses (associates' and "
+                "customers' apart) and from help requests resolved out of stock, most wanted "
+                "first.")
 INVENTORY = {"stock_pulls": _ref("StockPulls"), "holds": _ref("Holds"),
              "lost_demand": _ref("LostDemand")}
 METRICS = _object({

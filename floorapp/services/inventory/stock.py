@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select, update
 
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
-from floorapp.models import Hold, LookupMiss, Stock, Store, User, Variant
+from floorapp.models import Hold, LookupMiss, LookupSource, Stock, Store, User, Variant
 from floorapp.services.core import audit, idempotency
 from floorapp.services.core.idempotency import KeyedCall
 from floorapp.services.core.input_parsing import bounded_number, check_text, valid_id
@@ -24,6 +24,9 @@ from floorapp.services.inventory.sizes import normalize_width
 MAX_HOLD_MINUTES = 24 * 60
 MAX_QTY = 100_000
 MISS_REPEAT_WINDOW = timedelta(minutes=10)
+# Customers have no login to tell them apart: a look at the same size within a minute is
+# taken for the same look (a reload, the back button), not for another customer.
+CUSTOMER_REPEAT_WINDOW = timedelta(minutes=1)
 
 
 def _now() -> datetime:
@@ -189,27 +192,33 @@ def set_stock(*, store: Store, variant_id: int, floor: object, stockroom: object
 
 
 @rolls_back
-def record_lookup_miss(*, store: Store, variant_id: int, user: User | None) -> bool:
+def record_lookup_miss(*, store: Store, variant_id: int, user: User | None,
+                       source: LookupSource = LookupSource.ASSOCIATE) -> bool:
     """Record that a lookup ended on a size this store cannot sell now.
 
     The same associate landing on the same size again within ten minutes counts
-    once: a reload is not a second customer. Returns whether a row was written.
+    once: a reload is not a second customer. A customer's own check at a sign
+    (`source` CUSTOMER, no user) counts once per size within CUSTOMER_REPEAT_WINDOW.
+    Returns whether a row was written.
     """
     variant = _variant(variant_id)
+    customer = source is LookupSource.CUSTOMER
     store_id, user_id = store.id, (user.id if user else None)
     start_write()
     # A no-op write first takes the lock, so the check and the insert cannot race.
     db.session.execute(update(Variant).where(Variant.id == variant_id)
                        .values(size_sort=Variant.size_sort))
-    since = _now() - MISS_REPEAT_WINDOW
+    since = _now() - (CUSTOMER_REPEAT_WINDOW if customer else MISS_REPEAT_WINDOW)
     repeat = db.session.scalar(select(LookupMiss.id).where(
         LookupMiss.store_id == store_id, LookupMiss.variant_id == variant_id,
-        LookupMiss.user_id == user_id, LookupMiss.at > since).limit(1))
+        LookupMiss.source == source, LookupMiss.user_id.is_(None) if customer
+        else LookupMiss.user_id == user_id, LookupMiss.at > since).limit(1))
     if repeat is not None:
         db.session.commit()  # end the write now, not when the page has been rendered
         return False
     label = variant.size_label + (f" {normalize_width(variant.width)}" if variant.width else "")
     db.session.add(LookupMiss(store_id=store_id, product_id=variant.product_id,
-                              variant_id=variant_id, size_label=label, user_id=user_id))
+                              variant_id=variant_id, size_label=label,
+                              user_id=None if customer else user_id, source=source))
     db.session.commit()
     return True

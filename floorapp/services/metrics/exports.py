@@ -106,13 +106,13 @@ def _inventory_lines(figures: dict) -> list[list]:
                 lines += [[period_name, section, f"{key}.{part}" if part else key,
                            _plain(number)] for part, number in items]
         lines += [[period_name, "lost_demand", key, block["lost_demand"][key]]
-                  for key in ("looked_up", "asked_for", "sizes")]
+                  for key in ("looked_up", "customer_looked_up", "asked_for", "sizes")]
     for row in figures["lost_demand"]["top"]:
         name = safe_cell(" ".join(part for part in (
             row["product"] or "(not named)", f"({row['style']})" if row["style"] else "",
             "size", row["size"] or "?") if part))
         lines += [["lost_demand", name, key, row[key]]
-                  for key in ("looked_up", "asked_for", "total")]
+                  for key in ("looked_up", "customer_looked_up", "asked_for", "total")]
     return lines
 
 

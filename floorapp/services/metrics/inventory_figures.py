@@ -15,12 +15,14 @@ How the figures are defined (the contract the dashboard, the API and the tests s
   expired, `expired` (its time ran out, or it was released only afterwards), or is
   still `active`. `median_length_s` is the nearest-rank median time from placing to
   the release or the expiry, over the holds that ended (active ones are not over yet).
-- lost_demand: sizes a store could not sell, by product and size, from two sources
+- lost_demand: sizes a store could not sell, by product and size, from three sources
   kept apart: `looked_up` counts lookup misses (an associate's lookup ended on a size
-  not in stock), `asked_for` counts help requests resolved "out of stock" (a customer
-  asked). A request linked to a catalog size joins that product's row; one that only
+  not in stock), `customer_looked_up` the customers' own checks at a sign that named a
+  size not here ("customer looked it up", services/inventory/customer_view.py), and
+  `asked_for` counts help requests resolved "out of stock" (a customer asked).
+  A request linked to a catalog size joins that product's row; one that only
   names a product in words gets a row of its own with what the customer typed.
-  `top` holds the MAX_TOP rows with the most of both (at a tie, those customers asked
+  `top` holds the MAX_TOP rows with the most of all three (at a tie, those customers asked
   for first, then by product name), `sizes` how many rows there were.
 """
 
@@ -34,6 +36,7 @@ from floorapp.models import (
     HelpRequest,
     Hold,
     LookupMiss,
+    LookupSource,
     Outcome,
     Product,
     PullStatus,
@@ -156,29 +159,36 @@ def hold_figures(store_id: int, period: Period, now: datetime) -> dict:
 def lost_demand(store_id: int, period: Period) -> dict:
     """Return the sizes not in stock that were looked up or asked for, most wanted first."""
     rows: dict[tuple, dict] = {}
-    looked_up = _add_lookup_misses(rows, store_id, period)
+    looked_up, customer_looked_up = _add_lookup_misses(rows, store_id, period)
     asked_for = _add_out_of_stock_requests(rows, store_id, period)
     ranked = sorted(rows.values(), key=lambda row: (
-        -(row["looked_up"] + row["asked_for"]), -row["asked_for"],
+        -_total(row), -row["asked_for"],
         (row["product"] or "").casefold(), row["product_id"] or 0, row["size"]))
-    return {"looked_up": looked_up, "asked_for": asked_for, "sizes": len(rows),
-            "top": [{**row, "total": row["looked_up"] + row["asked_for"]}
-                    for row in ranked[:MAX_TOP]]}
+    return {"looked_up": looked_up, "customer_looked_up": customer_looked_up,
+            "asked_for": asked_for, "sizes": len(rows),
+            "top": [{**row, "total": _total(row)} for row in ranked[:MAX_TOP]]}
+
+
+def _total(row: dict) -> int:
+    return row["looked_up"] + row["customer_looked_up"] + row["asked_for"]
 
 
 def _entry(rows: dict, key: tuple, **fields) -> dict:
     if key not in rows:
         rows[key] = {"product_id": None, "style": None, "product": None, "brand": None,
-                     "size": "", "looked_up": 0, "asked_for": 0, **fields}
+                     "size": "", "looked_up": 0, "customer_looked_up": 0, "asked_for": 0,
+                     **fields}
     return rows[key]
 
 
 # Grouped first, then each group is named from the catalog: one statement per source.
-_missed = (select(LookupMiss.product_id, LookupMiss.size_label, func.count().label("n"))
+_missed = (select(LookupMiss.product_id, LookupMiss.size_label, LookupMiss.source,
+                  func.count().label("n"))
            .where(LookupMiss.store_id == bindparam("store_id"), *_in_range(LookupMiss.at))
-           .group_by(LookupMiss.product_id, LookupMiss.size_label).subquery())
-_MISSES = (select(_missed.c.product_id, _missed.c.size_label, _missed.c.n, Product.style,
-                  Product.name, Product.brand)
+           .group_by(LookupMiss.product_id, LookupMiss.size_label, LookupMiss.source)
+           .subquery())
+_MISSES = (select(_missed.c.product_id, _missed.c.size_label, _missed.c.source, _missed.c.n,
+                  Product.style, Product.name, Product.brand)
            .outerjoin(Product, Product.id == _missed.c.product_id))
 _asked = (select(HelpRequest.variant_id, HelpRequest.product_query, HelpRequest.size_label,
                  func.count().label("n"))
@@ -194,12 +204,17 @@ _OUT_OF_STOCK = (select(_asked.c.product_query, _asked.c.size_label, _asked.c.n,
                  .outerjoin(Product, Product.id == Variant.product_id))
 
 
-def _add_lookup_misses(rows: dict, store_id: int, period: Period) -> int:
+def _add_lookup_misses(rows: dict, store_id: int, period: Period) -> tuple[int, int]:
+    """Add the lookup misses; return (the associates' count, the customers' count)."""
     grouped = db.session.execute(_MISSES, _range(store_id, period)).all()
-    for product_id, size, count, style, name, brand in grouped:
+    totals = {LookupSource.ASSOCIATE: 0, LookupSource.CUSTOMER: 0}
+    for product_id, size, source, count, style, name, brand in grouped:
+        source = LookupSource(source)
+        column = "customer_looked_up" if source is LookupSource.CUSTOMER else "looked_up"
         _entry(rows, (product_id, size), product_id=product_id, size=size, style=style,
-               product=name, brand=brand)["looked_up"] += count
-    return sum(row.n for row in grouped)
+               product=name, brand=brand)[column] += count
+        totals[source] += count
+    return totals[LookupSource.ASSOCIATE], totals[LookupSource.CUSTOMER]
 
 
 def _add_out_of_stock_requests(rows: dict, store_id: int, period: Period) -> int:

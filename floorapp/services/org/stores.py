@@ -63,19 +63,27 @@ def create_store(*, code: str, name: str, timezone: str,
 
 @writes
 def update_store(store: Store, *, name: str, timezone: str, acknowledge_target_s: object,
-                 reach_target_s: object, actor: User | None = None) -> Store:
-    """Change a store's name, time zone and targets, all or nothing."""
+                 reach_target_s: object, show_other_stores: bool | None = None,
+                 actor: User | None = None) -> Store:
+    """Change a store's name, time zone and targets, all or nothing.
+
+    `show_other_stores` (None: unchanged) lets the customers' price check name the other
+    stores that have a size (services/inventory/customer_view.py).
+    """
     name = clean_name(name, field="store name", max_length=120)
     timezone = parse_timezone(timezone)
     acknowledge = parse_target(acknowledge_target_s, "acknowledge")
     reach = parse_target(reach_target_s, "reach")
     if reach < acknowledge:
         raise InvalidInput("Reaching the customer cannot be due before acknowledging them.")
+    show = store.show_other_stores if show_other_stores is None else bool(show_other_stores)
     audit.record(actor, "store.update", target=store.code, store=store,
                  before=_settings(store), after={"name": name, "timezone": timezone,
                                                  "acknowledge_target_s": acknowledge,
-                                                 "reach_target_s": reach})
+                                                 "reach_target_s": reach,
+                                                 "show_other_stores": show})
     store.name, store.timezone = name, timezone
+    store.show_other_stores = show
     store.acknowledge_target_s, store.reach_target_s = acknowledge, reach
     db.session.commit()
     return store
@@ -84,7 +92,8 @@ def update_store(store: Store, *, name: str, timezone: str, acknowledge_target_s
 def _settings(store: Store) -> dict:
     return {"name": store.name, "timezone": store.timezone,
             "acknowledge_target_s": store.acknowledge_target_s,
-            "reach_target_s": store.reach_target_s}
+            "reach_target_s": store.reach_target_s,
+            "show_other_stores": store.show_other_stores}
 
 
 @writes

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event, text
 
 from floorapp.extensions import db
-from floorapp.models import Outcome
+from floorapp.models import LookupSource, Outcome
 from floorapp.services.metrics import figures as metrics
 from floorapp.services.metrics import inventory_figures
 from floorapp.services.metrics.periods import Period
@@ -120,6 +120,24 @@ def test_lost_demand_joins_lookups_and_requests_by_product_and_size(shop):
     assert lost["top"][0]["product_id"] == shop.runner.id and lost["top"][1]["product_id"] is None
 
 
+def test_a_customers_own_look_counts_apart_from_the_associates_and_the_requests(shop):
+    noon = utc(2026, 6, 10, 16)
+    eight = _size(shop.runner, "8")
+    make_miss(store=shop, variant=eight, at=noon, user=shop.clerk)
+    for _ in range(2):
+        make_miss(store=shop, variant=eight, at=noon, source=LookupSource.CUSTOMER)
+    make_miss(store=shop, variant=_size(shop.court, "10"), at=noon,
+              source=LookupSource.CUSTOMER)
+    make_out_of_stock_request(sign=shop.sign, requested_at=noon, variant=eight)
+
+    lost = inventory_figures.lost_demand(shop.id, JUNE_10)
+
+    assert (lost["looked_up"], lost["customer_looked_up"], lost["asked_for"]) == (1, 3, 1)
+    assert [(row["style"], row["size"], row["looked_up"], row["customer_looked_up"],
+             row["asked_for"], row["total"]) for row in lost["top"]] == [
+        ("TRL-1", "8", 1, 2, 1, 4), ("CRT-2", "10", 0, 1, 0, 1)]
+
+
 def test_lost_demand_shows_only_the_most_wanted_sizes(shop, monkeypatch):
     monkeypatch.setattr(inventory_figures, "MAX_TOP", 2)
     noon = utc(2026, 6, 10, 16)
@@ -194,7 +212,8 @@ def test_a_range_with_nothing_is_zeros_and_no_times(shop):
                         "to_pick": empty, "to_deliver": empty},
         "holds": {"placed": 0, "units": 0, "released": 0, "expired": 0, "active": 0,
                   "median_length_s": None},
-        "lost_demand": {"looked_up": 0, "asked_for": 0, "sizes": 0, "top": []},
+        "lost_demand": {"looked_up": 0, "customer_looked_up": 0, "asked_for": 0, "sizes": 0,
+                        "top": []},
     }
 
 
