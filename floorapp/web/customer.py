@@ -10,7 +10,6 @@ import secrets
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_limiter.errors import RateLimitExceeded
 
 from floorapp import realtime
 from floorapp.errors import DomainError, InvalidInput, NotFound
@@ -18,12 +17,12 @@ from floorapp.extensions import db
 from floorapp.models import Need, Status
 from floorapp.services.core.idempotency import KeyReused
 from floorapp.services.help import intake, views
-from floorapp.services.org.signs import SignRetired
-from floorapp.web import sign_pass
+from floorapp.web import customer_errors, sign_pass
 from floorapp.web.language import chosen_language, remember_choice
-from floorapp.web.public_limits import SignBusy, count_at_ceiling, status_limit, submit_limits
+from floorapp.web.public_limits import count_at_ceiling, status_limit, submit_limits
 
 bp = Blueprint("customer", __name__)
+customer_errors.register(bp)
 bp.after_request(remember_choice)
 OPEN_COOKIE = "floorapp_open"  # the public token of the request this browser has open
 
@@ -165,29 +164,3 @@ def _pass_refused(error):
                _("This page was open for a while, so we did not send it yet. Please check "
                  "the form and send it again."))
     return _form(found, error=message, values=request.form.to_dict()), 403
-
-
-@bp.errorhandler(SignRetired)
-def _retired(_error):
-    return _message(_("This code is no longer in use"),
-                    _("This sign's code has been replaced. Please ask at the nearest register, "
-                      "or look for another help sign nearby."), 410)
-
-
-@bp.errorhandler(NotFound)
-def _not_found(_error):
-    return _message(_("We can't find that"),
-                    _("This link is not one of ours or is incomplete. Please scan the help "
-                      "sign again."), 404)
-
-
-@bp.errorhandler(RateLimitExceeded)
-@bp.errorhandler(SignBusy)
-def _too_many(_error):
-    return _message(_("One moment, please"),
-                    _("We have received a lot of requests from here just now. Please wait a "
-                      "minute and try again, or ask at the nearest register."), 429)
-
-
-def _message(title: str, message: str, status: int):
-    return render_template("customer/message.html", title=title, message=message), status

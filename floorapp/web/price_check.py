@@ -12,18 +12,17 @@ import secrets
 from flask import Blueprint, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_limiter.errors import RateLimitExceeded
 
-from floorapp.errors import InvalidInput, NotFound
+from floorapp.errors import InvalidInput
 from floorapp.services.help import intake
 from floorapp.services.inventory import colors, customer_view
-from floorapp.services.org.signs import SignRetired
-from floorapp.web import sign_pass
+from floorapp.web import customer_errors, sign_pass
 from floorapp.web.language import chosen_language, remember_choice
 from floorapp.web.public_limits import check_limits
 from floorapp.web.security import CONTENT_SECURITY_POLICY
 
 bp = Blueprint("price_check", __name__)
+customer_errors.register(bp)
 bp.after_request(remember_choice)
 # The scanner's fallback compiles WebAssembly (zxing-wasm, from this origin): this page
 # alone may, and still runs no script but ours ('wasm-unsafe-eval' allows no JS eval).
@@ -93,28 +92,3 @@ def _page(sign, *, typed: str = "", answer: dict | None = None, error: str | Non
     return render_template("customer/check.html", sign=sign, zone=sign.zone,
                            store=sign.zone.store, typed=typed, answer=answer,
                            error=error, sign_pass=sign_pass.issue(sign.token))
-
-
-@bp.errorhandler(SignRetired)
-def _retired(_error):
-    return _message(_("This code is no longer in use"),
-                    _("This sign's code has been replaced. Please ask at the nearest register, "
-                      "or look for another help sign nearby."), 410)
-
-
-@bp.errorhandler(NotFound)
-def _not_found(_error):
-    return _message(_("We can't find that"),
-                    _("This link is not one of ours or is incomplete. Please scan the help "
-                      "sign again."), 404)
-
-
-@bp.errorhandler(RateLimitExceeded)
-def _too_many(_error):
-    return _message(_("One moment, please"),
-                    _("We have received a lot of requests from here just now. Please wait a "
-                      "minute and try again, or ask at the nearest register."), 429)
-
-
-def _message(title: str, message: str, status: int):
-    return render_template("customer/message.html", title=title, message=message), status
