@@ -227,13 +227,11 @@ def vapid_subject(raw: object, public_base_url: str) -> str:
 def push_endpoint_allow(raw: object) -> tuple[str, ...]:
     """Return the allowed push endpoint prefixes (comma-separated text or a sequence).
 
-    Each is a scheme, a host (optionally starting with "*.") and an optional port,
-    ending in "/" or ":" (so "https://fcm.googleapis.com" cannot admit
-    "https://fcm.googleapis.com.evil.example"). The matching is in
-    services/notify/endpoints.py.
+    Each ends its host with "/" or ":", so "https://fcm.googleapis.com" cannot admit
+    "https://fcm.googleapis.com.evil.example" (matching: services/notify/endpoints.py).
     """
     items = raw.split(",") if isinstance(raw, str) else list(raw or ())
-    prefixes = tuple(str(item).strip() for item in items if str(item).strip())
+    prefixes = tuple(text for item in items if (text := str(item).strip()))
     for prefix in prefixes:
         parts = urlsplit(prefix)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -275,15 +273,12 @@ def instance_secret_key(instance: Path) -> str:
 
 def instance_vapid_key(instance: Path) -> str:
     """Return the VAPID private key (PEM) kept in the instance folder, made on first run."""
-    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives import serialization as pem
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    def new_key() -> str:
-        key = ec.generate_private_key(ec.SECP256R1())
-        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption()).decode()
-
-    return instance_file(instance, "vapid_private_key.pem", new_key)
+    return instance_file(instance, "vapid_private_key.pem", lambda: ec.generate_private_key(
+        ec.SECP256R1()).private_bytes(pem.Encoding.PEM, pem.PrivateFormat.PKCS8,
+                                      pem.NoEncryption()).decode())
 
 
 def instance_file(instance: Path, name: str, make: Callable[[], str]) -> str:
