@@ -18,6 +18,8 @@ RAISED_LIMITS = {
     "FLOORAPP_STATUS_LIMIT_PER_ADDRESS": "10000000 per minute",
     "FLOORAPP_LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
     "FLOORAPP_LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
+    "FLOORAPP_CHECK_LIMIT_PER_ADDRESS": "10000000 per minute",
+    "FLOORAPP_CHECK_LIMIT_PER_SIGN": "10000000 per minute",
 }
 LOG = Path(__file__).resolve().parent / "results" / "server.log"  # every bench server's output
 LIMITS_NOTE = "rate limits raised via FLOORAPP_*_LIMIT_* for the bench server"

@@ -63,3 +63,21 @@ def bench_user(url: str, store_code: str, login: str = "bench.lookup") -> None:
                                 home_store=store, password_hash=generate_password_hash(PASSWORD)))
             db.session.commit()
         db.engine.dispose()
+
+
+def bench_sign(url: str, store_code: str) -> str:
+    """Return a sign token of `store_code`, making a zone and a sign when it has none."""
+    from floorapp.services.org.signs import new_sign_token
+
+    app = app_for(url)
+    with app.app_context():
+        store = db.session.scalar(select(Store).where(Store.code == store_code))
+        token = db.session.scalar(select(Sign.token).join(Zone).where(
+            Zone.store_id == store.id, Sign.active.is_(True)).limit(1))
+        if token is None:
+            zone = Zone(store_id=store.id, name="Shoes")
+            token = new_sign_token()
+            db.session.add_all([zone, Sign(zone=zone, token=token, label="bench")])
+            db.session.commit()
+        db.engine.dispose()
+    return token
