@@ -6,7 +6,11 @@
 - the associate app's queue page load (navigation timing, median of --runs): cold (no
   HTTP cache, no service worker), warm from the HTTP cache only (service worker
   blocked), and warm under the service worker (shell from its cache);
-- the size of the service worker's cached shell.
+- the size of the service worker's cached shell;
+- the customer's price check on a mid-range phone profile (Chromium's CPU throttling
+  ×4 and Lighthouse's mobile network: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s
+  up): the check page's bytes, and from the tap on "Check" with a tag's code typed to
+  the product on screen (median of --runs).
 
 A measurement, not a test: it asserts nothing. The server is the tests' threaded
 werkzeug LiveServer on a temporary SQLite file, so the times are for comparison
@@ -53,9 +57,11 @@ def main() -> None:
             demo.seed_demo(seed=1, password=PASSWORD, history_days=0)
             token = db.session.scalar(select(Sign.token).join(Zone).join(Store)
                                       .where(Store.code == "NYC-5TH").limit(1))
+            code = _a_stocked_code("NYC-5TH")
         browser = pw.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_FLAGS)
         report = {"customer": customer_pages(browser, server.url, token),
-                  "associate": associate_loads(browser, server.url, runs)}
+                  "associate": associate_loads(browser, server.url, runs),
+                  "price_check": price_check(browser, server.url, token, code, runs)}
         browser.close()
     print(json.dumps(report, indent=2))
 
@@ -91,6 +97,40 @@ def _weigh(page, action) -> dict:
     return {"resources": resources,
             "total_raw": sum(r["raw"] for r in resources.values()),
             "total_gzip": sum(r["gzip"] for r in resources.values())}
+
+
+def _a_stocked_code(store_code: str) -> str:
+    """Return the UPC (or SKU) of a size the store has in stock, as printed on its tag."""
+    from floorapp.models import Stock, Variant
+
+    row = db.session.execute(select(Variant.upc, Variant.sku).join(Stock).join(Store).where(
+        Store.code == store_code, Stock.floor_qty > 0).order_by(Variant.id).limit(1)).one()
+    return row.upc or row.sku
+
+
+def price_check(browser, base: str, token: str, code: str, runs: int) -> dict:
+    """Return the check page's bytes and tap-on-Check → product shown, throttled (ms)."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    weight = _weigh(page, lambda: page.goto(f"{base}/s/{token}/check", wait_until="load"))
+    times = []
+    for _ in range(runs):
+        page.goto(f"{base}/s/{token}/check", wait_until="load")
+        session = context.new_cdp_session(page)
+        session.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        session.send("Network.enable")
+        session.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
+            "uploadThroughput": 750e3 / 8})
+        page.fill("#q", code)
+        started = page.evaluate("performance.now() + performance.timeOrigin")
+        page.get_by_role("button", name="Check", exact=True).click()
+        page.locator("#p-name").wait_for()
+        times.append(page.evaluate("performance.now() + performance.timeOrigin") - started)
+        session.detach()
+    context.close()
+    return {"page": weight, "tap_to_product_ms": round(statistics.median(times), 1),
+            "runs": runs, "profile": "CPU ×4, 150 ms RTT, 1.6/0.75 Mbit/s"}
 
 
 def associate_loads(browser, base: str, runs: int) -> dict:
