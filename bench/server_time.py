@@ -16,10 +16,9 @@ from bench.setup import app_for
 def measure(url: str, login: str, password: str, paths: dict[str, list[str]], *,
             samples: int) -> dict[str, dict[str, float]]:
     """Return, per kind, p50/p99 wall and p50 CPU (ms) of `samples` calls of its paths."""
-    app = app_for(url)
+    app = app_for(url, TESTING=True, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     # TESTING, as in the test suite: no realtime listener (nothing streams here, and it
     # would outlive the scenario's database).
-    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     client = app.test_client()
     answer = client.post("/login", data={"login": login, "password": password})
     if answer.status_code != 302:

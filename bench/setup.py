@@ -14,9 +14,10 @@ from floorapp.services.help import intake as help_intake
 PASSWORD = "bench-password-2026"
 
 
-def app_for(url: str):
-    """Return a floorapp bound to the database at `url` (for set-up, not for measuring)."""
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-setup"})
+def app_for(url: str, **config):
+    """Return a floorapp bound to the database at `url`, with `config` set before its
+    extensions read it (Flask-Limiter reads RATELIMIT_ENABLED once, at start)."""
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-setup", **config})
 
 
 def bench_store(url: str, *, associates: int = 1) -> dict:
