@@ -107,8 +107,8 @@ def post_as_customer(public_token: str, body: object, photo: bytes | None = None
                      key: str | None = None, now: datetime | None = None) -> Posted:
     """Post the customer's message (and photo) on their request's thread."""
     now = now or utcnow()
-    text = parse_body(body, photo=bool(photo))
     found = intake.by_public_token(public_token)
+    text = parse_body(body, photo=bool(photo))
     cleaned = photos.reencode(photo) if photo else None  # CPU work before the store's lock
     call = KeyedCall.scoped("message", "c", found.id, key=key)
     return _post(found, Author.CUSTOMER, None, text, cleaned, call, now)
@@ -119,8 +119,8 @@ def post_as_staff(user: User, request_id: int, body: object, *, key: str | None 
                   now: datetime | None = None) -> Posted:
     """Post a staff member's message on a request of their store (NotFound otherwise)."""
     now = now or utcnow()
+    found = staff_request(user, request_id)  # another store's: 404 before the body is read
     text = parse_body(body)
-    found = staff_request(user, request_id)
     call = KeyedCall.scoped("message", f"u{user.id}", found.id, key=key)
     return _post(found, Author.STAFF, user.id, text, None, call, now)
 
