@@ -37,6 +37,9 @@ from floorapp.services.org import stores
 
 MAX_BODY = 500
 MAX_MESSAGES = 200  # a thread is a conversation on the floor, never longer
+# The associate's one-tap answers on the card (English: the floor's pages are English).
+QUICK_REPLIES = ("On my way", "Bringing your size", "Two minutes",
+                 "Sorry, we're out of that size — can I show you another?")
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,20 @@ def messages(request_id: int, *, photo_url=None) -> list[dict]:
         .where(RequestMessage.request_id == request_id)
         .order_by(RequestMessage.id).limit(MAX_MESSAGES)).all()
     return [_shown(message, name, photo_url) for message, name in rows]
+
+
+def threads(request_ids: list[int], *, photo_url=None) -> dict[int, list[dict]]:
+    """Return the threads of several requests (the floor page's cards) in one query."""
+    if not request_ids:
+        return {}
+    rows = db.session.execute(
+        select(RequestMessage, User.name).outerjoin(User, User.id == RequestMessage.author_id)
+        .where(RequestMessage.request_id.in_(request_ids)).order_by(RequestMessage.id)).all()
+    found: dict[int, list[dict]] = {}
+    for message, name in rows:
+        found.setdefault(message.request_id, []).append(
+            _shown(message, name, photo_url and (lambda p, r=message.request_id: photo_url(r, p))))
+    return found
 
 
 def _shown(message: RequestMessage, name: str | None, photo_url) -> dict:
