@@ -138,6 +138,7 @@ def _status_page(help_request, *, message_error: str | None = None, typed: str =
         open=help_request.status in (Status.WAITING, Status.CLAIMED, Status.HELPING),
         rated=views.has_feedback(help_request), message_error=message_error, typed=typed,
         thread_open=thread.is_open(help_request), message_key=secrets.token_urlsafe(18),
+        customer_text=thread.shown_to_customer,
         messages=thread.messages(help_request.id, photo_url=lambda photo_id: url_for(
             "api_messages.customer_photo", public_token=token, photo_id=photo_id)))
 

@@ -41,15 +41,39 @@ def test_a_form_post_lands_on_the_page_with_the_thread_escaped(app, client, requ
     assert again.status_code == 303 and _count(app) == 1
 
 
-def test_an_associates_reply_shows_with_their_first_name_in_spanish(app, client, request_page):
+def test_a_quick_reply_reaches_a_spanish_customer_in_spanish(app, client, request_page):
     with app.app_context():
         from floorapp.models import User
 
         maria = db.session.get(User, request_page["maria"])
         moves.claim(request_page["store_id"], request_page["id"], maria)
-        thread.post_as_staff(maria, request_page["id"], "Voy para allá")
+        thread.post_as_staff(maria, request_page["id"], "On my way")
+        thread.post_as_staff(maria, request_page["id"], "Blue or black?")
     page = client.get(f"/h/{request_page['token']}?lang=es").text
     assert "Mensajes" in page and "Maria" in page and "Voy para allá" in page
+    assert "Blue or black?" in page  # free text stays as typed
+    assert "Voy para allá" not in client.get(f"/h/{request_page['token']}?lang=en").text
+
+
+def test_the_associate_sees_the_thread_and_answers_with_a_quick_reply_without_js(
+        app, client, auth, request_page):
+    with app.app_context():
+        from floorapp.models import Store, User
+
+        maria = db.session.get(User, request_page["maria"])
+        code = db.session.get(Store, request_page["store_id"]).code
+        moves.claim(request_page["store_id"], request_page["id"], maria)
+        thread.post_as_customer(request_page["token"], "<i>by the mirrors</i>")
+        login = maria.login
+    auth.login(login)
+    page = client.get(f"/stores/{code}/floor").text
+    assert "&lt;i&gt;by the mirrors&lt;/i&gt;" in page and "Bringing your size" in page
+    answer = client.post(f"/stores/{code}/floor/requests/{request_page['id']}/messages",
+                         data={"body": "Bringing your size", "idempotency_key": "q1"})
+    assert answer.status_code == 303
+    assert "Maria:</span> <span class=\"body\">Bringing your size" in client.get(
+        f"/stores/{code}/floor").text
+    assert _count(app) == 2
 
 
 def test_a_photo_from_the_form_shows_in_the_thread(app, client, request_page):

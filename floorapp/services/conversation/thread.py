@@ -37,9 +37,23 @@ from floorapp.services.org import stores
 
 MAX_BODY = 500
 MAX_MESSAGES = 200  # a thread is a conversation on the floor, never longer
-# The associate's one-tap answers on the card (English: the floor's pages are English).
-QUICK_REPLIES = ("On my way", "Bringing your size", "Two minutes",
-                 "Sorry, we're out of that size — can I show you another?")
+
+
+def N_(text: str) -> str:  # noqa: N802 - marks a text for the translations, as Babel reads it
+    return text
+
+
+# The associate's one-tap answers on the card, stored in English (the floor's language);
+# the customer reads them in their own language (`shown_to_customer`).
+QUICK_REPLIES = (N_("On my way"), N_("Bringing your size"), N_("Two minutes"),
+                 N_("Sorry, we're out of that size — can I show you another?"))
+
+
+def shown_to_customer(body: str) -> str:
+    """Return a message's text in the customer's language when it is a quick reply."""
+    from flask_babel import gettext
+
+    return gettext(body) if body in QUICK_REPLIES else body
 
 
 @dataclass(frozen=True)

@@ -192,10 +192,12 @@ def customer_message(request_id: int, public_token: str, first_name: str, text: 
                      language: str) -> dict[str, Any]:
     """The customer's phone: an associate wrote on the thread (the text, cut)."""
     with force_locale(language):
+        from floorapp.services.conversation.thread import shown_to_customer
+
         title = gettext("%(name)s wrote", name=cut(first_name, 40)) if first_name else \
             gettext("The store wrote")
-        return _payload(f"customer-{request_id}", title, text, f"/h/{public_token}", language,
-                        alert=True)
+        return _payload(f"customer-{request_id}", title, shown_to_customer(text),
+                        f"/h/{public_token}", language, alert=True)
 
 
 def staff_message(card: Card, text: str, photo: bool, language: str) -> dict[str, Any]:
