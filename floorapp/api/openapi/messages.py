@@ -1,13 +1,12 @@
 """The OpenAPI description of a request's thread and photos (merged into openapi.document).
 
-The staff's paths name the request by `request_id` (digits), the customer's by
-`public_token` (32 URL-safe characters): the router tells them apart by shape, as it
-does for the moves and the public status.
+The staff name the request by its id (digits), the customer by its public token (32
+URL-safe characters), on one path template each (see `message_paths`).
 """
 
 from typing import Any
 
-from floorapp.api.openapi.help import SESSION, _errors, _json, _path_param
+from floorapp.api.openapi.help import _errors, _json, _path_param
 from floorapp.models import Author
 from floorapp.services.conversation.thread import MAX_BODY
 
@@ -40,41 +39,36 @@ PHOTO = {"description": "The photo (private, no-store, nosniff)",
                                                "contentMediaType": "image/jpeg"}}}}
 
 
-def _post(schema: dict, summary: str, *, staff: bool) -> dict[str, Any]:
-    content = {"application/json": {"schema": TEXT}}
-    if not staff:
-        content["multipart/form-data"] = {"schema": WITH_PHOTO}
-    statuses = (400, 401, 404, 422) if staff else (400, 403, 404, 409, 422, 429)
-    operation = {"summary": summary, "parameters": [schema, KEY],
-                 "requestBody": {"required": True, "content": content},
-                 "responses": {"201": _json(POSTED, "Posted"),
-                               "200": _json(POSTED, "A replay of the key: the first message"),
-                               **_errors(*statuses)}}
-    return operation | ({"security": SESSION} if staff else {})
+REQUEST = {"name": "request", "in": "path", "required": True,
+           "description": "The request's id (digits: its store's staff, with a session) or its "
+                          "public_token (32 characters: its customer, public)",
+           "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+BOTH = "With an id, staff of the request's store (session, X-CSRFToken); with the " \
+       "public token, its customer (public; other sites refused)."
 
 
 def message_paths() -> dict[str, Any]:
-    """Return the paths of the thread: the staff's by id, the customer's by token."""
-    staff, customer = _path_param("request_id", ID), _path_param("public_token")
+    """Return the thread's paths: one template, the request named by id or by token.
+
+    The router tells them apart by shape (the int converter is tried first); OpenAPI
+    forbids two templates that differ only in a parameter's name, so each path is one.
+    """
+    content = {"application/json": {"schema": TEXT},
+               "multipart/form-data": {"schema": WITH_PHOTO}}
     return {
-        "/help-requests/{request_id}/messages": {
-            "get": {"summary": "A request's thread (staff of its store)", "security": SESSION,
-                    "parameters": [staff],
-                    "responses": {"200": _json(THREAD, "Oldest first"), **_errors(401, 404)}},
-            "post": _post(staff, "Reply on a request's thread (staff of its store)",
-                          staff=True)},
-        "/help-requests/{public_token}/messages": {
-            "get": {"summary": "The thread, to the request's customer (public)",
-                    "parameters": [customer],
-                    "responses": {"200": _json(THREAD, "Oldest first"), **_errors(404, 429)}},
-            "post": _post(customer, "The customer writes, with one optional photo (public; "
-                          "other sites refused)", staff=False)},
-        "/help-requests/{request_id}/photos/{photo_id}": {"get": {
-            "summary": "A customer's photo (staff of the request's store)", "security": SESSION,
-            "parameters": [staff, _path_param("photo_id", ID)],
-            "responses": {"200": PHOTO, **_errors(401, 404)}}},
-        "/help-requests/{public_token}/photos/{photo_id}": {"get": {
-            "summary": "A photo, to the request's customer", "parameters": [
-                customer, _path_param("photo_id", ID)],
-            "responses": {"200": PHOTO, **_errors(404, 429)}}},
+        "/help-requests/{request}/messages": {
+            "get": {"summary": "A request's thread, oldest first", "description": BOTH,
+                    "parameters": [REQUEST],
+                    "responses": {"200": _json(THREAD, "Oldest first"),
+                                  **_errors(401, 404, 429)}},
+            "post": {"summary": "Write on a request's thread (a photo: the customer only)",
+                     "description": BOTH, "parameters": [REQUEST, KEY],
+                     "requestBody": {"required": True, "content": content},
+                     "responses": {"201": _json(POSTED, "Posted"),
+                                   "200": _json(POSTED, "A replay of the key: the first one"),
+                                   **_errors(400, 401, 403, 404, 409, 422, 429)}}},
+        "/help-requests/{request}/photos/{photo_id}": {"get": {
+            "summary": "A customer's photo", "description": BOTH,
+            "parameters": [REQUEST, _path_param("photo_id", ID)],
+            "responses": {"200": PHOTO, **_errors(401, 404, 429)}}},
     }
