@@ -138,7 +138,7 @@ def _status_page(help_request, *, message_error: str | None = None, typed: str =
         open=help_request.status in (Status.WAITING, Status.CLAIMED, Status.HELPING),
         rated=views.has_feedback(help_request), message_error=message_error, typed=typed,
         thread_open=thread.is_open(help_request), message_key=secrets.token_urlsafe(18),
-        customer_text=thread.shown_to_customer,
+        customer_text=thread.shown_to_customer, clock=_clock(help_request.store.timezone),
         messages=thread.messages(help_request.id, photo_url=lambda photo_id: url_for(
             "api_messages.customer_photo", public_token=token, photo_id=photo_id)))
 
@@ -156,6 +156,15 @@ def post_message(public_token: str):
         return _status_page(intake.by_public_token(public_token), typed=request.form.get(
             "body") or "", message_error=_message_error(error)), error.status
     return redirect(url_for("customer.status", public_token=public_token) + "#thread", 303)
+
+
+def _clock(timezone: str):
+    """Return a message's ISO time as the store's wall clock ("14:05"), for the thread."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(timezone or "UTC")
+    return lambda at: datetime.fromisoformat(at).astimezone(zone).strftime("%H:%M")
 
 
 def _message_error(error: DomainError) -> str:

@@ -94,3 +94,17 @@ def test_a_refused_post_shows_the_page_again_with_a_message(app, client, request
     answer = client.post(f"/h/{request_page['token']}/messages", data=data)
     assert answer.status_code == 400 and shown in answer.text
     assert 'role="alert"' in answer.text and _count(app) == 0
+
+
+def test_the_thread_shows_the_stores_wall_clock(app, client, request_page):
+    from datetime import UTC, datetime
+
+    with app.app_context():
+        from floorapp.models import Store
+
+        store = db.session.get(Store, request_page["store_id"])
+        store.timezone = "America/New_York"
+        db.session.commit()
+        thread.post_as_customer(request_page["token"], "hello",
+                                now=datetime(2026, 12, 3, 17, 5, tzinfo=UTC))
+    assert ">12:05</time>" in client.get(f"/h/{request_page['token']}").text
