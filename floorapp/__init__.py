@@ -62,7 +62,16 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the HTML blueprints and the JSON API (its blueprints under /api/v1)."""
     from floorapp import api
-    from floorapp.api import catalog, events, help_requests, metrics, push, queue, sign_products
+    from floorapp.api import (
+        catalog,
+        events,
+        help_requests,
+        messages,
+        metrics,
+        push,
+        queue,
+        sign_products,
+    )
     from floorapp.web import (
         auth,
         catalog_admin,
@@ -84,7 +93,8 @@ def register_blueprints(app: Flask) -> None:
              catalog_admin, dashboard, devices, price_check)
     for module in pages:
         app.register_blueprint(module.bp)
-    for module in (api, help_requests, queue, events, catalog, metrics, push, sign_products):
+    for module in (api, help_requests, queue, events, catalog, metrics, push, sign_products,
+                   messages):
         app.register_blueprint(module.bp, url_prefix="/api/v1")
 
 

@@ -1,7 +1,6 @@
 """Configuration: defaults here, then `FLOORAPP_*` environment variables, then overrides.
 
-This module is the only place that reads the environment. Everything else reads
-`current_app.config`.
+This module alone reads the environment; everything else reads `current_app.config`.
 """
 
 import contextlib
@@ -24,8 +23,8 @@ SUPPORTED_DRIVERS = ("sqlite", "postgresql", "postgresql+psycopg")
 class ConfigError(SystemExit):
     """A configuration the app cannot start with.
 
-    It is a SystemExit so that, uncaught, start-up stops with its one-line message
-    (`floorapp: …`) instead of a traceback, in `flask` commands and in gunicorn alike.
+    A SystemExit: uncaught, start-up stops with its one-line message (`floorapp: …`)
+    and no traceback, in `flask` commands and in gunicorn alike.
     """
 
     def __init__(self, message: str):
@@ -121,6 +120,8 @@ class Defaults:
     PUSH_TTL_S = 300  # a new request's push is worth nothing after the customer left
     PUSH_DEVICES_PER_USER = 5
     PUSH_SUBSCRIBE_LIMIT = "20 per hour"  # per address, for the customers' endpoint
+    MESSAGE_WINDOW_MINUTES = 30  # a customer may still write this long after the request ended
+    MESSAGE_LIMIT_PER_ADDRESS, MESSAGE_LIMIT_PER_REQUEST = "20 per minute", "30 per 10 minutes"
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:

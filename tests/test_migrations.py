@@ -291,3 +291,33 @@ def _a_variant_of_an_old_lookup_miss(store_id: int) -> int:
         {"s": store_id, "p": product_id, "v": variant_id, "at": "2026-12-01 10:00:00+00:00"})
     db.session.commit()
     return variant_id
+
+
+def test_0150_adds_the_thread_and_the_message_event_kind_on_a_database_with_rows(
+        empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0140")
+        expected = _row_counts()
+        message_event = text(
+            "INSERT INTO events (store_id, request_id, kind, at, data) "
+            "VALUES (:store, :request, 'message', :at, '{}')")
+        values = {"store": request.store_id, "request": request.id, "at": datetime.now(UTC)}
+        with pytest.raises(Exception, match="(?i)check|constraint"):
+            db.session.execute(message_event, values)
+            db.session.commit()
+        db.session.rollback()
+        flask_migrate.upgrade(revision="0150")
+        assert _row_counts() == expected
+        db.session.execute(message_event, values)
+        db.session.execute(text(
+            "INSERT INTO request_messages (request_id, store_id, author, body, created_at) "
+            "VALUES (:request, :store, 'customer', 'by the mirrors', :at)"), values)
+        db.session.commit()
+        flask_migrate.downgrade(revision="0140")
+        assert {"request_messages", "request_photos"}.isdisjoint(
+            inspect(db.engine).get_table_names())
+        assert _row_counts() == expected  # the message event went with its table
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()

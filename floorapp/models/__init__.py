@@ -15,6 +15,7 @@ from floorapp.models.help import (
     Sign,
     Status,
 )
+from floorapp.models.messages import Author, RequestMessage, RequestPhoto
 from floorapp.models.push import PushMessage, PushOutcome, PushSubscription
 from floorapp.models.search_ddl import include_object
 from floorapp.models.stock import Hold, LookupMiss, LookupSource, PullStatus, StockPull
@@ -26,6 +27,7 @@ from floorapp.models.users import Availability, Role, User
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Author",
     "Availability",
     "Event",
     "EventKind",
@@ -45,6 +47,8 @@ __all__ = [
     "PushMessage",
     "PushOutcome",
     "PushSubscription",
+    "RequestMessage",
+    "RequestPhoto",
     "RetiredSignToken",
     "Role",
     "Sign",

@@ -74,6 +74,7 @@ class EventKind(enum.StrEnum):
     ESCALATED = "escalated"
     RATED = "rated"
     AVAILABILITY = "availability"
+    MESSAGE = "message"  # a message on the request's thread (models/messages.py)
 
 
 class Sign(db.Model):

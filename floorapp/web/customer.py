@@ -12,14 +12,20 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from floorapp import realtime
-from floorapp.errors import DomainError, InvalidInput, NotFound
+from floorapp.errors import Conflict, DomainError, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Need, Status
+from floorapp.services.conversation import photos, thread
 from floorapp.services.core.idempotency import KeyReused
 from floorapp.services.help import intake, views
 from floorapp.web import customer_errors, sign_pass
 from floorapp.web.language import chosen_language, remember_choice
-from floorapp.web.public_limits import count_at_ceiling, status_limit, submit_limits
+from floorapp.web.public_limits import (
+    count_at_ceiling,
+    message_limits,
+    status_limit,
+    submit_limits,
+)
 
 bp = Blueprint("customer", __name__)
 customer_errors.register(bp)
@@ -117,15 +123,62 @@ def _submission_error(error: DomainError) -> str:
 @status_limit
 def status(public_token: str):
     """Show where the customer's request stands (live with JS, self-refreshing without)."""
-    help_request = intake.by_public_token(public_token)
+    return _status_page(intake.by_public_token(public_token))
+
+
+def _status_page(help_request, *, message_error: str | None = None, typed: str = ""):
+    """Render the status page with its thread (and what the customer typed, on an error)."""
     g.language = g.language or help_request.language
-    shown = views.customer_status(help_request)
+    token = help_request.public_token
     after = realtime.last_event_id(db.engine, help_request.store_id)
-    return render_template("customer/status.html", help_request=help_request, shown=shown,
-                           zone=help_request.zone, store=help_request.store, after=after,
-                           open=help_request.status in (Status.WAITING, Status.CLAIMED,
-                                                        Status.HELPING),
-                           rated=views.has_feedback(help_request))
+    return render_template(
+        "customer/status.html", help_request=help_request,
+        shown=views.customer_status(help_request), zone=help_request.zone,
+        store=help_request.store, after=after,
+        open=help_request.status in (Status.WAITING, Status.CLAIMED, Status.HELPING),
+        rated=views.has_feedback(help_request), message_error=message_error, typed=typed,
+        thread_open=thread.is_open(help_request), message_key=secrets.token_urlsafe(18),
+        customer_text=thread.shown_to_customer, clock=_clock(help_request.store.timezone),
+        messages=thread.messages(help_request.id, photo_url=lambda photo_id: url_for(
+            "api_messages.customer_photo", public_token=token, photo_id=photo_id)))
+
+
+@bp.post("/h/<public_token>/messages")
+@message_limits
+def post_message(public_token: str):
+    """Post the customer's message from the page's form (no JavaScript needed)."""
+    upload = request.files.get("photo")
+    photo = upload.read(photos.MAX_BYTES + 1) if upload else None
+    try:
+        thread.post_as_customer(public_token, request.form.get("body"), photo or None,
+                                key=request.form.get("idempotency_key"))
+    except (InvalidInput, Conflict, KeyReused) as error:
+        return _status_page(intake.by_public_token(public_token), typed=request.form.get(
+            "body") or "", message_error=_message_error(error)), error.status
+    return redirect(url_for("customer.status", public_token=public_token) + "#thread", 303)
+
+
+def _clock(timezone: str):
+    """Return a message's ISO time as the store's wall clock ("14:05"), for the thread."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(timezone or "UTC")
+    return lambda at: datetime.fromisoformat(at).astimezone(zone).strftime("%H:%M")
+
+
+def _message_error(error: DomainError) -> str:
+    if error.code == "thread_closed":
+        return _("This conversation has closed. Scan the sign again if you need help.")
+    if error.code == "invalid_photo":
+        return _("That photo could not be read. Please send a JPEG, PNG, WebP or HEIC photo.")
+    if error.code == "photo_too_large":
+        return _("That photo is too large. Please send a smaller one.")
+    if error.code == "too_long":
+        return _("Please keep it short: a message can be up to 500 characters.")
+    if error.code == "empty_message":
+        return _("Please write a message or choose a photo.")
+    return _("Something in the message was not right. Please check it and try again.")
 
 
 @bp.post("/h/<public_token>/cancel")

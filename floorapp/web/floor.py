@@ -15,6 +15,7 @@ from flask_login import current_user, login_required, user_logged_out
 from floorapp import realtime
 from floorapp.extensions import db
 from floorapp.models import Availability, Outcome
+from floorapp.services.conversation import thread
 from floorapp.services.core.input_parsing import id_or_none
 from floorapp.services.help import availability, spam
 from floorapp.services.help import moves as help_queue
@@ -88,6 +89,19 @@ def move(code: str, request_id: int, move: str):
             return redirect(size_run_url(store.code, help_request.product_id,
                                          help_request.variant_id), 303)
     return redirect(url_for("floor.queue", code=store.code), 303)
+
+
+@bp.post("/stores/<code>/floor/requests/<int:request_id>/messages")
+@login_required
+def post_message(code: str, request_id: int):
+    """Answer the customer on the card (a quick reply or free text), without JavaScript."""
+    store = store_for_caller(code)
+    with refusals.flashed():
+        thread.post_as_staff(acting_user(), request_id, request.form.get("body"),
+                             key=request.form.get("idempotency_key"))
+        flash("Sent to the customer.", "success")
+    return redirect(url_for("floor.queue", code=store.code, _anchor=f"request-{request_id}"),
+                    303)
 
 
 def size_run_url(code: str, product_id: int, variant_id: int | None) -> str:

@@ -101,3 +101,16 @@ def check_limits(view):
                                 scope="check-sign", key_func=_sign_token)(view)
     return limiter.shared_limit(lambda: current_app.config["CHECK_LIMIT_PER_ADDRESS"],
                                 scope="check-address")(view)
+
+
+def _request_token() -> str:
+    return str((request.view_args or {}).get("public_token", ""))[:64]
+
+
+def message_limits(view):
+    """Limit customers' messages per address and per request (POSTs; page and API share)."""
+    view = limiter.shared_limit(lambda: current_app.config["MESSAGE_LIMIT_PER_REQUEST"],
+                                scope="message-request", key_func=_request_token,
+                                methods=["POST"])(view)
+    return limiter.shared_limit(lambda: current_app.config["MESSAGE_LIMIT_PER_ADDRESS"],
+                                scope="message-address", methods=["POST"])(view)

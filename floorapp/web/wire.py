@@ -31,6 +31,11 @@ from floorapp.services.core.input_parsing import (
 # reads the body below. This is the one place those routes' bodies are capped.
 SMALL_BODY_BLUEPRINTS = {"api_help", "api_queue", "customer"}
 SMALL_BODY_BYTES = 16 * 1024
+# The thread's routes carry a customer's photo: its cap (services/conversation/photos.py)
+# and room for the form's other fields.
+PHOTO_BODY_BLUEPRINTS = {"api_messages"}
+PHOTO_BODY_ENDPOINTS = {"customer.post_message"}
+PHOTO_BODY_BYTES = 8 * 1024 * 1024 + 64 * 1024
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
@@ -59,7 +64,9 @@ def register(app: Flask) -> None:
 
 def check_request() -> None:
     """Refuse an oversized body (413), or control characters or deep JSON (400)."""
-    if request.blueprint in SMALL_BODY_BLUEPRINTS:
+    if request.blueprint in PHOTO_BODY_BLUEPRINTS or request.endpoint in PHOTO_BODY_ENDPOINTS:
+        _cap_body(PHOTO_BODY_BYTES)
+    elif request.blueprint in SMALL_BODY_BLUEPRINTS:
         _cap_body(SMALL_BODY_BYTES)
     limit = request.max_content_length
     if limit and (request.content_length or 0) > limit:

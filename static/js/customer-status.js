@@ -18,6 +18,9 @@ async function refresh() {
   const next = page && page.getElementById("status");
   const current = document.getElementById("status");
   if (next && current && next.innerHTML !== current.innerHTML) current.replaceWith(next);
+  const nextThread = page && page.getElementById("thread-list");
+  const thread = document.getElementById("thread-list");
+  if (nextThread && thread && nextThread.innerHTML !== thread.innerHTML) thread.replaceWith(nextThread);
   if (next && FINAL.includes(next.dataset.status)) stop();
 }
 

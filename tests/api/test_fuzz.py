@@ -62,6 +62,7 @@ def _seed() -> dict:
                                  created_by=manager)
     return {"login": manager.login, "token": raw, "sign_token": sign.token,
             "public_token": help_request.public_token, "request_id": help_request.id,
+            "request": str(help_request.id),  # the thread's paths: an id or a token
             "code": store.code, "product_id": product.id, "sku": variant.sku,
             "variant_id": variant.id, "to_user_id": associate.id}
 

@@ -4,7 +4,15 @@ A new enum in the document must be added to VOCABULARIES with where its values c
 so the document can never list a status, an outcome or a scope the code does not know.
 """
 
-from floorapp.models import OPEN_STATUSES, Availability, Need, Outcome, PullStatus, Status
+from floorapp.models import (
+    OPEN_STATUSES,
+    Author,
+    Availability,
+    Need,
+    Outcome,
+    PullStatus,
+    Status,
+)
 from floorapp.services.help.intake import LANGUAGES
 from floorapp.services.help.sla import SlaState
 from floorapp.services.inventory.customer_view import SIZE_WORDS
@@ -24,6 +32,7 @@ VOCABULARIES = {
                      list(SIZE_WORDS)],  # an associate's; a size's in the price check
     "language": [list(LANGUAGES)],
     "sla": [[state.value for state in SlaState]],
+    "author": [[author.value for author in Author]],  # a thread message's
 }
 
 

@@ -4,9 +4,11 @@ Shared by the route walk (who may call what) and the bad-id walk (nothing answer
 """
 
 from floorapp.models import Role
+from floorapp.services.conversation import thread
 from floorapp.services.inventory import pulls, stock
 from floorapp.services.org import tokens
 from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
+from tests.photo_files import jpeg_with_gps
 from tests.push_factories import make_device
 
 
@@ -18,6 +20,8 @@ def seed_store_a() -> dict:
     device = make_device(user=make_user(login="a.associate", store=store))
     sign = make_sign(zone=store.zones[0])
     help_request = make_help_request(sign=sign, note="blue jacket")
+    photo_id = thread.post_as_customer(help_request.public_token, "the blue jacket, here",
+                                       jpeg_with_gps((64, 48))).message["photo_id"]
     product = make_product(stock={store: {("9", ""): (2, 3)}})
     variant = product.variants_by_key[("9", "")]
     pull = pulls.ask_for_pull(store=store, variant_id=variant.id, user=manager)
@@ -34,7 +38,8 @@ def seed_store_a() -> dict:
             "sku": variant.sku, "tag_code": variant.sku, "pull_id": pull.id, "hold_id": hold.id,
             "variant_id": variant.id, "status": "picked", "token_id": token.id,
             "zone_id": store.zones[0].id,
-            "filename": "css/app.css", "name": "icon-192", "subscription_id": device.id}
+            "filename": "css/app.css", "name": "icon-192", "subscription_id": device.id,
+            "photo_id": photo_id}
 
 
 def walk(app, values):

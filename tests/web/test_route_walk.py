@@ -23,6 +23,8 @@ PUBLIC_ENDPOINTS = {
     "pwa.customer_service_worker", "api_push.public_key", "api_push.subscribe_customer",
     "api_sign_products.product", "api_sign_products.code",
     "price_check.check", "price_check.product",
+    "api_messages.customer_messages", "api_messages.customer_post",
+    "api_messages.customer_photo", "customer.post_message",
 }
 # Routes for any logged-in user that name no store: they act on the caller or in the
 # caller's own store, or show the chain-wide catalog with the caller's store's figures.

@@ -1,11 +1,11 @@
 """Housekeeping: forget what customers wrote once it is no longer needed.
 
-Notes and comments are purged after the retention window; the anonymous timings of
-every request stay, so the dashboards keep their history. Catalog uploads nobody
-confirmed are deleted after a day; finished pushes leave the outbox after
-a few days (kept that long to answer "did my handheld get it?"). The workers run
-this by themselves once an hour (`purge_when_due`, from the escalation tick);
-`flask maintenance purge` runs it at once.
+Notes, comments and the threads' messages and photos are purged after the retention
+window; the anonymous timings of every request (and of each message) stay, so the
+dashboards keep their history. Catalog uploads nobody confirmed are deleted after a
+day; finished pushes leave the outbox after a few days (kept that long to answer "did
+my handheld get it?"). The workers run this by themselves once an hour
+(`purge_when_due`, from the escalation tick); `flask maintenance purge` runs it at once.
 """
 
 import re
@@ -19,7 +19,15 @@ from sqlalchemy.exc import IntegrityError
 
 from floorapp.errors import InvalidInput
 from floorapp.extensions import db
-from floorapp.models import Feedback, HelpRequest, IdempotencyRecord, LoginSession, PushMessage
+from floorapp.models import (
+    Feedback,
+    HelpRequest,
+    IdempotencyRecord,
+    LoginSession,
+    PushMessage,
+    RequestMessage,
+    RequestPhoto,
+)
 from floorapp.services.core.transactions import begin_sqlite_write, writes
 
 IDEMPOTENCY_WINDOW = timedelta(days=1)
@@ -40,6 +48,8 @@ class PurgeReport:
     login_sessions: int
     uploads: int = 0
     pushes: int = 0
+    messages: int = 0  # thread messages blanked (the row and its time stay)
+    photos: int = 0
 
 
 @writes
@@ -65,9 +75,21 @@ def purge(*, retention_days: int, session_idle: timedelta,
             LoginSession.last_seen_at < now - session_idle)).where(
             LoginSession.last_seen_at < now - timedelta(days=1))),
         pushes=_count(delete(PushMessage).where(PushMessage.sent_at < now - PUSH_OUTBOX_KEEP)),
+        **_purge_threads(old_requests),
     )
     db.session.commit()
     return report
+
+
+def _purge_threads(old_requests) -> dict[str, int]:
+    """Blank the threads' texts and delete their photos, like the notes: timings stay."""
+    old_messages = RequestMessage.request_id.in_(old_requests)
+    blanked = _count(update(RequestMessage)
+                     .where(old_messages, or_(RequestMessage.body != "",
+                                              RequestMessage.photo_id.is_not(None)))
+                     .values(body="", photo_id=None))
+    photos = _count(delete(RequestPhoto).where(RequestPhoto.request_id.in_(old_requests)))
+    return {"messages": blanked, "photos": photos}
 
 
 def purge_when_due(config: Mapping, instance_path: str, *, now: datetime) -> PurgeReport | None:

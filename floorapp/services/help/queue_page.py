@@ -6,8 +6,11 @@ someone covers, the event id the live stream resumes after, and for managers the
 "Clear spam" form's signs. The handler renders it; each piece is read here.
 """
 
+from flask import url_for
+
 from floorapp.extensions import db
 from floorapp.models import Role, Store, User
+from floorapp.services.conversation import thread
 from floorapp.services.core.event_log import last_event_id
 from floorapp.services.help import card_answers, spam, views
 
@@ -26,4 +29,10 @@ def queue_page(store: Store, user: User) -> dict:
         "covered": sorted(covered), "whole_store": whole_store,
         "spam_signs": spam.signs_of(store) if user.role is not Role.ASSOCIATE else None,
         "spam_windows": spam.WINDOWS_MIN,
+        "threads": thread.threads([item["id"] for item in items], photo_url=_photo_url),
+        "quick_replies": thread.QUICK_REPLIES,
     }
+
+
+def _photo_url(request_id: int, photo_id: int) -> str:
+    return url_for("api_messages.staff_photo", request_id=request_id, photo_id=photo_id)

@@ -186,3 +186,23 @@ def pull_answered(pull: PullCard, what: str, name: str, language: str, *,
         url = pull.asker_url if to_asker else pull.stockroom_url
         return _payload(pull.tag, _pull_title(pull), _happened(what, cut(name, 40)), url,
                         language, alert=to_asker)
+
+
+def customer_message(request_id: int, public_token: str, first_name: str, text: str,
+                     language: str) -> dict[str, Any]:
+    """The customer's phone: an associate wrote on the thread (the text, cut)."""
+    with force_locale(language):
+        from floorapp.services.conversation.thread import shown_to_customer
+
+        title = gettext("%(name)s wrote", name=cut(first_name, 40)) if first_name else \
+            gettext("The store wrote")
+        return _payload(f"customer-{request_id}", title, shown_to_customer(text),
+                        f"/h/{public_token}", language, alert=True)
+
+
+def staff_message(card: Card, text: str, photo: bool, language: str) -> dict[str, Any]:
+    """The associate who holds the request: the customer wrote (or sent a photo)."""
+    with force_locale(language):
+        body = text or (gettext("A photo") if photo else "")
+        return _payload(card.tag, gettext("The customer wrote: %(zone)s", zone=card.zone),
+                        body, card.url, language, alert=True)

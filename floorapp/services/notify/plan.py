@@ -176,3 +176,22 @@ def pull_moved(pull: StockPull, what: str, actor_id: int) -> None:
           card.tag, ttl_s=PULL_TTL_S)
     _send(others, lambda lang: messages.pull_answered(card, what, name, lang, to_asker=False),
           card.tag)
+
+
+def message_posted(help_request: HelpRequest, author: str, author_id: int | None, text: str,
+                   photo: bool) -> None:
+    """A message on the thread: to the customer's phone, or to the associate holding it."""
+    if author == "staff":
+        devices = recipients.customer_devices(help_request.id)
+        if devices:
+            payload = messages.customer_message(
+                help_request.id, help_request.public_token, _first_name(author_id), text,
+                help_request.language or "en")
+            _send(devices, lambda _language: payload, payload["tag"], urgency="high",
+                  ttl_s=_ttl())
+        return
+    devices = recipients.for_people(help_request.store_id, [help_request.claimed_by_id])
+    if devices:
+        card = _card(help_request.id)
+        _send(devices, lambda lang: messages.staff_message(card, text, photo, lang), card.tag,
+              urgency="high", ttl_s=_ttl())

@@ -1,0 +1,1 @@
+"""The conversation on a help request: the thread (thread.py) and the photos (photos.py)."""
