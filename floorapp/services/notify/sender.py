@@ -32,6 +32,7 @@ from flask import current_app
 from py_vapid import Vapid02
 
 from floorapp.models.types import utcnow
+from floorapp.services.core.input_parsing import whole_number
 from floorapp.services.notify import vapid
 from floorapp.services.notify.endpoints import endpoint_problem
 
@@ -178,8 +179,9 @@ def retry_after_s(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
+    seconds = whole_number(value)  # the app's one reading of digits ('²' is not one)
+    if seconds is not None:
+        return float(seconds)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
