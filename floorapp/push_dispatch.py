@@ -48,11 +48,12 @@ class Dispatcher:
     """The worker's claim loop, its senders, and the finisher that records their outcomes."""
 
     def __init__(self, app: Flask):
-        self._app = weakref.ref(app)
+        self._wake = threading.Event()
+        # Held weakly: when the app is collected, the loop wakes at once and ends.
+        self._app = weakref.ref(app, lambda _gone: self._wake.set())
         self.senders = max(1, int(app.config["PUSH_SENDERS"]))
         self.capacity = 2 * self.senders  # claimed and not yet sent: in flight + one batch
         self.poll_s = float(app.config["PUSH_POLL_S"])
-        self._wake = threading.Event()
         self._stopped = threading.Event()
         self._work: queue.Queue = queue.Queue()
         self._done: queue.Queue = queue.Queue()

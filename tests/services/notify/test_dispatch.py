@@ -103,18 +103,22 @@ def test_the_dispatcher_of_an_app_whose_sqlite_file_was_deleted_stops(tmp_path, 
 
 
 def test_the_dispatcher_of_a_dropped_app_ends_with_it(tmp_path):
+    # The loop holds the app only while it drains (a few ms of each half second), so a
+    # collection almost always finds it unreferenced; a long test process's collections
+    # are slow, hence the generous deadline. Collected, the app wakes the loop to end.
     app = create_app(_test_config(f"sqlite:///{tmp_path / 'x.sqlite3'}",
-                                  **push_config(PUSH_DISPATCH=True, PUSH_POLL_S=0.05)))
+                                  **push_config(PUSH_DISPATCH=True, PUSH_POLL_S=0.5)))
     with app.app_context():
         db.create_all()
     dispatcher = push_dispatch.dispatcher_for(app)
     dispatcher.start()
+    time.sleep(0.1)  # its first drain is over: it waits for the next poll
     del app
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + 10
     while dispatcher.running and time.monotonic() < deadline:
         gc.collect()
-        time.sleep(0.05)
-    assert not dispatcher.running
+        time.sleep(0.02)
+    assert not dispatcher.running, "the dispatcher outlived its app"
 
 
 def test_a_database_that_fails_is_logged_once_and_retried_more_slowly(tmp_path, caplog):
