@@ -7,6 +7,7 @@ there and lands on the request's status page. With JavaScript a "Scan" button ap
 the camera code loads only when it is tapped (static/js/customer-check-scanner.js).
 """
 
+import functools
 import secrets
 
 from flask import Blueprint, g, render_template, request
@@ -17,6 +18,7 @@ from floorapp.errors import InvalidInput
 from floorapp.services.help import intake
 from floorapp.services.inventory import colors, customer_view
 from floorapp.web import customer_errors, sign_pass
+from floorapp.web.after_response import after_response
 from floorapp.web.language import chosen_language, remember_choice
 from floorapp.web.public_limits import check_limits
 from floorapp.web.security import CONTENT_SECURITY_POLICY
@@ -67,6 +69,9 @@ def check(sign_token: str):
         answer = customer_view.check(sign.zone.store, typed)
     except InvalidInput as error:
         return _page(sign, typed=typed[:64], error=_refusal(error)), 400
+    if answer["kind"] == "product":
+        after_response(functools.partial(customer_view.record_miss, sign.zone.store_id,
+                                         answer["view"]))
     return _page(sign, typed=typed, answer=answer)
 
 

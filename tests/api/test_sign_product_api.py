@@ -57,13 +57,20 @@ def test_a_scanned_upc_or_a_typed_sku_names_the_size(client, shop):
                                    "availability": "last_one", "elsewhere": []}
 
 
-def test_a_size_not_here_counts_as_a_customers_look_once(app, client, shop):
-    url = f"/api/v1/signs/{shop['token']}/codes/NW100-9M"
-    assert client.get(url).json["looked_up"]["availability"] == "not_here"
-    client.get(url)
+def _sources(app):
     with app.app_context():
-        sources = db.session.scalars(select(LookupMiss.source)).all()
-    assert sources == [LookupSource.CUSTOMER]
+        return db.session.scalars(select(LookupMiss.source)).all()
+
+
+def test_a_size_not_here_counts_as_a_customers_look_once_after_the_answer(app, client, shop):
+    url = f"/api/v1/signs/{shop['token']}/codes/NW100-9M"
+    answer = client.get(url)
+    assert answer.json["looked_up"]["availability"] == "not_here"
+    assert _sources(app) == []  # the answer did not wait for the write
+    answer.close()  # what a WSGI server does after the last byte
+    assert _sources(app) == [LookupSource.CUSTOMER]
+    client.get(url).close()
+    assert _sources(app) == [LookupSource.CUSTOMER]
 
 
 @pytest.mark.parametrize(("path", "status"), [

@@ -131,8 +131,8 @@ def test_an_unknown_code_or_another_stores_product_offers_a_one_tap_request(app,
 
 
 def test_a_size_not_here_looked_up_by_code_is_lost_demand(app, client, shop):
-    client.get(f"/s/{shop['token']}/check?q=NW100-9M")  # 4 in the back: no miss
-    client.get(f"/s/{shop['token']}/check?q=NW100-10W")
+    client.get(f"/s/{shop['token']}/check?q=NW100-9M").close()  # 4 in the back: no miss
+    client.get(f"/s/{shop['token']}/check?q=NW100-10W").close()  # recorded once sent
     with app.app_context():
         rows = db.session.execute(select(LookupMiss.size_label, LookupMiss.source)).all()
     assert rows == [("10 W", LookupSource.CUSTOMER)]

@@ -75,6 +75,18 @@ def start_write() -> None:
     begin_sqlite_write()
 
 
+def relaxed_durability() -> None:
+    """Let this transaction's commit return before PostgreSQL has flushed it to disk.
+
+    For rows that record an observation, not anything a user submitted (a lookup that
+    found no stock): a crash may lose the last fraction of a second of them, never
+    corrupts, and the request does not wait for the disk. SQLite already commits
+    without a flush (synchronous=NORMAL in WAL mode, floorapp/extensions.py).
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
 def rolls_back(function: Callable[P, R]) -> Callable[P, R]:
     """Roll back the session when a service function raises, so its caller finds it clean.
 

@@ -27,7 +27,7 @@ the associates' lookups on the dashboard (services/metrics/inventory_figures.py)
 
 import re
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
@@ -72,34 +72,50 @@ def product_for_customer(store: Store, product_id: int) -> dict:
     """Return this store's product as the customer sees it, or raise NotFound."""
     if not valid_id(product_id):
         raise NotFound(UNKNOWN)
+    return _shown(store, _carried_here(lambda: size_grid.product_view(
+        product_id, store, other_stores=store.show_other_stores)))
+
+
+def code_for_customer(store: Store, typed: object) -> dict:
+    """Return the product a typed or scanned code names, with `looked_up` its size.
+
+    Junk raises InvalidInput (parse_code). A size that is not here is lost demand: the
+    caller records it with `record_miss`, after its answer has been sent.
+    """
+    code = parse_code(typed)
+    view = _carried_here(lambda: size_grid.product_view_of_code(
+        code, store, other_stores=store.show_other_stores))
+    named = next(variant["id"] for variant in view["variants"]
+                 if variant["upc"] == code or variant["sku"] == code.upper())
+    shown = _shown(store, view)
+    shown["looked_up"] = next(size for size in shown["sizes"] if size["_variant_id"] == named)
+    return shown
+
+
+def _carried_here(read_view) -> dict:
+    """Return the size-grid view `read_view` reads if this store carries the product;
+    otherwise the same NotFound as for a product nobody has."""
     try:
-        view = size_grid.product_view(product_id, store)
+        view = read_view()
     except NotFound:
         raise NotFound(UNKNOWN) from None
     if not any(variant["as_of"] is not None for variant in view["variants"]):
         raise NotFound(UNKNOWN)  # not carried here: answered as if it did not exist
-    return _shown(store, view)
+    return view
 
 
-def code_for_customer(store: Store, typed: object, *, record: bool = True) -> dict:
-    """Return the product a typed or scanned code names, with `looked_up` its size.
+def record_miss(store_id: int, shown: dict) -> bool:
+    """Record a code's size that is not here as a customer's lookup miss; True if written.
 
-    Junk raises InvalidInput (parse_code). A size that is not here is recorded as a
-    customer's lookup miss (once per look: see stock.CUSTOMER_REPEAT_WINDOW).
+    Once per look (see stock.CUSTOMER_REPEAT_WINDOW); a view with no size looked up, or
+    one that is here, records nothing.
     """
-    code = parse_code(typed)
-    row = db.session.execute(
-        select(Variant.id, Variant.product_id)
-        .where(or_(Variant.upc == code, Variant.sku == code.upper())).limit(1)).first()
-    if row is None:
-        raise NotFound(UNKNOWN)
-    shown = product_for_customer(store, row.product_id)
-    size = next(size for size in shown["sizes"] if size["_variant_id"] == row.id)
-    shown["looked_up"] = size
-    if record and size["availability"] == NOT_HERE:
-        stock.record_lookup_miss(store=store, variant_id=row.id, user=None,
-                                 source=LookupSource.CUSTOMER)
-    return shown
+    size = shown.get("looked_up")
+    if size is None or size["availability"] != NOT_HERE:
+        return False
+    return stock.record_lookup_miss(store=db.session.get(Store, store_id),
+                                    variant_id=size["_variant_id"], user=None,
+                                    source=LookupSource.CUSTOMER)
 
 
 def public(shown: dict) -> dict:

@@ -1,15 +1,16 @@
 """A product with its size grid for one store: floor, stockroom, bin, held, other stores.
 
-`product_view` is one Core statement (variants × every store's stock row, with the
-active holds summed per row); the grid and the nearest sizes are built from its rows
-in Python. Holds count until released or until `expires_at` passes, so an expired
-hold stops counting the moment it expires, with no job running.
+`product_view` is one Core statement (variants × every store's stock row, or this
+store's alone, with the active holds summed per row); the grid and the nearest sizes
+are built from its rows in Python. Holds count until released or until `expires_at`
+passes, so an expired hold stops counting the moment it expires, with no job running.
 """
 
 import functools
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import aliased
 
 from floorapp.errors import NotFound
 from floorapp.extensions import db
@@ -22,25 +23,58 @@ from floorapp.services.inventory.sizes import width_sort_key
 NEAREST = 3
 
 
-def product_view(product_id: int, store: Store, *, now: datetime | None = None) -> dict:
-    """Return the product, its variants with this store's figures, and the grid."""
+def product_view(product_id: int, store: Store, *, now: datetime | None = None,
+                 other_stores: bool = True) -> dict:
+    """Return the product, its variants with this store's figures, and the grid.
+
+    `other_stores=False` reads this store's stock rows alone (the customer's view of a
+    store that names no others): a third of the rows on a three-store chain, far fewer
+    on a real one, and each variant's other stores left empty.
+    """
     if not valid_id(product_id):
         raise NotFound(f"No product with the id {product_id}.")
-    params = {"product_id": product_id, "now": now or datetime.now(UTC)}
-    rows = db.session.connection().execute(_view_statement(), params).all()
+    return _view({"product_id": product_id}, store, now=now, other_stores=other_stores,
+                 missing=f"No product with the id {product_id}.")
+
+
+def product_view_of_code(code: str, store: Store, *, now: datetime | None = None,
+                         other_stores: bool = True) -> dict:
+    """Return `product_view` of the product one of whose sizes has this UPC or SKU, in
+    the same one statement (a customer's scan at a sign is a hot path)."""
+    return _view({"upc": code, "sku": code.upper()}, store, now=now,
+                 other_stores=other_stores, missing=f"No size with the code {code}.")
+
+
+def _view(params: dict, store: Store, *, now: datetime | None, other_stores: bool,
+          missing: str) -> dict:
+    params = {**params, "now": now or datetime.now(UTC)}
+    if not other_stores:
+        params["store_id"] = store.id
+    statement = _view_statement(other_stores, "upc" in params)
+    rows = db.session.connection().execute(statement, params).all()
     if not rows:
-        raise NotFound(f"No product with the id {product_id}.")
+        raise NotFound(missing)
     return _assemble(rows, store)
 
 
 @functools.cache
-def _view_statement():
-    """Build the product-view statement once; requests only bind the product and the time."""
+def _view_statement(other_stores: bool, by_code: bool):
+    """Build the product-view statement once per shape; requests bind the product (or a
+    size's code), the time and (for one store's rows alone) the store."""
     held = (select(func.coalesce(func.sum(Hold.qty), 0))
             .where(Hold.variant_id == Variant.id, Hold.store_id == Stock.store_id,
                    Hold.released_at.is_(None),
                    Hold.expires_at > bindparam("now", type_=UTCDateTime()))
             .scalar_subquery())
+    stock_of_variant = Stock.variant_id == Variant.id
+    if not other_stores:
+        stock_of_variant = and_(stock_of_variant, Stock.store_id == bindparam("store_id"))
+    product = bindparam("product_id")
+    if by_code:
+        coded = aliased(Variant)
+        product = (select(coded.product_id).where(or_(coded.upc == bindparam("upc"),
+                                                      coded.sku == bindparam("sku")))
+                   .limit(1).scalar_subquery())
     return (
         select(*PRODUCT_COLUMNS, Variant.id.label("variant_id"), Variant.sku, Variant.upc,
                Variant.size_label, Variant.width, Variant.size_sort, Stock.store_id,
@@ -48,9 +82,9 @@ def _view_statement():
                Stock.bin, Stock.updated_at, held.label("held"))
         .select_from(Product)
         .outerjoin(Variant, Variant.product_id == Product.id)
-        .outerjoin(Stock, Stock.variant_id == Variant.id)
+        .outerjoin(Stock, stock_of_variant)
         .outerjoin(Store, Store.id == Stock.store_id)
-        .where(Product.id == bindparam("product_id")))
+        .where(Product.id == product))
 
 
 def _assemble(rows, store: Store) -> dict:

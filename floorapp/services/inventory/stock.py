@@ -18,7 +18,12 @@ from floorapp.services.core.idempotency import KeyedCall
 from floorapp.services.core.input_parsing import bounded_number, check_text, valid_id
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.times import iso
-from floorapp.services.core.transactions import rolls_back, start_write, writes
+from floorapp.services.core.transactions import (
+    relaxed_durability,
+    rolls_back,
+    start_write,
+    writes,
+)
 from floorapp.services.inventory.sizes import normalize_width
 
 MAX_HOLD_MINUTES = 24 * 60
@@ -200,25 +205,38 @@ def record_lookup_miss(*, store: Store, variant_id: int, user: User | None,
     once: a reload is not a second customer. A customer's own check at a sign
     (`source` CUSTOMER, no user) counts once per size within CUSTOMER_REPEAT_WINDOW.
     Returns whether a row was written.
+
+    A lookup is a read on a hot path (a customer's scan answers within 10 ms), so a
+    repeat is found by a plain read and writes nothing; only a new miss takes the
+    lock, looks again under it (two workers racing write one row) and inserts, with
+    the commit not waiting for the disk (transactions.relaxed_durability).
     """
     variant = _variant(variant_id)
     customer = source is LookupSource.CUSTOMER
-    store_id, user_id = store.id, (user.id if user else None)
+    user_id = None if customer else (user.id if user else None)
+    since = _now() - (CUSTOMER_REPEAT_WINDOW if customer else MISS_REPEAT_WINDOW)
+    if _recent_miss(store.id, variant_id, source, user_id, since):
+        return False
     start_write()
+    relaxed_durability()
     # A no-op write first takes the lock, so the check and the insert cannot race.
     db.session.execute(update(Variant).where(Variant.id == variant_id)
                        .values(size_sort=Variant.size_sort))
-    since = _now() - (CUSTOMER_REPEAT_WINDOW if customer else MISS_REPEAT_WINDOW)
-    repeat = db.session.scalar(select(LookupMiss.id).where(
-        LookupMiss.store_id == store_id, LookupMiss.variant_id == variant_id,
-        LookupMiss.source == source, LookupMiss.user_id.is_(None) if customer
-        else LookupMiss.user_id == user_id, LookupMiss.at > since).limit(1))
-    if repeat is not None:
+    if _recent_miss(store.id, variant_id, source, user_id, since):
         db.session.commit()  # end the write now, not when the page has been rendered
         return False
     label = variant.size_label + (f" {normalize_width(variant.width)}" if variant.width else "")
-    db.session.add(LookupMiss(store_id=store_id, product_id=variant.product_id,
-                              variant_id=variant_id, size_label=label,
-                              user_id=None if customer else user_id, source=source))
+    db.session.add(LookupMiss(store_id=store.id, product_id=variant.product_id,
+                              variant_id=variant_id, size_label=label, user_id=user_id,
+                              source=source))
     db.session.commit()
     return True
+
+
+def _recent_miss(store_id: int, variant_id: int, source: LookupSource, user_id: int | None,
+                 since: datetime) -> bool:
+    """Tell whether the same look (store, size, source, associate) was recorded since."""
+    return db.session.scalar(select(LookupMiss.id).where(
+        LookupMiss.store_id == store_id, LookupMiss.variant_id == variant_id,
+        LookupMiss.source == source, LookupMiss.user_id.is_(None) if user_id is None
+        else LookupMiss.user_id == user_id, LookupMiss.at > since).limit(1)) is not None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import qrcode
 import qrcode.image.svg
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from floorapp.errors import Conflict, DomainError, InvalidInput, NotFound
 from floorapp.extensions import db
@@ -51,12 +52,14 @@ def resolve_sign_token(token: str) -> Sign:
     """Return the active sign for a token printed on a QR code.
 
     Raises SignRetired for a rotated token or a deactivated sign, so the customer
-    is told the code is no longer in use, and NotFound for anything else.
+    is told the code is no longer in use, and NotFound for anything else. The sign, its
+    zone and its store come in one statement: every public read at a sign starts here.
     """
     token = (token or "").strip()
     if not token or len(token) > 64:
         raise NotFound("This help code is not one of ours.")
-    sign = db.session.scalar(select(Sign).where(Sign.token == token))
+    sign = db.session.scalar(select(Sign).where(Sign.token == token).options(
+        joinedload(Sign.zone, innerjoin=True).joinedload(Zone.store, innerjoin=True)))
     if sign is not None and sign.active and sign.zone.active and sign.zone.store.active:
         return sign
     retired = sign is not None or db.session.scalar(

@@ -138,16 +138,22 @@ def test_another_stores_exclusive_product_answers_exactly_as_an_unknown_one(shop
 
 def test_a_code_names_its_size_and_a_size_not_here_is_lost_demand_once_per_look(shop):
     here = shop["here"]
-    assert customer_view.code_for_customer(here, "NW100-8")["looked_up"]["label"] == "8"
-    assert _misses() == 0  # a size that is here is no lost demand
+    found = customer_view.code_for_customer(here, "NW100-8")
+    assert found["looked_up"]["label"] == "8"
+    assert not customer_view.record_miss(here.id, found)  # a size that is here: no lost demand
+    assert _misses() == 0
     looked = customer_view.code_for_customer(here, " nw100-11 ")
     assert looked["looked_up"]["availability"] == "not_here"
+    assert _misses() == 0  # looking up writes nothing: the caller records after answering
+    assert customer_view.record_miss(here.id, looked)
     assert _misses(LookupSource.CUSTOMER) == 1  # one row for the look, not one per size
-    customer_view.code_for_customer(here, "NW100-11")  # a reload: the same look
+    again = customer_view.code_for_customer(here, "NW100-11")  # a reload: the same look
+    assert not customer_view.record_miss(here.id, again)
     assert _misses(LookupSource.CUSTOMER) == 1
     row = db.session.scalars(select(LookupMiss)).one()
     assert (row.store_id, row.size_label, row.user_id) == (here.id, "11", None)
-    customer_view.product_for_customer(here, shop["runner"].id)  # no size named: no miss
+    shown = customer_view.product_for_customer(here, shop["runner"].id)
+    assert not customer_view.record_miss(here.id, shown)  # no size named: no miss
     assert _misses() == 1 and _misses(LookupSource.ASSOCIATE) == 0
 
 
