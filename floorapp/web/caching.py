@@ -1,13 +1,14 @@
 """Cache headers on signed-in answers, and which login session an answer belongs to.
 
 A handheld passes from one associate to the next. Every answer to a signed-in request
-says `Cache-Control: no-store`, so neither the browser, a proxy nor the service worker
-keeps it, except the associate's floor pages that the service worker keeps for a dead
-spot: they say `private, no-cache` and `Vary: Cookie`. `X-Floorapp-Session` tells the
-service worker whose answer it is: a keyed hash of the login session's token (never the
-token) or `none` when the request carried no live session (anonymous, logged out, idle,
-deactivated, role changed). The service worker keeps a page only under its session and
-drops every other session's pages as soon as another tag, or `none`, arrives.
+says `Cache-Control: no-store` (or the view's own `private, no-store`), so neither the
+browser, a proxy nor the service worker keeps it, except the associate's floor pages
+that the service worker keeps for a dead spot: they say `private, no-cache` and `Vary:
+Cookie`. `X-Floorapp-Session` tells the service worker whose answer it is: a keyed hash
+of the login session's token (never the token) or `none` when the request carried no
+live session (anonymous, logged out, idle, deactivated, role changed). The service
+worker keeps a page only under its session and drops every other session's pages as soon
+as another tag, or `none`, arrives.
 """
 
 import hashlib
@@ -54,8 +55,8 @@ def add_cache_headers(response):
     if request.endpoint in OFFLINE_ENDPOINTS and response.status_code == 200:
         response.headers["Cache-Control"] = OFFLINE_CACHING
         response.vary.add("Cookie")
-    else:
-        response.headers["Cache-Control"] = "no-store"
+    elif "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"  # kept if the view said more
     return response
 
 

@@ -117,7 +117,9 @@ def test_a_photo_is_stored_without_gps_and_served_only_to_its_two_sides(app, cli
     assert not has_gps(served.data)
     assert Image.open(io.BytesIO(served.data)).size == (1600, 1200)
     staff_url = f"/api/v1/help-requests/{talk['id']}/photos/{photo_id}"
-    assert _login(app, "maria").get(staff_url).data == served.data
+    staff_served = _login(app, "maria").get(staff_url)
+    assert staff_served.data == served.data
+    assert staff_served.headers["Cache-Control"] == "private, no-store"
     assert _login(app, "olga").get(staff_url).status_code == 404
     assert client.get(staff_url).status_code == 401
     listed = client.get(f"/api/v1/help-requests/{talk['token']}/messages").json["messages"]
