@@ -3,6 +3,7 @@
 - Not acknowledged within the store's acknowledge target: level 1 (every available
   associate of the store is alerted).
 - A further `ESCALATE_AFTER_S` (default: the target again) later: level 2 (managers).
+- Sent while nobody is working who would take it: level 2 at once (`tell_managers_at_once`).
 - Not reached within `EXPIRE_AFTER_MINUTES` (default 30): expired, a walk-away.
 
 Every worker runs `tick` on a timer and cron may run it too: each escalation is a
@@ -90,19 +91,33 @@ def _due_level(row, now: datetime, escalate_after_s: int | None) -> int:
 def escalate(store_id: int, request_id: int, level: int, *, now: datetime) -> bool:
     """Raise a waiting request to `level` once; return False if another worker did it."""
     begin_write(store_id)
+    if not _raise(store_id, request_id, level, from_level=level - 1, now=now):
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True
+
+
+def tell_managers_at_once(store_id: int, request_id: int, *, now: datetime) -> None:
+    """Take a request nobody is working to take (services/help/wait_estimate.py) to the
+    managers now, level 2, instead of after two targets; in the caller's transaction."""
+    _raise(store_id, request_id, 2, from_level=0, now=now, reason="uncovered")
+
+
+def _raise(store_id: int, request_id: int, level: int, *, from_level: int, now: datetime,
+           reason: str | None = None) -> bool:
+    """Move a waiting request from `from_level` to `level`, with its event and alerts."""
     result = db.session.execute(
         update(HelpRequest)
         .where(HelpRequest.id == request_id, HelpRequest.store_id == store_id,
                HelpRequest.status == Status.WAITING,
-               HelpRequest.escalation_level == level - 1)
+               HelpRequest.escalation_level == from_level)
         .values(escalation_level=level, last_escalated_at=now)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        db.session.rollback()
         return False
     record_event(store_id=store_id, request_id=request_id, kind=EventKind.ESCALATED, at=now,
                  from_status=Status.WAITING.value, to_status=Status.WAITING.value,
-                 data={"level": level})
+                 data={"level": level, **({"reason": reason} if reason else {})})
     plan.escalated(store_id, request_id, level)
-    db.session.commit()
     return True

@@ -20,7 +20,7 @@ from floorapp.models.types import utcnow
 from floorapp.services.core import idempotency
 from floorapp.services.core.event_log import record_event
 from floorapp.services.core.transactions import begin_write, rolls_back
-from floorapp.services.help import moves, product_match
+from floorapp.services.help import escalation, moves, product_match, wait_estimate
 from floorapp.services.notify import plan
 from floorapp.services.org.signs import resolve_sign_token
 
@@ -152,6 +152,8 @@ def _insert_waiting(place: "SignPlace", submission: Submission, found: product_m
                  at=now, from_status=None, to_status=Status.WAITING.value,
                  data={"zone_id": place.zone_id})
     plan.request_submitted(place.store_id, request_id, place.zone_id)
+    if not wait_estimate.covered(place.store_id, place.zone_id):
+        escalation.tell_managers_at_once(place.store_id, request_id, now=now)
     return request_id, public_token
 
 

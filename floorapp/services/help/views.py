@@ -4,10 +4,8 @@ These are reads (no commits). The queue is one Core select, because handhelds po
 and re-render it often.
 """
 
-import math
-import statistics
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
@@ -17,7 +15,6 @@ from floorapp.models import (
     OPEN_STATUSES,
     Availability,
     HelpRequest,
-    Role,
     Status,
     Store,
     User,
@@ -25,10 +22,8 @@ from floorapp.models import (
 )
 from floorapp.models.types import utcnow
 from floorapp.services.core.times import iso
+from floorapp.services.help import wait_estimate
 from floorapp.services.help.sla import sla_state, target_for, waited_s
-
-# The window the wait estimate reads the store's recent pace from.
-PACE_WINDOW = timedelta(hours=2)
 
 
 def open_queue(store: Store, *, now: datetime | None = None) -> list[dict]:
@@ -59,12 +54,14 @@ def _queue_item(row, store: Store, now: datetime) -> dict:
 
 @dataclass
 class CustomerStatus:
-    """What the customer's status page shows."""
+    """What the customer's status page shows (the wait: services/help/wait_estimate.py)."""
 
     status: str
     position: int | None
     estimate_s: int | None
     associate: str | None
+    everyone_busy: bool = False
+    managers_told: bool = False
 
 
 def customer_status(help_request: HelpRequest, *, now: datetime | None = None) -> CustomerStatus:
@@ -78,42 +75,10 @@ def customer_status(help_request: HelpRequest, *, now: datetime | None = None) -
         or_(HelpRequest.requested_at < help_request.requested_at,
             (HelpRequest.requested_at == help_request.requested_at)
             & (HelpRequest.id < help_request.id))))
-    return CustomerStatus("waiting", position, estimate_wait(help_request, position, now), None)
-
-
-def estimate_wait(help_request: HelpRequest, position: int, now: datetime) -> int | None:
-    """Estimate the seconds until someone acknowledges, from the live queue and recent pace.
-
-    Pace: the median time to acknowledge in this store over the last two hours (the
-    store's target when there is no history). Capacity: associates on the floor for this
-    zone, else for the whole store. Requests ahead are shared among them; the time
-    already waited is subtracted. None means nobody is on the floor right now.
-    """
-    store = help_request.store
-    pace = _recent_acknowledge_s(store.id, now) or store.acknowledge_target_s
-    helpers = _associates_on_floor(store.id, help_request.zone_id)
-    if helpers == 0:
-        return None
-    waited = (now - help_request.requested_at).total_seconds()
-    rounds = math.ceil(position / helpers)
-    return max(15, int(pace * rounds - waited))
-
-
-def _recent_acknowledge_s(store_id: int, now: datetime) -> float | None:
-    rows = db.session.execute(select(HelpRequest.requested_at, HelpRequest.acknowledged_at).where(
-        HelpRequest.store_id == store_id, HelpRequest.acknowledged_at.is_not(None),
-        HelpRequest.requested_at >= now - PACE_WINDOW).limit(200)).all()
-    waits = [(acknowledged - requested).total_seconds() for requested, acknowledged in rows]
-    return statistics.median(waits) if waits else None
-
-
-def _associates_on_floor(store_id: int, zone_id: int) -> int:
-    on_floor = select(User.availability_zone_id, func.count()).where(
-        User.home_store_id == store_id, User.active.is_(True), User.role != Role.ADMIN,
-        User.availability == Availability.ON_FLOOR).group_by(User.availability_zone_id)
-    counts = dict(db.session.execute(on_floor).all())
-    for_zone = counts.get(zone_id, 0) + counts.get(None, 0)
-    return for_zone or sum(counts.values())
+    wait = wait_estimate.for_request(help_request, position, now=now)
+    return CustomerStatus("waiting", position, wait.seconds, None,
+                          everyone_busy=wait.everyone_busy,
+                          managers_told=help_request.escalation_level >= 2)
 
 
 def colleagues(store: Store, giver: User) -> list[User]:

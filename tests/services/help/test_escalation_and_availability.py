@@ -21,8 +21,11 @@ def _kinds(help_request):
 
 @pytest.fixture
 def waiting(app):
+    """A request waiting while someone is on the floor (nobody at all would take it to
+    the managers at once: services/help/wait_estimate.py)."""
     with app.app_context():
         sign = make_sign(zone=make_store(acknowledge_target_s=60).zones[0])
+        availability.set_availability(make_user(store=sign.zone.store), "on_floor", now=T0)
         yield submit_request(sign=sign, now=T0)
 
 

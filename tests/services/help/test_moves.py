@@ -9,7 +9,7 @@ from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Availability, Event, HelpRequest, Status
 from floorapp.services.core.idempotency import KeyReused
-from floorapp.services.help import availability, intake, moves
+from floorapp.services.help import intake, moves
 from floorapp.services.org.signs import SignRetired
 from tests.factories import make_sign, make_submission, make_user, submit_request
 
@@ -229,22 +229,3 @@ def test_an_idempotency_key_older_than_a_day_acts_again(floor):
     later, created = intake.submit(sign.token, make_submission(), idempotency_key="k",
                                         now=T0 + timedelta(days=1, seconds=1))
     assert created and later.id != first.id
-
-
-def test_the_wait_estimate_follows_the_queue_the_pace_and_who_is_on_the_floor(floor):
-    from floorapp.services.help.views import customer_status
-
-    sign, store, maria, sam, _ = floor
-    requests = [submit_request(sign=sign, now=T0 + timedelta(seconds=n)) for n in range(4)]
-    at = T0 + timedelta(seconds=4)
-    two_on_floor = customer_status(requests[3], now=at)
-    assert two_on_floor.position == 4
-    availability.set_availability(sam, "on_break", now=at)
-    one_on_floor = customer_status(requests[3], now=at)
-    assert one_on_floor.estimate_s > two_on_floor.estimate_s  # fewer people: longer wait
-    moves.claim(store.id, requests[0].id, maria, now=at + timedelta(seconds=400))
-    availability.set_availability(maria, "on_floor", now=at)
-    slow_pace = customer_status(requests[3], now=at + timedelta(seconds=400))
-    assert slow_pace.position == 3 and slow_pace.estimate_s > one_on_floor.estimate_s
-    availability.set_availability(maria, "off", now=at)
-    assert customer_status(requests[3], now=at).estimate_s is None  # nobody on the floor
