@@ -24,9 +24,12 @@ from floorapp.models import (
     HelpRequest,
     IdempotencyRecord,
     LoginSession,
+    OPEN_STATUSES,
     PushMessage,
     RequestMessage,
     RequestPhoto,
+    SmsConsent,
+    SmsMessage,
 )
 from floorapp.services.core.transactions import begin_sqlite_write, writes
 
@@ -50,6 +53,8 @@ class PurgeReport:
     pushes: int = 0
     messages: int = 0  # thread messages blanked (the row and its time stay)
     photos: int = 0
+    phone_numbers: int = 0  # texts' numbers erased (the request ended, or is past retention)
+    texts: int = 0  # finished texts deleted from the SMS outbox
 
 
 @writes
@@ -76,6 +81,7 @@ def purge(*, retention_days: int, session_idle: timedelta,
             LoginSession.last_seen_at < now - timedelta(days=1))),
         pushes=_count(delete(PushMessage).where(PushMessage.sent_at < now - PUSH_OUTBOX_KEEP)),
         **_purge_threads(old_requests),
+        **_purge_texts(old_requests, now),
     )
     db.session.commit()
     return report
@@ -90,6 +96,22 @@ def _purge_threads(old_requests) -> dict[str, int]:
                      .values(body="", photo_id=None))
     photos = _count(delete(RequestPhoto).where(RequestPhoto.request_id.in_(old_requests)))
     return {"messages": blanked, "photos": photos}
+
+
+def _purge_texts(old_requests, now: datetime) -> dict[str, int]:
+    """Erase the numbers no request needs any more, and drop finished texts after a while.
+
+    A number normally goes when its request ends (services/texts/consent.py); this is
+    the backstop: any ended request's number (a feedback text stuck in retries), and
+    every number of a request older than the retention window, whatever its status.
+    """
+    ended = select(HelpRequest.id).where(HelpRequest.status.not_in(OPEN_STATUSES))
+    numbers = _count(update(SmsConsent).where(
+        SmsConsent.number.is_not(None),
+        or_(SmsConsent.request_id.in_(ended), SmsConsent.request_id.in_(old_requests)))
+        .values(number=None, erased_at=now))
+    texts = _count(delete(SmsMessage).where(SmsMessage.sent_at < now - PUSH_OUTBOX_KEEP))
+    return {"phone_numbers": numbers, "texts": texts}
 
 
 def purge_when_due(config: Mapping, instance_path: str, *, now: datetime) -> PurgeReport | None:

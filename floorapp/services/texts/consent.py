@@ -31,9 +31,7 @@ def opt_in(public_token: str, typed: object, *, now: datetime | None = None) -> 
     if found.status not in OPEN_STATUSES:
         raise Conflict("This request has ended, so we will not text about it.",
                        code="request_closed")
-    if is_opted_out(number):
-        raise Conflict("This number asked us to stop texting it. Text START to our number "
-                       "to allow texts again.", code="opted_out")
+    check_number(number)
     consent = db.session.scalar(select(SmsConsent).where(SmsConsent.request_id == found.id))
     if consent is None:
         consent = SmsConsent(request_id=found.id, store_id=found.store_id, created_at=now)
@@ -42,6 +40,15 @@ def opt_in(public_token: str, typed: object, *, now: datetime | None = None) -> 
     consent.language, consent.erased_at, consent.opted_out_at = found.language or "en", None, None
     db.session.commit()
     return consent
+
+
+def check_number(typed: object) -> str:
+    """Return the typed number in E.164 if it may be texted; InvalidInput or Conflict if not."""
+    number = parse_number(typed)
+    if is_opted_out(number):
+        raise Conflict("This number asked us to stop texting it. Text START to our number "
+                       "to allow texts again.", code="opted_out")
+    return number
 
 
 def for_request(request_id: int) -> SmsConsent | None:
@@ -80,16 +87,15 @@ def erase_if_done(request_ids: set[int], *, now: datetime) -> None:
 @writes
 def stop(number: str, *, now: datetime | None = None) -> None:
     """Honour STOP at once: remember the number, close every text owed to it. Commits."""
-    now = now or utcnow()
-    key = number_hash(number)
-    if db.session.get(SmsOptOut, key) is None:
-        db.session.add(SmsOptOut(number_hash=key, opted_out_at=now))
-    remember_stop(number, now=now)
+    record_stop(number, now=now or utcnow())
     db.session.commit()
 
 
-def remember_stop(number: str, *, now: datetime) -> None:
-    """Mark the number's consents opted out and close their texts (caller's transaction)."""
+def record_stop(number: str, *, now: datetime) -> None:
+    """Remember the number's STOP, mark its consents, close its texts (caller's transaction)."""
+    key = number_hash(number)
+    if db.session.get(SmsOptOut, key) is None:
+        db.session.add(SmsOptOut(number_hash=key, opted_out_at=now))
     consents = select(SmsConsent.id).where(SmsConsent.number == number)
     _close_unsent(SmsMessage.consent_id.in_(consents), SmsOutcome.OPTED_OUT,
                   "the number answered STOP", now)
