@@ -124,7 +124,9 @@ def purge(days: int | None) -> None:
             session_idle=current_app.config["SESSION_IDLE"])
     click.echo(f"Purged {report.notes} notes, {report.comments} comments, "
                f"{report.idempotency_records} idempotency records, "
-               f"{report.login_sessions} login sessions and {report.pushes} finished pushes.")
+               f"{report.login_sessions} login sessions and {report.pushes} finished pushes; "
+               f"erased {report.phone_numbers} phone numbers, deleted {report.texts} "
+               "finished texts.")
 
 
 @help_cli.command("tick")

@@ -5,6 +5,7 @@ idempotency key in hidden fields; the status page refreshes itself without JS an
 goes live with Server-Sent Events when it can. English and Spanish (Flask-Babel).
 """
 
+import contextlib
 import secrets
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
@@ -77,10 +78,8 @@ def sign(sign_token: str):
     except (InvalidInput, Conflict, KeyReused) as error:
         return _form_again(found, form, error)
     if number:
-        try:
+        with contextlib.suppress(Conflict):  # a replay of a request that has ended since
             sms_consent.opt_in(help_request.public_token, number)
-        except Conflict:
-            pass  # a replay of a request that has ended since: its page says so
     return _to_status(help_request.public_token)
 
 

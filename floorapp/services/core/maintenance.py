@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from floorapp.errors import InvalidInput
 from floorapp.extensions import db
 from floorapp.models import (
+    OPEN_STATUSES,
     Feedback,
     HelpRequest,
     IdempotencyRecord,
     LoginSession,
-    OPEN_STATUSES,
     PushMessage,
     RequestMessage,
     RequestPhoto,
