@@ -35,8 +35,8 @@ from floorapp.services.core.transactions import begin_sqlite_write, writes
 
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
-PUSH_OUTBOX_KEEP = timedelta(days=3)
-TEXT_GRACE = timedelta(hours=1)  # a resolved request's feedback text leaves within seconds  # finished pushes (sent, gone, given up), then deleted
+PUSH_OUTBOX_KEEP = timedelta(days=3)  # finished pushes (sent, gone, given up), then deleted
+TEXT_GRACE = timedelta(hours=1)  # a resolved request's feedback text leaves within seconds
 UPLOAD_LIFETIME = timedelta(days=1)  # a dry run's file waits this long for its confirmation
 UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{20,64}\.csv$")  # the names the import page gives
 CLAIM_SCOPE = "maintenance.purge"
