@@ -282,3 +282,24 @@ def test_the_log_backend_shows_its_texts_on_the_status_page(app, client, caplog)
     assert "…0123: Maria is on the way" in caplog.text
     page = client.get(f"/h/{token}").text
     assert "number ending 0123" in page and "1 text sent:" in page
+
+
+def test_flask_texts_drain_sends_what_is_due(twilio_app, twilio, waiting):
+    _opt_in(twilio_app.test_client(), waiting["token"])
+    _claim(twilio_app, waiting)
+    result = twilio_app.test_cli_runner().invoke(args=["texts", "drain"])
+    assert result.exit_code == 0 and "Sent 1, to retry 0" in result.output
+    assert len(twilio.arrivals) == 1
+
+
+def test_a_spanish_customer_is_texted_in_spanish(twilio_app, twilio, waiting):
+    client = twilio_app.test_client()
+    fields = {"need": "find_size", "idempotency_key": "k-es", "mobile": MOBILE}
+    answer = client.post(f"/s/{waiting['sign']}?lang=es",
+                         data=with_pass(client, waiting["sign"], fields))
+    token = answer.location.rsplit("/", 1)[1]
+    with twilio_app.app_context():
+        mine = db.session.scalar(select(HelpRequest).where(HelpRequest.public_token == token))
+        moves.claim(mine.store_id, mine.id, db.session.get(User, waiting["maria"]))
+    _drain(twilio_app)
+    assert twilio.arrivals[0].body.startswith("Maria va en camino para ayudarle")

@@ -89,6 +89,7 @@ def finish(text: Text, outcome: Outcome, *, now: datetime | None = None) -> bool
     return done
 
 
+@writes
 def record_status(sid: str, status: str, error_code: str = "") -> bool:
     """Record a delivery status Twilio called back with; False for an unknown sid. Commits."""
     detail = f"delivery: {status}" + (f" (error {error_code})" if error_code else "")
