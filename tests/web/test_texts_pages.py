@@ -78,3 +78,11 @@ def test_the_sign_page_offers_the_number_with_its_consent_wording(app, client):
         from floorapp.models import SmsConsent
 
         assert db.session.scalar(select(func.count()).select_from(SmsConsent)) == 0
+
+
+def test_an_ended_request_without_texts_shows_no_texts_section(app, client):
+    public_token, _ = _request(app)
+    client.post(f"/h/{public_token}/cancel")
+    page = client.get(f"/h/{public_token}").text
+    assert 'id="texts"' not in page and 'name="mobile"' not in page
+    assert client.post(f"/h/{public_token}/texts", data={"mobile": MOBILE}).status_code == 409
