@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from floorapp import sms_dispatch
 from floorapp.extensions import db
 from floorapp.models import (
+    Event,
+    EventKind,
     HelpRequest,
     RequestMessage,
     SmsConsent,
@@ -154,6 +156,10 @@ def test_a_reply_lands_in_the_thread_once_for_the_associate(twilio_app, waiting)
     with twilio_app.app_context():
         [message] = thread.messages(waiting["id"])
         assert message["author"] == "customer" and message["body"] == reply["Body"]
+        # the `message` event is what the holder's live stream carries to the floor card
+        [event] = db.session.scalars(select(Event).where(
+            Event.request_id == waiting["id"], Event.kind == EventKind.MESSAGE)).all()
+        assert event.data == {"message_id": message["id"], "author": "customer"}
 
 
 def test_a_reply_from_a_number_no_request_holds_is_ignored(twilio_app, waiting):
