@@ -87,10 +87,11 @@ def register_blueprints(app: Flask) -> None:
         price_check,
         pwa,
         signs,
+        sms_hooks,
     )
 
     pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, lookup_actions,
-             catalog_admin, dashboard, devices, price_check)
+             catalog_admin, dashboard, devices, price_check, sms_hooks)
     for module in pages:
         app.register_blueprint(module.bp)
     for module in (api, help_requests, queue, events, catalog, metrics, push, sign_products,
@@ -106,10 +107,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_push(app: Flask) -> None:
-    """Drain the push outbox from this worker, woken by its own commits (PUSH_DISPATCH)."""
-    from floorapp import push_dispatch
+    """Drain the push and SMS outboxes from this worker, woken by its own commits
+    (PUSH_DISPATCH, SMS_DISPATCH)."""
+    from floorapp import push_dispatch, sms_dispatch
 
     push_dispatch.init_app(app)
+    sms_dispatch.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -120,6 +120,23 @@ class Defaults:
     PUSH_TTL_S = 300  # a new request's push is worth nothing after the customer left
     PUSH_DEVICES_PER_USER = 5
     PUSH_SUBSCRIBE_LIMIT = "20 per hour"  # per address, for the customers' endpoint
+    # Texts (issue 16): `log` writes them to the server log (the demo needs no account);
+    # `twilio` sends them with Twilio's REST API, only to a base URL under TWILIO_API_ALLOW.
+    SMS_BACKEND = "log"
+    SMS_DEFAULT_REGION = "US"  # how a number typed without +country code is read
+    SMS_DISPATCH = True  # each worker drains the SMS outbox (tests drain it themselves)
+    SMS_POLL_S = 2.0
+    SMS_LEASE_S = 30
+    SMS_MAX_ATTEMPTS = 5  # 429 and 5xx retry with backoff, then give up
+    SMS_TIMEOUT_S = 10.0
+    SMS_HASH_KEY = None  # keys the opted-out numbers' hashes; None: SECRET_KEY (keep it fixed)
+    SMS_WEBHOOK_LIMIT = "120 per minute"  # per address, for Twilio's webhooks
+    TWILIO_ACCOUNT_SID = ""
+    TWILIO_AUTH_TOKEN = ""  # also the key of X-Twilio-Signature on the webhooks
+    TWILIO_FROM = ""  # an E.164 number of the account, or
+    TWILIO_MESSAGING_SERVICE_SID = ""  # a Messaging Service ("MG…") that picks the sender
+    TWILIO_API_BASE_URL = "https://api.twilio.com"
+    TWILIO_API_ALLOW = "https://api.twilio.com/"
     MESSAGE_WINDOW_MINUTES = 30  # a customer may still write this long after the request ended
     MESSAGE_LIMIT_PER_ADDRESS, MESSAGE_LIMIT_PER_REQUEST = "20 per minute", "30 per 10 minutes"
 
@@ -140,6 +157,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
     app.config["RATELIMIT_STORAGE_URI"] = ratelimit_storage_uri(app)
     app.config["PUSH_ENDPOINT_ALLOW"] = push_endpoint_allow(app.config["PUSH_ENDPOINT_ALLOW"])
+    check_sms(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     if not app.config.get("VAPID_PRIVATE_KEY"):
@@ -225,23 +243,52 @@ def vapid_subject(raw: object, public_base_url: str) -> str:
     return text
 
 
-def push_endpoint_allow(raw: object) -> tuple[str, ...]:
-    """Return the allowed push endpoint prefixes (comma-separated text or a sequence).
+def push_endpoint_allow(raw: object, name: str = "FLOORAPP_PUSH_ENDPOINT_ALLOW"
+                        ) -> tuple[str, ...]:
+    """Return the allowed URL prefixes (comma-separated text or a sequence) of `name`.
 
     Each ends its host with "/" or ":", so "https://fcm.googleapis.com" cannot admit
     "https://fcm.googleapis.com.evil.example" (matching: services/notify/endpoints.py).
+    The push endpoints' list and Twilio's API base URL's list are read alike.
     """
     items = raw.split(",") if isinstance(raw, str) else list(raw or ())
     prefixes = tuple(text for item in items if (text := str(item).strip()))
     for prefix in prefixes:
         parts = urlsplit(prefix)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"FLOORAPP_PUSH_ENDPOINT_ALLOW: {prefix[:80]!r} is not an "
+            raise ConfigError(f"{name}: {prefix[:80]!r} is not an "
                               "http(s) URL prefix, e.g. https://fcm.googleapis.com/")
         if not prefix.endswith(("/", ":")) or parts.username or parts.password:
-            raise ConfigError(f"FLOORAPP_PUSH_ENDPOINT_ALLOW: {prefix[:80]!r} must end its host "
+            raise ConfigError(f"{name}: {prefix[:80]!r} must end its host "
                               "with '/' or ':' and carry no credentials")
     return prefixes
+
+
+def check_sms(config) -> None:
+    """Check the texts' settings at start-up: a typo stops the app, not the first text."""
+    import phonenumbers
+
+    from floorapp.services.notify.endpoints import endpoint_problem
+
+    if config["SMS_BACKEND"] not in ("log", "twilio"):
+        raise ConfigError("FLOORAPP_SMS_BACKEND must be 'log' or 'twilio'.")
+    config["SMS_DEFAULT_REGION"] = str(config["SMS_DEFAULT_REGION"]).upper()
+    if config["SMS_DEFAULT_REGION"] not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError("FLOORAPP_SMS_DEFAULT_REGION must be a region code such as US or MX.")
+    allow = push_endpoint_allow(config["TWILIO_API_ALLOW"], "FLOORAPP_TWILIO_API_ALLOW")
+    config["TWILIO_API_ALLOW"] = allow
+    base = str(config["TWILIO_API_BASE_URL"]).rstrip("/")
+    config["TWILIO_API_BASE_URL"] = base
+    problem = endpoint_problem(base + "/", allow)
+    if problem:
+        raise ConfigError(f"FLOORAPP_TWILIO_API_BASE_URL {base[:80]!r} is refused: {problem} "
+                          "(see FLOORAPP_TWILIO_API_ALLOW).")
+    if config["SMS_BACKEND"] == "twilio" and not (
+            config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]
+            and (config["TWILIO_FROM"] or config["TWILIO_MESSAGING_SERVICE_SID"])):
+        raise ConfigError("FLOORAPP_SMS_BACKEND=twilio needs FLOORAPP_TWILIO_ACCOUNT_SID, "
+                          "FLOORAPP_TWILIO_AUTH_TOKEN and FLOORAPP_TWILIO_FROM (or "
+                          "FLOORAPP_TWILIO_MESSAGING_SERVICE_SID).")
 
 
 def check_backend(url: URL) -> None:

@@ -100,7 +100,7 @@ class Dispatcher:
         while not self._stopped.is_set():
             self._wake.clear()
             app = self._app()
-            if app is None or _database_gone(app):
+            if app is None or database_gone(app):
                 break
             try:
                 with app.app_context():
@@ -233,8 +233,10 @@ def drain_once(*, now: datetime | None = None) -> Counter:
     return report
 
 
-def _database_gone(app: Flask) -> bool:
-    """Tell whether the app's SQLite file was deleted (a finished test's): stop then."""
+def database_gone(app: Flask) -> bool:
+    """Tell whether the app's SQLite file was deleted (a finished test's): stop then.
+
+    The SMS sender (sms_dispatch.py) stops on it too."""
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     return url.drivername.startswith("sqlite") and bool(url.database) and \
         url.database != ":memory:" and not Path(url.database).exists()

@@ -76,6 +76,10 @@ def _test_config(database_url: str, **overrides) -> dict:
         "TICK_INTERVAL_S": 0,
         # No push dispatcher either: tests drain the outbox with push_dispatch.drain_once().
         "PUSH_DISPATCH": False,
+        "SMS_DISPATCH": False,  # likewise: sms_dispatch.drain_once()
+        # Twilio's API stand-in listens on loopback (tests/sms/twilio_service.py)
+        "TWILIO_API_ALLOW": "https://api.twilio.com/,http://127.0.0.1:",
+        "TWILIO_AUTH_TOKEN": "test-twilio-auth-token",
         **overrides,
     }
 

@@ -80,3 +80,28 @@ def test_a_bad_database_url_in_a_flask_command_prints_one_line(tmp_path):
 def _app_with_instance(tmp_path, monkeypatch):
     """Build an app whose instance folder is under tmp_path."""
     return create_app(instance_path=str(tmp_path / "instance"))
+
+
+@pytest.mark.parametrize(("settings", "complaint"), [
+    ({"TWILIO_API_BASE_URL": "http://127.0.0.1:9"}, "FLOORAPP_TWILIO_API_BASE_URL"),
+    ({"TWILIO_API_BASE_URL": "https://api.twilio.com.evil.example"},
+     "FLOORAPP_TWILIO_API_BASE_URL"),
+    ({"TWILIO_API_ALLOW": "api.twilio.com"}, "FLOORAPP_TWILIO_API_ALLOW"),
+    ({"SMS_BACKEND": "carrier-pigeon"}, "FLOORAPP_SMS_BACKEND"),
+    ({"SMS_BACKEND": "twilio"}, "needs FLOORAPP_TWILIO_ACCOUNT_SID"),
+    ({"SMS_DEFAULT_REGION": "XX"}, "FLOORAPP_SMS_DEFAULT_REGION"),
+])
+def test_bad_text_settings_stop_start_up(tmp_path, settings, complaint):
+    """Only https://api.twilio.com is allowed by default: the server never posts a
+    customer's number anywhere else."""
+    with pytest.raises(ConfigError) as raised:
+        create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", **settings})
+    assert complaint in str(raised.value.code)
+
+
+def test_the_default_text_settings_allow_only_twilios_api():
+    from floorapp.config import Defaults
+
+    assert Defaults.TWILIO_API_ALLOW == "https://api.twilio.com/"
+    assert Defaults.TWILIO_API_BASE_URL == "https://api.twilio.com"
+    assert Defaults.SMS_BACKEND == "log"

@@ -321,3 +321,38 @@ def test_0150_adds_the_thread_and_the_message_event_kind_on_a_database_with_rows
         flask_migrate.upgrade()
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_0170_adds_the_texts_tables_on_a_database_with_rows(empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0150")
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0170")
+        assert _row_counts() == expected
+        values = {"store": request.store_id, "request": request.id, "at": datetime.now(UTC)}
+        db.session.execute(text(
+            "INSERT INTO sms_consents (request_id, store_id, number, last_digits, language, "
+            "created_at) VALUES (:request, :store, '+12015550123', '0123', 'en', :at)"), values)
+        db.session.execute(text(
+            "INSERT INTO sms_outbox (consent_id, request_id, kind, dedupe_key, body, created_at,"
+            " next_attempt_at, attempts, delivery_status, detail) SELECT id, request_id, "
+            "'on_the_way', 'k', 'Maria is on the way', :at, :at, 0, '', '' FROM sms_consents"),
+            values)
+        db.session.execute(text("INSERT INTO sms_opt_outs (number_hash, opted_out_at) "
+                                "VALUES ('ab', :at)"), values)
+        db.session.commit()
+        with pytest.raises(Exception, match="(?i)check|constraint"):
+            db.session.execute(text(
+                "INSERT INTO sms_outbox (consent_id, request_id, kind, dedupe_key, body, "
+                "created_at, next_attempt_at, attempts, delivery_status, detail) SELECT id, "
+                "request_id, 'spam', 'k2', '', :at, :at, 0, '', '' FROM sms_consents"), values)
+            db.session.commit()
+        db.session.rollback()
+        flask_migrate.downgrade(revision="0150")
+        assert {"sms_consents", "sms_outbox", "sms_opt_outs"}.isdisjoint(
+            inspect(db.engine).get_table_names())
+        assert _row_counts() == expected
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()

@@ -22,9 +22,10 @@ def register(app: Flask) -> None:
     """Add the command groups to `app`."""
     from floorapp.cli.catalog import catalog_cli, tokens_cli
     from floorapp.cli.push import push_cli
+    from floorapp.cli.texts import texts_cli
 
     for group in (users_cli, stores_cli, maintenance_cli, help_cli, catalog_cli, tokens_cli,
-                  push_cli):
+                  push_cli, texts_cli):
         app.cli.add_command(group)
     app.cli.add_command(DemoGroup("demo", help="Demo data."))
 
@@ -124,7 +125,9 @@ def purge(days: int | None) -> None:
             session_idle=current_app.config["SESSION_IDLE"])
     click.echo(f"Purged {report.notes} notes, {report.comments} comments, "
                f"{report.idempotency_records} idempotency records, "
-               f"{report.login_sessions} login sessions and {report.pushes} finished pushes.")
+               f"{report.login_sessions} login sessions and {report.pushes} finished pushes; "
+               f"erased {report.phone_numbers} phone numbers, deleted {report.texts} "
+               "finished texts.")
 
 
 @help_cli.command("tick")

@@ -18,6 +18,7 @@ from floorapp.models.help import (
 from floorapp.models.messages import Author, RequestMessage, RequestPhoto
 from floorapp.models.push import PushMessage, PushOutcome, PushSubscription
 from floorapp.models.search_ddl import include_object
+from floorapp.models.sms import SmsConsent, SmsKind, SmsMessage, SmsOptOut, SmsOutcome
 from floorapp.models.stock import Hold, LookupMiss, LookupSource, PullStatus, StockPull
 from floorapp.models.stores import Store, Zone
 from floorapp.models.streams import StreamLease, StreamWorker
@@ -53,6 +54,11 @@ __all__ = [
     "Role",
     "Sign",
     "Status",
+    "SmsConsent",
+    "SmsKind",
+    "SmsMessage",
+    "SmsOptOut",
+    "SmsOutcome",
     "Stock",
     "StockPull",
     "Store",

@@ -5,6 +5,7 @@ idempotency key in hidden fields; the status page refreshes itself without JS an
 goes live with Server-Sent Events when it can. English and Spanish (Flask-Babel).
 """
 
+import contextlib
 import secrets
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
@@ -18,6 +19,8 @@ from floorapp.models import Need, Status
 from floorapp.services.conversation import photos, thread
 from floorapp.services.core.idempotency import KeyReused
 from floorapp.services.help import intake, views
+from floorapp.services.texts import consent as sms_consent
+from floorapp.services.texts import views as sms_views
 from floorapp.web import customer_errors, sign_pass
 from floorapp.web.language import chosen_language, remember_choice
 from floorapp.web.public_limits import (
@@ -67,12 +70,16 @@ def sign(sign_token: str):
     form = request.form.to_dict()  # its size was capped before this ran (web/wire.py)
     form["language"] = g.language or _accepted()
     try:
+        number = sms_consent.check_number(form.get("mobile")) if form.get("mobile") else None
         help_request, _created = intake.submit(
             sign_token, intake.parse_submission(form),
             idempotency_key=form.get("idempotency_key"),
             open_token=request.cookies.get(OPEN_COOKIE))
-    except (InvalidInput, KeyReused) as error:
+    except (InvalidInput, Conflict, KeyReused) as error:
         return _form_again(found, form, error)
+    if number:
+        with contextlib.suppress(Conflict):  # a replay of a request that has ended since
+            sms_consent.opt_in(help_request.public_token, number)
     return _to_status(help_request.public_token)
 
 
@@ -116,6 +123,8 @@ def _submission_error(error: DomainError) -> str:
                  "send the form as it is.")
     if error.code == "too_long":
         return _("Please keep it short: the note can be up to 280 characters.")
+    if error.code in ("invalid_phone", "opted_out"):
+        return _texts_error(error)
     return _("Something in the form was not right. Please check it and try again.")
 
 
@@ -126,8 +135,9 @@ def status(public_token: str):
     return _status_page(intake.by_public_token(public_token))
 
 
-def _status_page(help_request, *, message_error: str | None = None, typed: str = ""):
-    """Render the status page with its thread (and what the customer typed, on an error)."""
+def _status_page(help_request, *, message_error: str | None = None, typed: str = "",
+                 texts_error: str | None = None, typed_mobile: str = ""):
+    """Render the status page with its thread and texts (and what was typed, on an error)."""
     g.language = g.language or help_request.language
     token = help_request.public_token
     after = realtime.last_event_id(db.engine, help_request.store_id)
@@ -139,6 +149,8 @@ def _status_page(help_request, *, message_error: str | None = None, typed: str =
         rated=views.has_feedback(help_request), message_error=message_error, typed=typed,
         thread_open=thread.is_open(help_request), message_key=secrets.token_urlsafe(18),
         customer_text=thread.shown_to_customer, clock=_clock(help_request.store.timezone),
+        texts=sms_views.for_status_page(help_request.id), texts_error=texts_error,
+        typed_mobile=typed_mobile,
         messages=thread.messages(help_request.id, photo_url=lambda photo_id: url_for(
             "api_messages.customer_photo", public_token=token, photo_id=photo_id)))
 
@@ -156,6 +168,29 @@ def post_message(public_token: str):
         return _status_page(intake.by_public_token(public_token), typed=request.form.get(
             "body") or "", message_error=_message_error(error)), error.status
     return redirect(url_for("customer.status", public_token=public_token) + "#thread", 303)
+
+
+@bp.post("/h/<public_token>/texts")
+@status_limit
+def texts(public_token: str):
+    """Keep the customer's mobile number to text them about this request (no JS needed)."""
+    typed = request.form.get("mobile") or ""
+    try:
+        sms_consent.opt_in(public_token, typed)
+    except (InvalidInput, Conflict) as error:
+        return _status_page(intake.by_public_token(public_token), typed_mobile=typed,
+                            texts_error=_texts_error(error)), error.status
+    return redirect(url_for("customer.status", public_token=public_token) + "#texts", 303)
+
+
+def _texts_error(error: DomainError) -> str:
+    if error.code == "opted_out":
+        return _("This number asked us to stop texting it. Text START to our number to allow "
+                 "texts again.")
+    if error.code == "request_closed":
+        return _("This request has ended, so we will not text about it.")
+    return _("That does not look like a mobile number we can text. Please check it, with "
+             "the country code if it is not from here.")
 
 
 def _clock(timezone: str):

@@ -114,3 +114,9 @@ def message_limits(view):
                                 methods=["POST"])(view)
     return limiter.shared_limit(lambda: current_app.config["MESSAGE_LIMIT_PER_ADDRESS"],
                                 scope="message-address", methods=["POST"])(view)
+
+
+def sms_webhook_limit(view):
+    """Per address: Twilio's webhooks (replies and delivery statuses) to this server."""
+    return limiter.shared_limit(lambda: current_app.config["SMS_WEBHOOK_LIMIT"],
+                                scope="sms_webhook")(view)

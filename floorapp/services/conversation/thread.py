@@ -180,7 +180,8 @@ def _post(found: HelpRequest, author: Author, author_id: int | None, text: str,
                  data={"message_id": message_id, "author": author.value})
     from floorapp.services.notify import plan
 
-    plan.message_posted(help_request, author.value, author_id, text, bool(photo))
+    plan.message_posted(help_request, author.value, author_id, text, bool(photo),
+                       message_id=message_id)
     name = db.session.get(User, author_id).first_name if author_id else ""
     shown = {"id": message_id, "author": author.value, "name": name, "body": text,
              "at": iso(now), "photo_id": photo_id}

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from floorapp.errors import InvalidInput
 from floorapp.extensions import db
 from floorapp.models import (
+    OPEN_STATUSES,
     Feedback,
     HelpRequest,
     IdempotencyRecord,
@@ -27,12 +28,15 @@ from floorapp.models import (
     PushMessage,
     RequestMessage,
     RequestPhoto,
+    SmsConsent,
+    SmsMessage,
 )
 from floorapp.services.core.transactions import begin_sqlite_write, writes
 
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
 PUSH_OUTBOX_KEEP = timedelta(days=3)  # finished pushes (sent, gone, given up), then deleted
+TEXT_GRACE = timedelta(hours=1)  # a resolved request's feedback text leaves within seconds
 UPLOAD_LIFETIME = timedelta(days=1)  # a dry run's file waits this long for its confirmation
 UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{20,64}\.csv$")  # the names the import page gives
 CLAIM_SCOPE = "maintenance.purge"
@@ -50,6 +54,8 @@ class PurgeReport:
     pushes: int = 0
     messages: int = 0  # thread messages blanked (the row and its time stay)
     photos: int = 0
+    phone_numbers: int = 0  # texts' numbers erased (the request ended, or is past retention)
+    texts: int = 0  # finished texts deleted from the SMS outbox
 
 
 @writes
@@ -76,6 +82,7 @@ def purge(*, retention_days: int, session_idle: timedelta,
             LoginSession.last_seen_at < now - timedelta(days=1))),
         pushes=_count(delete(PushMessage).where(PushMessage.sent_at < now - PUSH_OUTBOX_KEEP)),
         **_purge_threads(old_requests),
+        **_purge_texts(old_requests, now),
     )
     db.session.commit()
     return report
@@ -90,6 +97,25 @@ def _purge_threads(old_requests) -> dict[str, int]:
                      .values(body="", photo_id=None))
     photos = _count(delete(RequestPhoto).where(RequestPhoto.request_id.in_(old_requests)))
     return {"messages": blanked, "photos": photos}
+
+
+def _purge_texts(old_requests, now: datetime) -> dict[str, int]:
+    """Erase the numbers no request needs any more, and drop finished texts after a while.
+
+    A number normally goes when its request ends (services/texts/consent.py); this is
+    the backstop: the number of a request that ended over TEXT_GRACE ago (its feedback
+    text stuck in retries), and every number of a request older than the retention
+    window, whatever its status.
+    """
+    ended_at = func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at)
+    ended = select(HelpRequest.id).where(HelpRequest.status.not_in(OPEN_STATUSES),
+                                         ended_at < now - TEXT_GRACE)
+    numbers = _count(update(SmsConsent).where(
+        SmsConsent.number.is_not(None),
+        or_(SmsConsent.request_id.in_(ended), SmsConsent.request_id.in_(old_requests)))
+        .values(number=None, erased_at=now))
+    texts = _count(delete(SmsMessage).where(SmsMessage.sent_at < now - PUSH_OUTBOX_KEEP))
+    return {"phone_numbers": numbers, "texts": texts}
 
 
 def purge_when_due(config: Mapping, instance_path: str, *, now: datetime) -> PurgeReport | None:

@@ -25,10 +25,12 @@ from floorapp.models import (
     Variant,
     Zone,
 )
+from floorapp.models.types import utcnow
 from floorapp.services.help import card_answers
 from floorapp.services.notify import messages, recipients
 from floorapp.services.notify.outbox import enqueue_many
 from floorapp.services.notify.recipients import Device
+from floorapp.services.texts import plan as texts
 
 REPLACEMENT_TTL_S = 3600  # a stale notification is worth replacing for a whole shift
 PULL_TTL_S = 1800  # a pull waits on the stockroom's list anyway
@@ -106,6 +108,7 @@ def request_moved(help_request: HelpRequest, name: str, *, actor_id: int | None,
         claimer = _first_name(actor_id)
         _replace(store_id, request_id, "claimed", claimer, skip=[actor_id])
         _tell_customer(help_request, claimer)
+        texts.request_claimed(help_request, claimer)
     elif name == "release":
         pushed = request_submitted(store_id, request_id, help_request.zone_id, actor_id=actor_id)
         _replace(store_id, request_id, "released", "",
@@ -122,6 +125,7 @@ def request_moved(help_request: HelpRequest, name: str, *, actor_id: int | None,
     elif name in ENDED:
         _replace(store_id, request_id, ENDED[name], "", skip=[actor_id])
         recipients.forget_customer(request_id)
+        texts.request_ended(help_request, name, now=utcnow())
 
 
 def _replace(store_id: int, request_id: int, what: str, name: str, *,
@@ -179,9 +183,11 @@ def pull_moved(pull: StockPull, what: str, actor_id: int) -> None:
 
 
 def message_posted(help_request: HelpRequest, author: str, author_id: int | None, text: str,
-                   photo: bool) -> None:
-    """A message on the thread: to the customer's phone, or to the associate holding it."""
+                   photo: bool, *, message_id: int) -> None:
+    """A message on the thread: to the customer's phone (a push, or a text when their page
+    is closed), or to the associate holding it."""
     if author == "staff":
+        texts.staff_message(help_request, message_id, _first_name(author_id), text)
         devices = recipients.customer_devices(help_request.id)
         if devices:
             payload = messages.customer_message(
