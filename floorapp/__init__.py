@@ -86,11 +86,13 @@ def register_blueprints(app: Flask) -> None:
         manage,
         price_check,
         pwa,
+        shift_feed,
+        shifts,
         signs,
     )
 
     pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, lookup_actions,
-             catalog_admin, dashboard, devices, price_check)
+             catalog_admin, dashboard, devices, price_check, shifts, shift_feed)
     for module in pages:
         app.register_blueprint(module.bp)
     for module in (api, help_requests, queue, events, catalog, metrics, push, sign_products,

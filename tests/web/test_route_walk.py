@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = {
     "price_check.check", "price_check.product",
     "api_messages.customer_messages", "api_messages.customer_post",
     "api_messages.customer_photo", "customer.post_message",
+    "shift_feed.feed",  # a phone's calendar cannot log in: the secret link is the key
 }
 # Routes for any logged-in user that name no store: they act on the caller or in the
 # caller's own store, or show the chain-wide catalog with the caller's store's figures.

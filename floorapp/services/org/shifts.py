@@ -37,6 +37,10 @@ class Draft:
         """Return what makes two shifts the same shift (the import skips such a row)."""
         return (self.user.id, self.day, self.start, self.end, self.zone.id if self.zone else None)
 
+    def instants(self, timezone: str) -> tuple[datetime, datetime]:
+        """Return the draft's UTC start and end in the store's zone."""
+        return shift_instants(self.day, self.start, self.end, timezone)
+
 
 def shift_key(shift: Shift) -> tuple:
     """Return a stored shift's Draft.key()."""
@@ -95,7 +99,7 @@ def zone_by_name(store: Store, name: str) -> Zone | None:
 
 def overlapping(draft: Draft, store: Store, *, ignore_id: int | None = None) -> Shift | None:
     """Return a shift of the same person that overlaps the draft in time, if any."""
-    begin, finish = shift_instants(draft.day, draft.start, draft.end, store.timezone)
+    begin, finish = draft.instants(store.timezone)
     nearby = db.session.scalars(select(Shift).where(
         Shift.user_id == draft.user.id,
         Shift.local_date.between(draft.day - timedelta(days=1), draft.day + timedelta(days=1))))
