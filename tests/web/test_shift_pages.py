@@ -8,8 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from floorapp.extensions import db
-from floorapp.models import Role, Shift
-from tests.factories import NEW_YORK, TEST_PASSWORD, make_store, make_user
+from floorapp.models import Role, Shift, Store
+from tests.factories import (
+    NEW_YORK,
+    TEST_PASSWORD,
+    make_sign,
+    make_store,
+    make_timed_request,
+    make_user,
+    utc,
+)
 
 WEEK = "2026-03-02"  # Monday; the clocks spring forward on Sunday March 8 in New York
 HEADER = "login,date,start,end,zone\n"
@@ -226,3 +234,22 @@ def test_the_feed_is_rate_limited_per_link(make_app):
 def _feed_url_at(client, code: str) -> str:
     page = client.post(f"/stores/{code}/my-shifts/feed").text
     return "/calendar/" + page.split("/calendar/")[1].split('"')[0]
+
+
+def test_the_staffing_page_shows_the_planned_week_against_the_need(planner, client, auth):
+    with planner.app_context():
+        store = db.session.scalar(select(Store).where(Store.code == "NY-P"))
+        sign = make_sign(zone=store.zones[0])
+        for minute in range(30):  # Monday June 1, 10:00 EDT: A = 2 erlangs, 5 needed
+            make_timed_request(sign=sign, requested_at=utc(2026, 6, 1, 14, minute * 2),
+                               acknowledge_s=10, reach_s=40, handle_s=210)
+    auth.login("boss")
+    for login in ("maria", "sam"):
+        _add(client, login=login, day="2026-06-08", start="09:00", end="17:00")
+    page = client.get("/stores/NY-P/staffing?range=custom&from=2026-06-01&to=2026-06-01"
+                      "&day=0&plan_week=2026-06-10").text
+    assert "week of 2026-06-08" in page
+    assert "1 understaffed hour this week" in page and "3.0 associate-hours short" in page
+    row = page.split('<tr class="understaffed"><th scope="row">10:00</th>')[1].split("</tr>")[0]
+    assert "<td>2.0</td><td>5</td>" in row and "grows without end" in row
+    assert client.get("/stores/NY-P/staffing?plan_week=soon").status_code == 400
