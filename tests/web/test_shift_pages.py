@@ -249,7 +249,7 @@ def test_the_staffing_page_shows_the_planned_week_against_the_need(planner, clie
     page = client.get("/stores/NY-P/staffing?range=custom&from=2026-06-01&to=2026-06-01"
                       "&day=0&plan_week=2026-06-10").text
     assert "week of 2026-06-08" in page
-    assert "1 understaffed hour this week" in page and "3.0 associate-hours short" in page
+    assert "1 understaffed hour this week" in page and "3 associate-hours short" in page
     row = page.split('<tr class="understaffed"><th scope="row">10:00</th>')[1].split("</tr>")[0]
-    assert "<td>2.0</td><td>5</td>" in row and "grows without end" in row
+    assert "<td>2</td><td>5</td>" in row and "grows without end" in row
     assert client.get("/stores/NY-P/staffing?plan_week=soon").status_code == 400
