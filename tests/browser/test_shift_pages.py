@@ -1,7 +1,7 @@
 """The shift planner, the associate's shifts and the staffing plan in Chromium: axe-clean
 at 360 and 1280 px, and a shift planned through the real form."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -9,9 +9,6 @@ from sqlalchemy import select
 from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import Role, Shift, Store, User
-from floorapp.services.metrics.periods import local_today
-from floorapp.services.org import shifts
-from floorapp.services.org.shift_times import next_week
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
@@ -27,25 +24,15 @@ PASSWORD = "browser-demo-pw"
 
 @pytest.fixture
 def planned_store(live_server):
-    """The demo with four weeks of history, and next week partly planned at New York."""
+    """The demo with four weeks of history; it plans next week Monday to Saturday."""
     with live_server.app.app_context():
         demo.seed_demo(seed=1, password=PASSWORD, history_days=28)
         store = db.session.scalar(select(Store).where(Store.code == "NYC-5TH"))
-        boss = db.session.scalar(select(User).where(User.login == "nyc.manager"))
         staff = list(db.session.scalars(select(User).where(
             User.home_store_id == store.id, User.role == Role.ASSOCIATE).order_by(User.login)))
-        monday = next_week(local_today(store.timezone))
-        for number, person in enumerate(staff[:4]):
-            for day in range(6):
-                start = "10:00" if number % 2 else "14:00"
-                end = "18:00" if number % 2 else "22:30"
-                shifts.add_shift(store, login=person.login,
-                                 day=(monday + timedelta(days=day)).isoformat(), start=start,
-                                 end=end, zone_id=str(store.zones[number % 3].id), actor=boss)
-        shift_id = db.session.scalar(select(Shift.id).order_by(Shift.id))
-        live_server.shift_id = shift_id
-        live_server.saturday = 5
-        live_server.staff = [person.login for person in staff[:4]]
+        live_server.shift_id = db.session.scalar(select(Shift.id).where(
+            Shift.store_id == store.id).order_by(Shift.id))
+        live_server.staff = [person.login for person in staff]
     return live_server
 
 
