@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import Role, Shift, Store
+from floorapp.services.metrics.periods import local_today
+from floorapp.services.org.shift_times import next_week
 from tests.factories import (
     NEW_YORK,
     TEST_PASSWORD,
@@ -208,6 +210,22 @@ def test_the_calendar_feed_gives_the_shifts_in_the_stores_zone(planner, client, 
     assert elapsed.total_seconds() == 7 * 3600  # the clocks spring forward that night
     assert [tz.tz_name for tz in calendar.timezones] == [NEW_YORK]
     assert b"TZID=America/New_York:20260307T220000" in body
+
+
+def test_the_feed_url_serves_this_weeks_and_next_weeks_shifts(planner, client, auth):
+    auth.login("boss")
+    with planner.app_context():
+        monday = next_week(local_today(NEW_YORK))
+    _add(client, day=monday.isoformat(), start="22:00", end="06:00")
+    auth.logout()
+    auth.login("maria")
+    link = "/calendar/" + _feed_url(client).split("/calendar/")[1]
+    auth.logout()
+    response = client.get(link)
+    assert response.headers["Cache-Control"].startswith("private")
+    (event,) = icalendar.Calendar.from_ical(response.data).walk("VEVENT")
+    assert event.start.replace(tzinfo=None) == datetime.combine(monday, time(22))
+    assert str(event.start.tzinfo) == NEW_YORK and event["uid"].endswith("@floorapp")
 
 
 def test_a_new_link_or_a_revocation_ends_the_old_feed(planner, client, auth):
