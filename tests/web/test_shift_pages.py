@@ -271,3 +271,13 @@ def test_the_staffing_page_shows_the_planned_week_against_the_need(planner, clie
     row = page.split('<tr class="understaffed"><th scope="row">10:00</th>')[1].split("</tr>")[0]
     assert "<td>2</td><td>5</td>" in row and "grows without end" in row
     assert client.get("/stores/NY-P/staffing?plan_week=soon").status_code == 400
+
+
+def test_the_week_grid_marks_the_skipped_hour_of_spring_forward(planner, client, auth):
+    auth.login("boss")
+    _add(client, day="2026-03-08", start="00:00", end="04:00")
+    page = client.get("/stores/NY-P/staffing?plan_week=2026-03-02").text
+    grid = page.split('id="plan-week-heading"')[1].split("</table>")[0]
+    two_am = grid.split('<th scope="row">02</th>')[1].split("</tr>")[0]
+    assert two_am.count("no such hour") == 1  # Sunday March 8 has no 2 a.m.
+    assert "1 / 0" in grid.split('<th scope="row">03</th>')[1].split("</tr>")[0]

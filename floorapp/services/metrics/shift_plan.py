@@ -11,6 +11,7 @@ events) stand beside the plan.
 """
 
 import math
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -39,8 +40,11 @@ def plan_against_need(store: Store, monday: date, need: dict,
                    cells[(weekday, hour)], store.acknowledge_target_s)
              for index, (start, weekday, hour) in enumerate(slots)]
     short = [row for row in hours if row["short"]]
+    grid = defaultdict(list)  # (weekday, hour): one row, or two for the repeated 1 a.m.
+    for row in hours:
+        grid[(row["weekday"], row["hour"])].append(row)
     return {"week": monday.isoformat(), "past": period.end_utc <= now,
-            "started": period.start_utc < now, "hours": hours,
+            "started": period.start_utc < now, "hours": hours, "grid": dict(grid),
             "short_hours": len(short),
             "short_associate_hours": round(sum(row["needed"] - row["planned"]
                                                for row in short), 2)}
