@@ -5,9 +5,11 @@ from datetime import date, time
 import pytest
 
 from floorapp.errors import InvalidInput, NotFound
-from floorapp.models import Role, Shift
+from floorapp.extensions import db
+from floorapp.models import Role, Shift, Store, User
 from floorapp.services.org import shifts
 from floorapp.services.org.shift_times import next_week, shift_instants, week_of
+from tests.concurrency import at_once
 from tests.factories import NEW_YORK, make_store, make_user, utc
 
 
@@ -136,3 +138,24 @@ def test_shift_rows_have_no_time_zone_of_their_own(team):
     add(store, boss)
     stored = shifts.week_shifts(store, date(2026, 6, 1))[0]
     assert isinstance(stored, Shift) and stored.start_time.tzinfo is None
+
+
+def test_two_managers_planning_overlapping_shifts_at_once_plan_one(team, app):
+    store, boss, _ = team
+    store_id, boss_id = store.id, boss.id
+
+    def plan(start: str, end: str):
+        def action():
+            here, actor = db.session.get(Store, store_id), db.session.get(User, boss_id)
+            return shifts.add_shift(here, login="maria", day="2026-06-01", start=start,
+                                    end=end, zone_id="", actor=actor).id
+        return action
+
+    for _ in range(3):
+        results = at_once(app, [plan("09:00", "17:00"), plan("12:00", "20:00")])
+        assert sum(isinstance(result, int) for result in results) == 1, results
+        assert sum(isinstance(result, InvalidInput) for result in results) == 1, results
+        db.session.rollback()  # end this thread's read snapshot (SQLite) to see their writes
+        assert len(shifts.week_shifts(store, date(2026, 6, 1))) == 1
+        for shift in shifts.week_shifts(store, date(2026, 6, 1)):
+            shifts.delete_shift(store, shift.id, actor=boss)
