@@ -86,12 +86,15 @@ def register_blueprints(app: Flask) -> None:
         manage,
         price_check,
         pwa,
+        shift_feed,
+        shifts,
         signs,
         sms_hooks,
     )
 
     pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, lookup_actions,
-             catalog_admin, dashboard, devices, price_check, sms_hooks)
+             catalog_admin, dashboard, devices, price_check, shifts, shift_feed,
+             sms_hooks)
     for module in pages:
         app.register_blueprint(module.bp)
     for module in (api, help_requests, queue, events, catalog, metrics, push, sign_products,

@@ -139,6 +139,10 @@ class Defaults:
     TWILIO_API_ALLOW = "https://api.twilio.com/"
     MESSAGE_WINDOW_MINUTES = 30  # a customer may still write this long after the request ended
     MESSAGE_LIMIT_PER_ADDRESS, MESSAGE_LIMIT_PER_REQUEST = "20 per minute", "30 per 10 minutes"
+    # Shift calendar feeds (issue 15): phones poll every 15 minutes or so; a store's
+    # handhelds share one address, and one link is polled by one person's devices.
+    SHIFT_FEED_LIMIT_PER_ADDRESS = "300 per hour"
+    SHIFT_FEED_LIMIT_PER_LINK = "30 per hour"
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:

@@ -4,6 +4,9 @@ from datetime import UTC, datetime
 
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Role, Sign, Store, User, Zone
+from floorapp.services.metrics.periods import local_today
+from floorapp.services.org import shifts
+from floorapp.services.org.shift_times import next_week
 from floorapp.services.org.signs import resolve_sign_token
 from tests.factories import make_sign, make_user
 
@@ -24,6 +27,17 @@ def test_demo_seed_creates_two_stores_in_different_time_zones(app, runner):
             assert sum(u.role is Role.ASSOCIATE for u in staff) >= 5
             assert {"Women's Shoes", "Men's Shoes", "Kids", "Fitting Rooms"} <= {
                 z.name for z in store.zones}
+
+
+def test_demo_seed_plans_next_week_monday_to_saturday(app, runner):
+    assert runner.invoke(args=["demo", "seed", "--seed", "7", *NO_HISTORY]).exit_code == 0
+    with app.app_context():
+        store = db.session.scalar(db.select(Store).where(Store.code == "NYC-5TH"))
+        monday = next_week(local_today(store.timezone))
+        planned = shifts.week_shifts(store, monday)
+        associates = {s.user_id for s in planned}
+        assert {s.local_date.weekday() for s in planned} == {0, 1, 2, 3, 4, 5}
+        assert len(planned) == 6 * len(associates) and len(associates) >= 5
 
 
 def test_demo_seed_is_deterministic_for_a_seed(make_app):

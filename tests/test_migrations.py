@@ -356,3 +356,37 @@ def test_0170_adds_the_texts_tables_on_a_database_with_rows(empty_database_url):
         flask_migrate.upgrade()
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_0180_adds_shifts_and_feeds_on_a_database_with_rows(empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0170")
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0180")
+        assert _row_counts() == expected
+        user_id = db.session.scalar(text("SELECT id FROM users"))
+        if user_id is None:
+            db.session.execute(text(
+                "INSERT INTO users (login, name, password_hash, role, home_store_id, active,"
+                " session_version, created_at, availability) VALUES ('m', 'M', 'x',"
+                " 'associate', :store, true, 1, :at, 'off')"),
+                {"store": request.store_id, "at": datetime.now(UTC)})
+            user_id = db.session.scalar(text("SELECT id FROM users"))
+        shift = text("INSERT INTO shifts (store_id, user_id, local_date, start_time, end_time,"
+                     " created_at) VALUES (:store, :user, '2026-03-08', :start, '08:00:00', :at)")
+        values = {"store": request.store_id, "user": user_id, "at": datetime.now(UTC)}
+        db.session.execute(shift, values | {"start": "00:00:00"})
+        db.session.commit()
+        with pytest.raises(Exception, match="(?i)check|constraint"):
+            db.session.execute(shift, values | {"start": "08:00:00"})  # no length
+            db.session.commit()
+        db.session.rollback()
+        assert db.session.scalar(text("SELECT count(*) FROM shifts")) == 1
+        db.session.rollback()
+        flask_migrate.downgrade(revision="0170")
+        assert {"shifts", "shift_feeds"}.isdisjoint(inspect(db.engine).get_table_names())
+        assert _row_counts() == expected
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()

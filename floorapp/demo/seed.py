@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from floorapp.demo.history import generate_history
+from floorapp.demo.shifts import plan_demo_week
 from floorapp.extensions import db
 from floorapp.models import Role, Sign, Store, User, Zone
 from floorapp.services.core.transactions import writes
@@ -99,6 +100,9 @@ def seed_demo(*, seed: int, password: str, history_days: int = HISTORY_DAYS) -> 
             _add_user(login=f"{prefix}.associate{number}", name=names.pop(),
                       role=Role.ASSOCIATE, store=store, password_hash=password_hash)
     _seed_catalog(seed)
+    db.session.flush()
+    for store in db.session.scalars(select(Store)):
+        plan_demo_week(store)
     db.session.commit()
     if history_days:
         for code, _, _ in DEMO_STORES:

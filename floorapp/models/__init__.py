@@ -18,6 +18,7 @@ from floorapp.models.help import (
 from floorapp.models.messages import Author, RequestMessage, RequestPhoto
 from floorapp.models.push import PushMessage, PushOutcome, PushSubscription
 from floorapp.models.search_ddl import include_object
+from floorapp.models.shifts import Shift, ShiftFeed
 from floorapp.models.sms import SmsConsent, SmsKind, SmsMessage, SmsOptOut, SmsOutcome
 from floorapp.models.stock import Hold, LookupMiss, LookupSource, PullStatus, StockPull
 from floorapp.models.stores import Store, Zone
@@ -52,6 +53,8 @@ __all__ = [
     "RequestPhoto",
     "RetiredSignToken",
     "Role",
+    "Shift",
+    "ShiftFeed",
     "Sign",
     "Status",
     "SmsConsent",

@@ -7,11 +7,13 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from floorapp.errors import InvalidInput
+from floorapp.services.core.input_parsing import parse_date
 from floorapp.services.help import board
 from floorapp.services.metrics import figures as metrics
-from floorapp.services.metrics import staffing
-from floorapp.services.metrics.periods import chosen_period
+from floorapp.services.metrics import shift_plan, staffing
+from floorapp.services.metrics.periods import chosen_period, local_today
 from floorapp.services.org import stores
+from floorapp.services.org.shift_times import next_week, week_of
 from floorapp.web.access import admin_required, managed_store, store_for_caller
 from floorapp.web.dashboard_charts import WEEKDAYS, dashboard_charts, staffing_chart
 
@@ -71,20 +73,31 @@ def dashboard(code: str):
 @bp.get("/stores/<code>/staffing")
 @login_required
 def staffing_page(code: str):
-    """Show associates needed (Erlang C) beside associates present, per hour of the week."""
+    """Show associates needed (Erlang C) beside those present, and a week's plan against it."""
     store = managed_store(code)
     args = _range_args() | {"choice": request.args.get("range", "30d")}
     try:
         period = chosen_period(args["choice"], args["first"], args["last"], store.timezone)
         share = staffing.parse_target_share(request.args.get("target_share"))
+        monday = _plan_week(store)
     except InvalidInput as error:
         return render_template("dashboard/staffing.html", store=store, error=error, args=args,
                                choices=RANGE_CHOICES, result=None), 400
     result = staffing.staffing(store, period, share)
     day = _weekday_arg()
+    plan = shift_plan.plan_against_need(store, monday, result)
     return render_template("dashboard/staffing.html", store=store, result=result, args=args,
                            choices=RANGE_CHOICES, weekdays=WEEKDAYS, day=day,
-                           chart=staffing_chart(result, day), share=share)
+                           chart=staffing_chart(result, day), share=share, plan=plan,
+                           plan_day=[row for row in plan["hours"] if row["weekday"] == day])
+
+
+def _plan_week(store):
+    """Return the Monday of the planned week the page shows (`plan_week`, else next week)."""
+    value = request.args.get("plan_week")
+    if not value:
+        return next_week(local_today(store.timezone))
+    return week_of(parse_date(value, "plan_week"))
 
 
 def _weekday_arg() -> int:

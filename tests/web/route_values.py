@@ -6,7 +6,7 @@ Shared by the route walk (who may call what) and the bad-id walk (nothing answer
 from floorapp.models import Role
 from floorapp.services.conversation import thread
 from floorapp.services.inventory import pulls, stock
-from floorapp.services.org import tokens
+from floorapp.services.org import shift_feed, shifts, tokens
 from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
 from tests.photo_files import jpeg_with_gps
 from tests.push_factories import make_device
@@ -29,6 +29,9 @@ def seed_store_a() -> dict:
                             minutes=30, user=manager)
     token, _ = tokens.create_token(name="POS", store=store, scopes=["stock:write"],
                                    created_by=manager)
+    shift = shifts.add_shift(store, login="a.associate", day="2026-12-07", start="09:00",
+                             end="17:00", zone_id="", actor=manager)
+    feed_token = shift_feed.new_link(manager)
     store_b = make_store(code="BBB-1")
     make_user(login="b.associate", store=store_b)
     make_user(login="b.manager", role=Role.MANAGER, store=store_b)
@@ -39,7 +42,7 @@ def seed_store_a() -> dict:
             "variant_id": variant.id, "status": "picked", "token_id": token.id,
             "zone_id": store.zones[0].id,
             "filename": "css/app.css", "name": "icon-192", "subscription_id": device.id,
-            "photo_id": photo_id}
+            "photo_id": photo_id, "shift_id": shift.id, "feed_token": feed_token}
 
 
 def walk(app, values):

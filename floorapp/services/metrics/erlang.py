@@ -53,3 +53,16 @@ def servers_needed(rate_per_s: float, handle_s: float, target_s: float, share: f
         if servers > load + MAX_EXTRA_SERVERS:  # unreachable for a share below 1
             raise ValueError("no staffing level reaches that share")
     return servers
+
+
+def mean_wait(servers: int, load: float, handle_s: float) -> float | None:
+    """Return the expected wait before an associate is free, in seconds (None: unbounded).
+
+    Erlang C's mean wait is C(N, A) · h / (N − A); with no more servers than the load
+    the queue grows without end, which is None here rather than a huge number.
+    """
+    if load <= 0:
+        return 0.0
+    if servers <= load:
+        return None
+    return erlang_c(servers, load) * handle_s / (servers - load)

@@ -85,13 +85,21 @@ def _cell(store, key, occurrences, arrivals, busy, present, overall_handle, shar
 
 def on_floor_by_cell(store: Store, period: Period, slots) -> dict:
     """Return associate-hours on the floor per (weekday, hour) cell of the period."""
+    totals = defaultdict(float)
+    for index, hours in hours_by_slot(slots, floor_time.floor_intervals(store.id, period)).items():
+        totals[(slots[index][1], slots[index][2])] += hours
+    return totals
+
+
+def hours_by_slot(slots, intervals) -> dict[int, float]:
+    """Return, per index of `slots`, the hours of the (start, end) intervals inside that slot."""
     starts = [slot[0] for slot in slots]
     totals = defaultdict(float)
-    for begin, end in floor_time.floor_intervals(store.id, period):
+    for begin, end in intervals:
         index = max(0, bisect_right(starts, begin) - 1)
-        while index < len(slots) and slots[index][0] < end:
-            slot_start = slots[index][0]
-            overlap = min(end, slot_start + HOUR) - max(begin, slot_start)
-            totals[(slots[index][1], slots[index][2])] += overlap.total_seconds() / 3600
+        while index < len(slots) and starts[index] < end:
+            overlap = min(end, starts[index] + HOUR) - max(begin, starts[index])
+            if overlap.total_seconds() > 0:
+                totals[index] += overlap.total_seconds() / 3600
             index += 1
     return totals

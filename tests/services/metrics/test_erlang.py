@@ -47,3 +47,15 @@ def test_no_load_needs_nobody_and_overload_always_waits():
     assert erlang.servers_needed(0, 180, 60, 0.9) == 0
     assert erlang.erlang_c(3, 3.0) == 1.0
     assert erlang.service_level(3, 4.0, 180, 60) == 0.0
+
+
+def test_the_mean_wait_matches_the_hand_computed_two_erlang_case():
+    # A = 2 erlangs, h = 240 s: C(3) = 4/9 and C(4) = 4/23, so W = C·h/(N − A).
+    assert erlang.mean_wait(3, 2.0, 240) == pytest.approx(4 / 9 * 240)
+    assert erlang.mean_wait(4, 2.0, 240) == pytest.approx(4 / 23 * 240 / 2)
+
+
+def test_the_mean_wait_is_unbounded_without_more_servers_than_load_and_nil_without_load():
+    assert erlang.mean_wait(2, 2.0, 240) is None
+    assert erlang.mean_wait(1, 2.5, 240) is None
+    assert erlang.mean_wait(0, 0.0, 240) == 0.0
