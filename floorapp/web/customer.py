@@ -16,9 +16,10 @@ from floorapp import realtime
 from floorapp.errors import Conflict, DomainError, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Need, Status
+from floorapp.models.types import utcnow
 from floorapp.services.conversation import photos, thread
 from floorapp.services.core.idempotency import KeyReused
-from floorapp.services.help import intake, views
+from floorapp.services.help import intake, views, wait_estimate
 from floorapp.services.texts import consent as sms_consent
 from floorapp.services.texts import views as sms_views
 from floorapp.web import customer_errors, sign_pass
@@ -108,6 +109,8 @@ def _accepted() -> str:
 def _form(found, *, error: str | None = None, values: dict | None = None):
     return render_template("customer/sign.html", sign=found, zone=found.zone,
                            store=found.zone.store, needs=need_labels(), form_error=error,
+                           wait=wait_estimate.before_asking(found.zone.store, found.zone_id,
+                                                            now=utcnow()),
                            values=values or {}, idempotency_key=secrets.token_urlsafe(18),
                            sign_pass=sign_pass.issue(request.view_args["sign_token"]))
 
