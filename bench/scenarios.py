@@ -17,6 +17,7 @@ SCENARIOS = {
     "web_push": "bench.web_push",
     "claims": "bench.claims",
     "dashboard": "bench.dashboard",
+    "wait_estimate": "bench.wait_estimate",
 }
 NAMES = list(SCENARIOS)
 

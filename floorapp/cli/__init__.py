@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import Flask, current_app
@@ -138,3 +139,19 @@ def help_tick() -> None:
     report = run_tick(current_app)
     click.echo(f"Escalated {report['escalated']}, expired {report['expired']}, "
                f"set {report['set_off']} idle associates off.")
+
+
+@help_cli.command("replay-waits")
+@click.argument("store_code")
+@click.option("--days", type=int, default=90, help="The days before today to replay.")
+def replay_waits(store_code: str, days: int) -> None:
+    """Replay a store's history through the wait model; print how far it was from the truth."""
+    from floorapp.services.help import wait_replay
+
+    with domain_errors_as_messages():
+        store = stores.store_by_code(store_code)
+        if store is None:
+            raise click.UsageError(f"No store with the code {store_code}.")
+        end = datetime.now(UTC)
+        report = wait_replay.replay(store, end - timedelta(days=days), end)
+    click.echo(wait_replay.describe(report))

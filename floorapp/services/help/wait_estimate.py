@@ -79,6 +79,15 @@ def estimate(store: Store, zone_id: int, *, ahead: int, waited_s: float,
     if staffing.free + staffing.busy == 0:
         return WaitEstimate(None, everyone_busy=False)
     pace_s, handle_s = recent_pace(store, now=now)
+    return model(staffing, ahead=ahead, pace_s=pace_s, handle_s=handle_s, waited_s=waited_s)
+
+
+def model(staffing: Staffing, *, ahead: int, pace_s: float, handle_s: float,
+          waited_s: float) -> WaitEstimate:
+    """The model's arithmetic alone (see the module), shared with the replay of history
+    (services/help/wait_replay.py) so that what is measured is what customers read."""
+    if staffing.free + staffing.busy == 0:
+        return WaitEstimate(None, everyone_busy=False)
     wait_s = pace_s
     everyone_busy = ahead >= staffing.free
     if everyone_busy:
@@ -94,11 +103,20 @@ def staffing_for(store_id: int, zone_id: int) -> Staffing:
                User.role != Role.ADMIN,
                User.availability.in_((Availability.ON_FLOOR, Availability.WITH_CUSTOMER)))
         .group_by(User.availability, User.availability_zone_id)).all()
-    on_floor = {zone: count for availability, zone, count in rows
-                if availability is Availability.ON_FLOOR}
+    return staffing_of(((availability, zone) for availability, zone, count in rows
+                        for _ in range(count)), zone_id)
+
+
+def staffing_of(people, zone_id: int) -> Staffing:
+    """Count `free` and `busy` (see the module) among (availability, zone id) pairs."""
+    on_floor: dict[int | None, int] = {}
+    busy = 0
+    for availability, zone in people:
+        if availability is Availability.ON_FLOOR:
+            on_floor[zone] = on_floor.get(zone, 0) + 1
+        elif availability is Availability.WITH_CUSTOMER:
+            busy += 1
     covering = on_floor.get(zone_id, 0) + on_floor.get(None, 0)
-    busy = sum(count for availability, _zone, count in rows
-               if availability is Availability.WITH_CUSTOMER)
     return Staffing(free=covering or sum(on_floor.values()), busy=busy)
 
 
@@ -113,11 +131,19 @@ def recent_pace(store: Store, *, now: datetime) -> tuple[float, float]:
     rows = db.session.execute(
         select(HelpRequest.requested_at, HelpRequest.acknowledged_at, HelpRequest.resolved_at)
         .where(HelpRequest.store_id == store.id, HelpRequest.acknowledged_at.is_not(None),
+               HelpRequest.acknowledged_at <= now,
                HelpRequest.requested_at >= now - PACE_WINDOW,
                HelpRequest.requested_at <= now)
         .order_by(HelpRequest.requested_at.desc()).limit(PACE_SAMPLE)).all()
-    acknowledge = [(row.acknowledged_at - row.requested_at).total_seconds() for row in rows]
-    handle = [(row.resolved_at - row.acknowledged_at).total_seconds()
-              for row in rows if row.resolved_at is not None]
-    return (statistics.median(acknowledge) if acknowledge else store.acknowledge_target_s,
+    return pace_of(rows, now=now, target_s=store.acknowledge_target_s)
+
+
+def pace_of(rows, *, now: datetime, target_s: float) -> tuple[float, float]:
+    """Return the medians of acknowledging and of handling among (requested, acknowledged,
+    resolved) rows, newest first, as `recent_pace` reads them; a resolve after `now` is
+    not known yet."""
+    acknowledge = [(row[1] - row[0]).total_seconds() for row in rows]
+    handle = [(row[2] - row[1]).total_seconds()
+              for row in rows if row[2] is not None and row[2] <= now]
+    return (statistics.median(acknowledge) if acknowledge else target_s,
             statistics.median(handle) if handle else DEFAULT_HANDLE_S)
