@@ -187,12 +187,15 @@ def test_scale_history_builds_bench_stores_and_skips_them_when_run_again(app, ru
 def test_the_help_requests_tick_command_escalates_and_expires(app, runner):
     from datetime import UTC, datetime, timedelta
 
-    from tests.factories import submit_request
+    from floorapp.services.help import availability
+    from tests.factories import make_sign, make_user, submit_request
 
     with app.app_context():
         now = datetime.now(UTC)
-        submit_request(now=now - timedelta(minutes=31))
-        submit_request(now=now - timedelta(minutes=5))
+        sign = make_sign()  # someone on the floor: the timer escalates, not the submit
+        availability.set_availability(make_user(store=sign.zone.store), "on_floor")
+        submit_request(sign=sign, now=now - timedelta(minutes=31))
+        submit_request(sign=sign, now=now - timedelta(minutes=5))
     result = runner.invoke(args=["help-requests", "tick"])
     assert result.exit_code == 0, result.output
     assert "Escalated 1, expired 1" in result.output
