@@ -17,6 +17,7 @@ from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import EventKind, Feedback, HelpRequest, Need, Sign, Status, Store, Zone
 from floorapp.models.types import utcnow
+from floorapp.services.conversation import recovery
 from floorapp.services.core import idempotency
 from floorapp.services.core.event_log import record_event
 from floorapp.services.core.transactions import begin_write, rolls_back
@@ -281,6 +282,8 @@ def rate(public_token: str, rating: object, comment: object = "", *,
     record_event(store_id=help_request.store_id, request_id=help_request.id,
                  kind=EventKind.RATED, at=now, from_status=help_request.status.value,
                  to_status=help_request.status.value, data={"rating": score})
+    if recovery.needs_answer(score, text):
+        plan.rating_to_answer(help_request, score, text)
     db.session.commit()
     return feedback
 

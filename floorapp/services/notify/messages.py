@@ -206,3 +206,17 @@ def staff_message(card: Card, text: str, photo: bool, language: str) -> dict[str
         body = text or (gettext("A photo") if photo else "")
         return _payload(card.tag, gettext("The customer wrote: %(zone)s", zone=card.zone),
                         body, card.url, language, alert=True)
+
+
+def rating_to_answer(card: Card, rating: int, comment: str, holder: str,
+                     language: str) -> dict[str, Any]:
+    """The managers: a customer rated the help poorly or commented; answer on the board."""
+    with force_locale(language):
+        title = gettext("Rated %(rating)s of 5: %(zone)s", rating=rating, zone=card.zone)
+        story = card_body(card)
+        if holder:
+            story = gettext("%(story)s · helped by %(name)s", story=story, name=cut(holder, 40))
+        body = f"“{cut(comment, 120)}” · {story}" if comment else story
+        return _payload(f"rating-{card.id}", title, body,
+                        f"/stores/{card.store_code}/board#rating-{card.id}", language,
+                        alert=True)

@@ -201,3 +201,15 @@ def message_posted(help_request: HelpRequest, author: str, author_id: int | None
         card = _card(help_request.id)
         _send(devices, lambda lang: messages.staff_message(card, text, photo, lang), card.tag,
               urgency="high", ttl_s=_ttl())
+
+
+def rating_to_answer(help_request: HelpRequest, rating: int, comment: str) -> None:
+    """A poor rating or a comment (services/conversation/recovery.py): to the managers on
+    shift (else the floor) at once, with the request's story, to answer on its thread."""
+    devices = recipients.for_escalation(help_request.store_id, 2)
+    if devices:
+        card = _card(help_request.id)
+        holder = _first_name(help_request.claimed_by_id)
+        _send(devices, lambda lang: messages.rating_to_answer(card, rating, comment, holder,
+                                                              lang),
+              f"rating-{help_request.id}", urgency="high", ttl_s=_ttl())
