@@ -103,6 +103,8 @@ METRICS = _object({
         "handled": COUNT, "reach_p50_s": NULLABLE_SECONDS,
         "rating_mean": {"type": ["number", "null"]}, "ratings": COUNT})},
     "ratings": RATINGS,
+    "recovery": _object({"to_answer": COUNT, "low_ratings": COUNT, "answered": COUNT,
+                         "median_answer_s": NULLABLE_SECONDS}),
     "previous": _object({"range": RANGE, **HEADLINE, **INVENTORY}),
 })
 STAFFING = _object({

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from floorapp.extensions import db
 from floorapp.models import Store, User, Zone
 from floorapp.models.help import OPEN_STATUSES
+from floorapp.services.conversation import recovery
 from floorapp.services.help.sla import within
 from floorapp.services.metrics import inventory_figures as inventory_metrics
 from floorapp.services.metrics import stats
@@ -49,6 +50,7 @@ def store_metrics(store: Store, period: Period) -> dict:
         store=store_header(store), range=period.as_dict(),
         by_hour=by_hour(rows), heatmap=heatmap(rows), by_zone=by_zone(store, rows),
         by_associate=by_associate(rows), ratings=ratings(rows),
+        recovery=recovery.figures(store, period.start_utc, period.end_utc),
         **inventory_metrics.inventory_figures(store, period),
     )
     previous = period.previous()
