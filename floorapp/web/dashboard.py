@@ -3,10 +3,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from floorapp.errors import InvalidInput
+from floorapp.services.conversation import recovery, thread
 from floorapp.services.core.input_parsing import parse_date
 from floorapp.services.help import board
 from floorapp.services.metrics import figures as metrics
@@ -14,8 +15,10 @@ from floorapp.services.metrics import shift_plan, staffing
 from floorapp.services.metrics.periods import chosen_period, local_today
 from floorapp.services.org import stores
 from floorapp.services.org.shift_times import next_week, week_of
-from floorapp.web.access import admin_required, managed_store, store_for_caller
+from floorapp.web import refusals
+from floorapp.web.access import acting_user, admin_required, managed_store, store_for_caller
 from floorapp.web.dashboard_charts import WEEKDAYS, dashboard_charts, staffing_chart
+from floorapp.web.floor import NEED_LABELS, new_idempotency_key
 
 bp = Blueprint("dashboard", __name__)
 RANGE_CHOICES = (("today", "Today"), ("7d", "7 days"), ("30d", "30 days"),
@@ -124,7 +127,21 @@ def all_stores():
 def live_board(code: str):
     """Show the live board of a store (for a tablet): open requests, escalations, team."""
     store = store_for_caller(code)
-    return render_template("dashboard/board.html", store=store, **board.snapshot(store))
+    return render_template("dashboard/board.html", store=store, **board.snapshot(store),
+                           to_answer=recovery.to_answer(store), need_labels=NEED_LABELS,
+                           new_key=new_idempotency_key)
+
+
+@bp.post("/stores/<code>/board/ratings/<int:request_id>/answer")
+@login_required
+def answer_rating(code: str, request_id: int):
+    """A manager answers a poor rating on the request's thread (to the customer's page)."""
+    store = managed_store(code)
+    with refusals.flashed():
+        thread.post_as_staff(acting_user(), request_id, request.form.get("body"),
+                             key=request.form.get("idempotency_key"))
+        flash("Sent to the customer.", "success")
+    return redirect(url_for("dashboard.live_board", code=store.code), 303)
 
 
 @bp.get("/stores/<code>/board/live")
