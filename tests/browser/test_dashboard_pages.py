@@ -49,6 +49,12 @@ def busy_store(live_server):
             if n % 4 == 0:
                 make_feedback(help_request=done, rating=1 + n % 5,
                               comment="Quick and kind" if n % 8 == 0 else "")
+        unhappy = make_timed_request(sign=signs[2], requested_at=now - timedelta(minutes=14),
+                                     acknowledge_s=420, reach_s=540, handle_s=240,
+                                     claimed_by=people[1], product_query="Trail Runner",
+                                     size_label="9 W")
+        make_feedback(help_request=unhappy, rating=2,  # on the board, to answer
+                      comment="Waited seven minutes and then they had no 9 W")
         make_help_request(sign=signs[0], requested_at=now - timedelta(seconds=400))
         make_help_request(sign=signs[1], requested_at=now - timedelta(seconds=50),
                           status=Status.CLAIMED, claimed_by_id=people[2].id, acknowledged_at=now,
