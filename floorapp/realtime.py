@@ -225,7 +225,7 @@ class Hub:
 def run_tick(app: Flask) -> dict:
     """Escalate, expire and set idle associates off, once (inside an app context)."""
     from floorapp.services.core import maintenance
-    from floorapp.services.help import availability, escalation
+    from floorapp.services.help import availability, escalation, returns
     from floorapp.services.notify import subscriptions
 
     now = utcnow()
@@ -233,9 +233,11 @@ def run_tick(app: Flask) -> dict:
                              escalate_after_s=app.config["ESCALATE_AFTER_S"] and
                              int(app.config["ESCALATE_AFTER_S"]))
     idle = availability.idle_off(now=now, idle_minutes=int(app.config["IDLE_OFF_MINUTES"]))
+    late = returns.tell_overdue(now=now, grace_minutes=int(app.config["BREAK_OVERDUE_MINUTES"]))
     maintenance.purge_when_due(app.config, app.instance_path, now=now)
     swept = subscriptions.sweep(now=now, idle=app.config["SESSION_IDLE"])
     return {"escalated": report.escalated, "expired": report.expired, "set_off": idle,
+            "breaks_overdue": late,
             "push_swept": swept}
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from floorapp.extensions import db
 from floorapp.models import (
+    Break,
     HelpRequest,
     Product,
     Stock,
@@ -195,3 +196,38 @@ def message_posted(help_request: HelpRequest, author: str, author_id: int | None
         card = _card(help_request.id)
         _send(devices, lambda lang: messages.staff_message(card, text, photo, lang), card.tag,
               urgency="high", ttl_s=_ttl())
+
+
+def _break_card(item: Break) -> messages.BreakCard:
+    store = db.session.get(Store, item.store_id)
+    zone = db.session.get(Zone, item.zone_id) if item.zone_id else None
+    return messages.BreakCard(item.id, store.code, store.timezone, _first_name(item.user_id),
+                              zone.name if zone else "", item.expected_return_at)
+
+
+def backup_named(item: Break, *, actor_id: int | None) -> None:
+    """A break's backup named (or changed): tell the backup what they cover, until when."""
+    devices = recipients.for_people(item.store_id, [item.backup_id], actor_id=actor_id)
+    if devices:
+        card = _break_card(item)
+        _send(devices, lambda lang: messages.covering(card, lang), card.tag, urgency="high",
+              ttl_s=_ttl())
+
+
+def break_overdue(item: Break, late_s: int) -> None:
+    """A break over its expected return: tell the managers on shift (the tick calls this)."""
+    devices = recipients.for_managers(item.store_id)
+    if devices:
+        card = _break_card(item)
+        _send(devices, lambda lang: messages.break_overdue(card, late_s, lang), card.tag,
+              urgency="high", ttl_s=_ttl())
+
+
+def zones_uncovered(store_id: int, zone_ids: list[int]) -> None:
+    """Zones left with nobody: tell every manager of the store, on shift or not."""
+    devices = recipients.for_managers(store_id, on_shift_only=False)
+    if devices:
+        store = db.session.get(Store, store_id)
+        names = [db.session.get(Zone, zone_id).name for zone_id in zone_ids]
+        _send(devices, lambda lang: messages.uncovered(store.code, names, lang),
+              f"uncovered-{store_id}", urgency="high", ttl_s=_ttl())

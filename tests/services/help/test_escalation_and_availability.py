@@ -96,7 +96,8 @@ def test_idle_associates_are_set_off_by_the_system(app):
         availability.set_availability(busy, "on_break", now=T0 + timedelta(minutes=15))
         assert availability.idle_off(now=T0 + timedelta(minutes=21), idle_minutes=20) == 1
         assert idle.availability is Availability.OFF and busy.availability is Availability.ON_BREAK
-        last = db.session.scalar(select(Event).order_by(Event.id.desc()).limit(1))
+        last = db.session.scalar(select(Event).where(Event.kind == EventKind.AVAILABILITY)
+                                 .order_by(Event.id.desc()).limit(1))
         assert (last.subject_id, last.actor_id, last.to_status) == (idle.id, None, "off")
 
 

@@ -246,5 +246,6 @@ def test_the_wait_estimate_follows_the_queue_the_pace_and_who_is_on_the_floor(fl
     availability.set_availability(maria, "on_floor", now=at)
     slow_pace = customer_status(requests[3], now=at + timedelta(seconds=400))
     assert slow_pace.position == 3 and slow_pace.estimate_s > one_on_floor.estimate_s
-    availability.set_availability(maria, "off", now=at)
+    # going off while holding a request names who takes it (services/help/away.py)
+    availability.set_availability(maria, "off", now=at, held={str(requests[0].id): "queue"})
     assert customer_status(requests[3], now=at).estimate_s is None  # nobody on the floor
