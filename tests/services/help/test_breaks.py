@@ -138,7 +138,7 @@ def test_a_backup_going_on_break_passes_the_zone_to_their_own_backup(shop):
     availability.set_availability(sam, "on_break", until="15", backup_id=ada.id, now=T0)
     assert coverage.open_break(maria.id).backup_id == ada.id
     changed = _events(EventKind.BACKUP_CHANGED)[-1]
-    assert changed.data | {} == changed.data and changed.data["from_id"] == sam.id
+    assert changed.data["from_id"] == sam.id
     assert (changed.data["to_id"], changed.data["reason"]) == (ada.id, "backup_left")
 
 
@@ -176,7 +176,8 @@ def test_a_break_with_no_return_said_lasts_the_default_fifteen_minutes():
     assert returns.expected_return("", "America/New_York", T0) == T0 + timedelta(minutes=15)
 
 
-@pytest.mark.parametrize("until", [" ", "0", "-5", True, [15],  "241", "09:59", "²", "25:00", "lunch", "15:00"])
+@pytest.mark.parametrize("until", [" ", "0", "-5", True, [15], "241", "09:59", "²", "25:00",
+                                   "lunch", "15:00"])
 def test_a_bad_expected_return_is_refused(until):
     with pytest.raises(InvalidInput):
         returns.expected_return(until, "America/New_York", T0)
