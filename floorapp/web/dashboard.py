@@ -40,6 +40,12 @@ def local_clock(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M:%S")
 
 
+@bp.app_template_filter("store_hm")
+def store_hm(moment: datetime, timezone: str) -> str:
+    """Format an instant as the store's local wall-clock hour and minute (HH:MM)."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
+
+
 @bp.app_template_filter("percent")
 def percent(share: float | None) -> str:
     """Format a share as a whole percentage; an en dash for no data."""

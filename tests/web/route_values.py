@@ -5,6 +5,7 @@ Shared by the route walk (who may call what) and the bad-id walk (nothing answer
 
 from floorapp.models import Role
 from floorapp.services.conversation import thread
+from floorapp.services.help import availability, coverage
 from floorapp.services.inventory import pulls, stock
 from floorapp.services.org import tokens
 from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
@@ -29,6 +30,9 @@ def seed_store_a() -> dict:
                             minutes=30, user=manager)
     token, _ = tokens.create_token(name="POS", store=store, scopes=["stock:write"],
                                    created_by=manager)
+    breaker = make_user(login="a.breaker", store=store)
+    availability.set_availability(manager, "on_floor")
+    availability.set_availability(breaker, "on_break", until="30", backup_id=manager.id)
     store_b = make_store(code="BBB-1")
     make_user(login="b.associate", store=store_b)
     make_user(login="b.manager", role=Role.MANAGER, store=store_b)
@@ -39,7 +43,7 @@ def seed_store_a() -> dict:
             "variant_id": variant.id, "status": "picked", "token_id": token.id,
             "zone_id": store.zones[0].id,
             "filename": "css/app.css", "name": "icon-192", "subscription_id": device.id,
-            "photo_id": photo_id}
+            "photo_id": photo_id, "break_id": coverage.open_break(breaker.id).id}
 
 
 def walk(app, values):

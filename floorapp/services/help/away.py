@@ -24,12 +24,22 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from floorapp.errors import Conflict, InvalidInput
+from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
-from floorapp.models import Availability, Break, EventKind, HelpRequest, Status, Store, User
+from floorapp.models import (
+    Availability,
+    Break,
+    EventKind,
+    HelpRequest,
+    Role,
+    Status,
+    Store,
+    User,
+)
 from floorapp.models.types import utcnow
 from floorapp.services.core.event_log import record_event
 from floorapp.services.core.input_parsing import enum_value, id_or_none
+from floorapp.services.core.transactions import begin_write, rolls_back
 from floorapp.services.help import availability, coverage, moves, returns
 from floorapp.services.notify import plan
 
@@ -233,3 +243,26 @@ def tell_if_uncovered(store_id: int, before: set[int], *, now: datetime) -> None
     record_event(store_id=store_id, kind=EventKind.UNCOVERED, at=now,
                  data={"zone_ids": lost})
     plan.zones_uncovered(store_id, lost)
+
+
+@rolls_back
+def change_backup(store_id: int, break_id: int, actor: User, backup_id: object, *,
+                  now: datetime | None = None) -> Break:
+    """Name another backup for an open break: the one on break or a manager may."""
+    now = now or utcnow()
+    begin_write(store_id)
+    item = db.session.get(Break, break_id)
+    if item is not None:
+        db.session.refresh(item)
+    if item is None or item.store_id != store_id or item.ended_at is not None:
+        raise NotFound("No such break in this store (it may have ended).")
+    if actor.id != item.user_id and actor.role is Role.ASSOCIATE:
+        raise Forbidden("Only the one on break or a manager can change their backup.")
+    backup = _named_backup(store_id, item.user, backup_id) if str(backup_id or "").strip() \
+        else None
+    if backup is None:
+        raise InvalidInput("Pick a backup from this store.")
+    if backup.id != item.backup_id:
+        set_backup(item, backup, actor_id=actor.id, now=now, reason="changed")
+    db.session.commit()
+    return item

@@ -12,12 +12,13 @@ from floorapp.extensions import db
 from floorapp.models import Role, Store, User
 from floorapp.services.conversation import thread
 from floorapp.services.core.event_log import last_event_id
-from floorapp.services.help import card_answers, spam, views
+from floorapp.services.help import card_answers, coverage, returns, spam, views
 
 
 def queue_page(store: Store, user: User) -> dict:
     """Return the queue page's data for `user` in `store`, as the template's names."""
-    items = views.open_queue(store)
+    backing_up = coverage.backed_up_zones(store.id, user.id)
+    items = covered_first(views.open_queue(store), backing_up)
     current = views.my_current(store, user)
     covered, whole_store = views.covered_zone_ids(store)
     return {
@@ -31,6 +32,30 @@ def queue_page(store: Store, user: User) -> dict:
         "spam_windows": spam.WINDOWS_MIN,
         "threads": thread.threads([item["id"] for item in items], photo_url=_photo_url),
         "quick_replies": thread.QUICK_REPLIES,
+        **going_away(store, user), "backing_up": backing_up,
+    }
+
+
+def covered_first(items: list[dict], backing_up: dict) -> list[dict]:
+    """Put the requests of the zones I back up first (oldest first within each part).
+
+    This is the queue's half of "a zone's requests go to the backup first"; the push
+    is the other (services/notify/recipients.py). Backing up the whole store changes
+    no order: every request is already mine to take.
+    """
+    zones = {zone for zone in backing_up if zone is not None}
+    return sorted(items, key=lambda item: item["zone_id"] not in zones)
+
+
+def going_away(store: Store, user: User) -> dict:
+    """Return what the "going away" form needs: what I hold, who can take it, my break."""
+    people = [p for p in views.colleagues(store, user) if coverage.on_shift(p)]
+    return {
+        "held": coverage.held_requests(user),
+        "on_shift": people,
+        "suggested_backup": coverage.suggest_backup(store.id, user.id),
+        "my_break": coverage.open_break(user.id),
+        "return_choices": returns.MINUTE_CHOICES,
     }
 
 
