@@ -149,7 +149,7 @@ def change_backup(code: str, break_id: int):
     with refusals.flashed():
         away.change_backup(store.id, break_id, acting_user(), request.form.get("backup_id"))
         flash("Backup changed: they have been told.", "success")
-    back = "dashboard.board" if request.form.get("back") == "board" else "floor.queue"
+    back = "dashboard.live_board" if request.form.get("back") == "board" else "floor.queue"
     return redirect(url_for(back, code=store.code), 303)
 
 

@@ -29,6 +29,7 @@ class ZoneCoverage:
     covering: list[User] = field(default_factory=list)
     away: list[Break] = field(default_factory=list)  # open breaks of this zone
     waiting: int = 0
+    whole_store: list[User] = field(default_factory=list)  # on shift for every zone
 
     @property
     def backups(self) -> list[User]:
@@ -36,7 +37,7 @@ class ZoneCoverage:
 
     @property
     def uncovered(self) -> bool:
-        return not self.covering and not self.backups
+        return not (self.covering or self.backups or self.whole_store)
 
 
 def on_shift(user: User) -> bool:
@@ -128,6 +129,8 @@ def by_zone(store_id: int) -> list[ZoneCoverage]:
                                  [b for b in breaks if b.zone_id == zone.id],
                                  waiting.get(zone.id, 0)))
     whole = rows[0]
+    for row in rows[1:]:
+        row.whole_store = whole.covering + whole.backups
     return rows if (whole.covering or whole.away) else rows[1:]
 
 
