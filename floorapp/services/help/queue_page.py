@@ -9,7 +9,7 @@ someone covers, the event id the live stream resumes after, and for managers the
 from flask import url_for
 
 from floorapp.extensions import db
-from floorapp.models import Role, Store, User
+from floorapp.models import Availability, Role, Store, User
 from floorapp.services.conversation import thread
 from floorapp.services.core.event_log import last_event_id
 from floorapp.services.help import card_answers, coverage, returns, spam, views
@@ -27,13 +27,20 @@ def queue_page(store: Store, user: User) -> dict:
         "colleagues": views.colleagues(store, user),
         "answers": card_answers.answers(store, items),
         "after": last_event_id(db.engine, store.id),
-        "covered": sorted(covered), "whole_store": whole_store,
+        "covered": sorted(covered | _backed_up(store)), "whole_store": whole_store,
         "spam_signs": spam.signs_of(store) if user.role is not Role.ASSOCIATE else None,
         "spam_windows": spam.WINDOWS_MIN,
         "threads": thread.threads([item["id"] for item in items], photo_url=_photo_url),
         "quick_replies": thread.QUICK_REPLIES,
         **going_away(store, user), "backing_up": backing_up,
     }
+
+
+def _backed_up(store: Store) -> set[int]:
+    """The zones of open breaks whose backup is on the floor: covered, for the page's alert."""
+    return {item.zone_id for item in coverage.open_breaks(store.id)
+            if item.zone_id is not None and item.backup is not None
+            and item.backup.availability is Availability.ON_FLOOR}
 
 
 def covered_first(items: list[dict], backing_up: dict) -> list[dict]:
