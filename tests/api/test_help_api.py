@@ -169,7 +169,9 @@ def test_an_associate_cannot_cancel_but_a_manager_can(client, auth, shop):
 def test_availability_is_set_through_the_api(app, client, auth, shop):
     auth.login("maria")
     response = client.post("/api/v1/me/availability", json={"availability": "on_break"})
-    assert response.json == {"availability": "on_break", "zone_id": None}
+    body = response.json
+    assert (body["availability"], body["zone_id"]) == ("on_break", None)
+    assert body["on_break"]["expected_return_at"] is not None  # 15 minutes when none is said
     assert client.post("/api/v1/me/availability", json={"availability": "nap"}).status_code == 400
 
 
