@@ -84,7 +84,7 @@ def set_availability():
     """
     user = api_user()
     data = body()
-    zone_id = id_or_none(data.get("zone_id"))
+    zone_id = id_or_none(data["zone_id"]) if "zone_id" in data else availability.ZONE_LEFT
     availability.set_availability(user, str(data.get("availability") or ""), zone_id,
                                   held=_held(data.get("held")), until=data.get("until"),
                                   backup_id=data.get("backup_id"))

@@ -18,17 +18,21 @@ from floorapp.services.core.input_parsing import enum_value
 from floorapp.services.core.transactions import begin_write, rolls_back
 
 TOUCH_EVERY = timedelta(seconds=60)
+# set_availability's zone when none is named: the zone the break left, if back from one
+# (an explicit None is the whole store).
+ZONE_LEFT = "zone_left"
 
 
 @rolls_back
-def set_availability(user: User, value: str | Availability, zone_id: int | None = None,
-                     *, now: datetime | None = None, held: Mapping[str, str] | None = None,
-                     until: str = "", backup_id: object = None) -> User:
+def set_availability(user: User, value: str | Availability,
+                     zone_id: int | None | str = ZONE_LEFT, *, now: datetime | None = None,
+                     held: Mapping[str, str] | None = None, until: str = "",
+                     backup_id: object = None) -> User:
     """Set a user's availability (and the zone they cover when on the floor), in one commit.
 
     Going on break or off is services/help/away.py's move (the requests held, the break,
-    its backup); coming back on the floor closes an open break and, with no zone named,
-    returns to the zone covered before it.
+    its backup); coming back on the floor closes an open break and, with no zone named
+    (`ZONE_LEFT`), returns to the zone covered before it.
     """
     from floorapp.services.help import away  # away builds on moves, which import this module
 
@@ -46,16 +50,16 @@ def set_availability(user: User, value: str | Availability, zone_id: int | None 
     return user
 
 
-def _to_floor(user: User, wanted: Availability, zone_id: int | None, store_id: int,
+def _to_floor(user: User, wanted: Availability, zone_id: int | None | str, store_id: int,
               now: datetime, away) -> None:
     db.session.refresh(user)
     ended = away.end_break(user, now=now) if wanted is Availability.ON_FLOOR else None
+    if zone_id == ZONE_LEFT:
+        zone_id = ended.zone_id if ended is not None else None
     if wanted is Availability.ON_FLOOR and zone_id is not None:
         zone = db.session.get(Zone, zone_id)
         if zone is None or zone.store_id != store_id or not zone.active:
             raise InvalidInput("That zone is not one of this store's zones.")
-    elif ended is not None and wanted is Availability.ON_FLOOR:
-        zone_id = ended.zone_id  # back from the break: the zone it left
     else:
         zone_id = None
     change(user, wanted, zone_id=zone_id, actor_id=user.id, now=now)

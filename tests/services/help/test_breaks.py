@@ -115,6 +115,13 @@ def test_a_zones_new_requests_go_to_the_backup_while_away_and_back_after(shop):
     assert coverage.open_break(maria.id) is None
 
 
+def test_coming_back_to_the_whole_store_on_purpose_is_not_overridden(shop):
+    store, shoes, _denim, maria, sam, _ada = shop
+    availability.set_availability(maria, "on_break", until="15", backup_id=sam.id, now=T0)
+    availability.set_availability(maria, "on_floor", None, now=T0 + timedelta(minutes=5))
+    assert maria.availability_zone_id is None  # the whole store, as chosen
+
+
 def _pushed_users(store_id, prefix):
     from floorapp.models import PushSubscription
     return set(db.session.scalars(
