@@ -232,8 +232,8 @@ def run_tick(app: Flask) -> dict:
     report = escalation.tick(now=now, expire_after_minutes=int(app.config["EXPIRE_AFTER_MINUTES"]),
                              escalate_after_s=app.config["ESCALATE_AFTER_S"] and
                              int(app.config["ESCALATE_AFTER_S"]))
-    idle = availability.idle_off(now=now, idle_minutes=int(app.config["IDLE_OFF_MINUTES"]))
     late = returns.tell_overdue(now=now, grace_minutes=int(app.config["BREAK_OVERDUE_MINUTES"]))
+    idle = availability.idle_off(now=now, idle_minutes=int(app.config["IDLE_OFF_MINUTES"]))
     maintenance.purge_when_due(app.config, app.instance_path, now=now)
     swept = subscriptions.sweep(now=now, idle=app.config["SESSION_IDLE"])
     return {"escalated": report.escalated, "expired": report.expired, "set_off": idle,

@@ -119,7 +119,8 @@ def idle_off(*, now: datetime, idle_minutes: int) -> int:
     What an idle person held goes to their zone's backup, else back to the queue, in
     the same transaction (services/help/away.py `idle_choices`); the hand-off and
     release events say `"reason": "idle_off"`. Someone with a customer and nobody to
-    take them is left as they are.
+    take them is left as they are. A break is not idleness: someone on one is idle only
+    `idle_minutes` after its expected return (the managers were told it ran late first).
     """
     from floorapp.services.help import away  # away builds on moves, which import this module
 
@@ -134,6 +135,8 @@ def idle_off(*, now: datetime, idle_minutes: int) -> int:
         begin_write(user.home_store_id)
         db.session.refresh(user)
         still_idle = user.last_seen_at is None or user.last_seen_at < cutoff
+        if still_idle and user.availability is Availability.ON_BREAK:
+            still_idle = away.break_over_by(user, cutoff)
         if user.availability is not Availability.OFF and still_idle:
             try:
                 away.step_away(user, Availability.OFF, held=away.idle_choices(user), now=now,

@@ -138,6 +138,12 @@ def _count(n: int) -> str:
     return "a request" if n == 1 else f"{n} requests"
 
 
+def break_over_by(user: User, cutoff: datetime) -> bool:
+    """Tell whether someone on break was expected back before `cutoff` (or has no break row)."""
+    own = coverage.open_break(user.id)
+    return own is None or own.expected_return_at < cutoff
+
+
 def idle_choices(user: User) -> dict[str, str]:
     """What idle-off does with each request held: to the zone's backup, else to the queue.
 

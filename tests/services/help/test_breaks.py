@@ -221,3 +221,16 @@ def test_idle_off_releases_when_nobody_is_left(app):
         db.session.refresh(held)
         assert (held.status, held.claimed_by_id) == (Status.WAITING, None)
         assert _events(EventKind.RELEASED)[-1].data == {"reason": "idle_off"}
+
+
+def test_a_break_is_not_idleness_until_well_past_its_return(shop):
+    store, shoes, _denim, maria, sam, ada = shop
+    availability.set_availability(maria, "on_break", until="30", backup_id=sam.id, now=T0)
+    for colleague in (sam, ada):
+        availability.touch(colleague, now=T0 + timedelta(minutes=49))
+    assert availability.idle_off(now=T0 + timedelta(minutes=49), idle_minutes=20) == 0
+    assert maria.availability is Availability.ON_BREAK
+    assert availability.idle_off(now=T0 + timedelta(minutes=51), idle_minutes=20) == 1
+    db.session.refresh(maria)
+    assert maria.availability is Availability.OFF
+    assert _events(EventKind.BREAK_ENDED)[-1].data["reason"] == "idle_off"
