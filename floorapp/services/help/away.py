@@ -211,6 +211,7 @@ def end_break(user: User, *, now: datetime, reason: str = "back") -> Break | Non
                  data={"break_id": open_one.id, "zone_id": open_one.zone_id,
                        "backup_id": open_one.backup_id, "late_s": late_s, "reason": reason})
     db.session.flush()
+    plan.break_ended(open_one)
     return open_one
 
 

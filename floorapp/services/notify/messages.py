@@ -244,6 +244,14 @@ def covering(card: BreakCard, language: str) -> dict[str, Any]:
         return _payload(card.tag, title, body, card.url, language, alert=True)
 
 
+def break_over(card: BreakCard, language: str) -> dict[str, Any]:
+    """The silent replacement of a break's pushes: the one away is back (or off)."""
+    with force_locale(language):
+        return _payload(card.tag, gettext("%(name)s's break is over", name=cut(card.name, 40)),
+                        gettext("Their zone's new requests go to them again."), card.url,
+                        language, alert=False)
+
+
 def break_overdue(card: BreakCard, late_s: int, language: str) -> dict[str, Any]:
     """To the managers on shift: someone is late back from a break."""
     with force_locale(language):

@@ -214,6 +214,14 @@ def backup_named(item: Break, *, actor_id: int | None) -> None:
               ttl_s=_ttl())
 
 
+def break_ended(item: Break) -> None:
+    """Back from a break (or off): silently replace the break's pushes on every device."""
+    devices = recipients.earlier(item.store_id, f"break-{item.id}", skip_user_ids=[item.user_id])
+    if devices:
+        card = _break_card(item)
+        _send(devices, lambda lang: messages.break_over(card, lang), card.tag)
+
+
 def break_overdue(item: Break, late_s: int) -> None:
     """A break over its expected return: tell the managers on shift (the tick calls this)."""
     devices = recipients.for_managers(item.store_id)

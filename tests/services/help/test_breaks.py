@@ -112,6 +112,9 @@ def test_a_zones_new_requests_go_to_the_backup_while_away_and_back_after(shop):
     assert maria.availability_zone_id == shoes.id  # the zone is restored
     ended = _events(EventKind.BREAK_ENDED)[-1]
     assert ended.data["late_s"] == 0 and ended.data["reason"] == "back"
+    replaced = db.session.scalars(select(PushMessage).where(
+        PushMessage.tag.startswith("break-")).order_by(PushMessage.id)).all()
+    assert replaced[-1].payload["silent"] is True  # the backup's notification, replaced
     assert coverage.open_break(maria.id) is None
 
 
