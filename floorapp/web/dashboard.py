@@ -7,12 +7,13 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from floorapp.errors import InvalidInput
+from floorapp.models import Role
 from floorapp.services.help import board
 from floorapp.services.metrics import figures as metrics
 from floorapp.services.metrics import staffing
 from floorapp.services.metrics.periods import chosen_period
 from floorapp.services.org import stores
-from floorapp.web.access import admin_required, managed_store, store_for_caller
+from floorapp.web.access import acting_user, admin_required, managed_store, store_for_caller
 from floorapp.web.dashboard_charts import WEEKDAYS, dashboard_charts, staffing_chart
 
 bp = Blueprint("dashboard", __name__)
@@ -115,9 +116,15 @@ def all_stores():
 @bp.get("/stores/<code>/board")
 @login_required
 def live_board(code: str):
-    """Show the live board of a store (for a tablet): open requests, escalations, team."""
+    """Show the live board of a store (for a tablet): open requests, escalations, team.
+
+    A manager also gets, outside the live part (so a choice is not swapped away), a
+    form per open break to name another backup.
+    """
     store = store_for_caller(code)
-    return render_template("dashboard/board.html", store=store, **board.snapshot(store))
+    manager = acting_user().role is not Role.ASSOCIATE
+    return render_template("dashboard/board.html", store=store, **board.snapshot(store),
+                           backup_forms=board.backup_forms(store) if manager else [])
 
 
 @bp.get("/stores/<code>/board/live")

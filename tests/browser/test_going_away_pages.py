@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from floorapp.demo import seed as demo
 from floorapp.extensions import db
-from floorapp.models import HelpRequest, Status, Store, User
+from floorapp.models import Break, HelpRequest, Status, Store, User
 from floorapp.services.help import availability, moves
 from tests.browser.conftest import DESKTOP, PHONE, check_page, log_in
 from tests.factories import make_sign, submit_request
@@ -68,3 +68,20 @@ def test_going_on_break_puts_the_held_request_back_and_shows_the_return(away_sto
     check_page(page, page.url, "going-away-on-break-360")
     with away_store.app.app_context():
         assert db.session.get(HelpRequest, away_store.held_id).status is Status.WAITING
+
+
+def test_a_manager_names_another_backup_from_the_board(away_store, new_page):
+    page = new_page(DESKTOP)
+    log_in(page, away_store.url, "nyc.manager", PASSWORD)
+    page.goto(away_store.url + "/stores/NYC-5TH/board")
+    with away_store.app.app_context():
+        one = _person("nyc.associate1")
+        name, one_id = one.name, one.id
+    page.get_by_label("Backup for").first.select_option(label=name)
+    page.get_by_role("button", name="Change backup").first.click()
+    expect(page.get_by_text("Backup changed")).to_be_visible()
+    expect(page.locator("#board")).to_contain_text(f"backup: {name}")
+    with away_store.app.app_context():
+        three = _person("nyc.associate3")
+        assert db.session.scalar(select(Break.backup_id).where(
+            Break.user_id == three.id, Break.ended_at.is_(None))) == one_id

@@ -93,12 +93,15 @@ def test_a_manager_changes_a_backup_and_an_associate_may_not_change_anothers(
     refused = client.post(f"/api/v1/stores/NYC-1/breaks/{break_id}/backup",
                           json={"backup_id": boss_id})
     assert refused.status_code == 403
+    assert "Breaks: change a backup" not in client.get("/stores/NYC-1/board").text
     auth.logout()
     auth.login("boss")
+    assert "Backup for Maria Lopez (whole store, back" in client.get("/stores/NYC-1/board").text
     bad = client.post(f"/api/v1/stores/NYC-1/breaks/{break_id}/backup",
                       json={"backup_id": "x"})
     assert bad.status_code == 400
-    done = client.post(f"{FLOOR}/breaks/{break_id}/backup", data={"backup_id": str(boss_id)})
-    assert done.status_code == 303
+    done = client.post(f"{FLOOR}/breaks/{break_id}/backup",
+                       data={"backup_id": str(boss_id), "back": "board"})
+    assert done.status_code == 303 and done.location.endswith("/stores/NYC-1/board")
     with app.app_context():
         assert db.session.get(Break, break_id).backup_id == boss_id

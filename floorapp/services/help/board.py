@@ -68,3 +68,11 @@ def snapshot(store: Store, now: datetime | None = None) -> dict:
         "team": team(store),
         "now": now or datetime.now(UTC),
     }
+
+
+def backup_forms(store: Store) -> list[tuple]:
+    """Return each open break with the people on shift who could back it up instead."""
+    people = [p for person_list in team(store).values() for p in person_list
+              if coverage.on_shift(p)]
+    return [(item, [p for p in people if p.id != item.user_id])
+            for item in coverage.open_breaks(store.id)]
