@@ -68,6 +68,8 @@ def step_away(user: User, value: str | Availability, *, held: Mapping[str, str] 
     if wanted is Availability.ON_BREAK and user.availability is Availability.ON_BREAK:
         raise Conflict("You are on break already; come back first, or change your backup.",
                        code="already_on_break")
+    if wanted is Availability.ON_BREAK and user.availability is Availability.OFF:
+        raise Conflict("You are off; a break starts from the floor.", code="not_on_shift")
     before = coverage.uncovered_zones(store.id)
     hand_over(user, held or {}, now=now, actor_id=actor_id, reason=reason)
     expected = returns.expected_return(until, store.timezone, now) \

@@ -83,6 +83,17 @@ def test_a_customer_being_helped_cannot_go_back_in_the_queue_and_nothing_changes
         Status.HELPING, maria.id, Availability.WITH_CUSTOMER)
 
 
+def test_a_break_starts_from_the_floor_once(shop):
+    store, shoes, _denim, maria, sam, _ada = shop
+    availability.set_availability(maria, "on_break", until="15", now=T0)
+    with pytest.raises(Conflict, match="on break already"):
+        availability.set_availability(maria, "on_break", until="15", now=T0)
+    availability.set_availability(sam, "off", now=T0)
+    with pytest.raises(Conflict, match="You are off"):
+        availability.set_availability(sam, "on_break", until="15", now=T0)
+    assert len(coverage.open_breaks(store.id)) == 1
+
+
 def test_the_suggested_backup_is_the_lightest_load_on_the_floor(shop):
     store, shoes, denim, maria, sam, ada = shop
     _claimed_by(ada, denim)  # Ada is with a customer now; Sam has none
