@@ -32,6 +32,7 @@ def seed_store_a() -> dict:
                                    created_by=manager)
     breaker = make_user(login="a.breaker", store=store)
     availability.set_availability(manager, "on_floor")
+    availability.set_availability(breaker, "on_floor")
     availability.set_availability(breaker, "on_break", until="30", backup_id=manager.id)
     store_b = make_store(code="BBB-1")
     make_user(login="b.associate", store=store_b)
