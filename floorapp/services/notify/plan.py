@@ -238,4 +238,4 @@ def zones_uncovered(store_id: int, zone_ids: list[int]) -> None:
         store = db.session.get(Store, store_id)
         names = [db.session.get(Zone, zone_id).name for zone_id in zone_ids]
         _send(devices, lambda lang: messages.uncovered(store.code, names, lang),
-              f"uncovered-{store_id}", urgency="high", ttl_s=_ttl())
+              f"uncovered-{store.code}", urgency="high", ttl_s=_ttl())
