@@ -86,6 +86,8 @@ class Defaults:
     EXPIRE_AFTER_MINUTES = 30
     ESCALATE_AFTER_S = None  # None: the store's acknowledge target again
     IDLE_OFF_MINUTES = 20
+    # A break this many minutes past its expected return is told to the managers, once.
+    BREAK_OVERDUE_MINUTES = 5
     TICK_INTERVAL_S = 15  # how often each worker checks escalation, expiry and idleness
     SSE_KEEPALIVE_S = 15
     # SQLite: how often a worker's listener reads the event log while it holds open streams

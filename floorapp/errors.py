@@ -11,9 +11,12 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None):
+    def __init__(self, message: str, *, code: str | None = None,
+                 details: dict | None = None):
         super().__init__(message)
         self.message = message
+        # Extra JSON fields of the API's error object (e.g. the requests a break is held by)
+        self.details = details or {}
         if code:
             self.code = code
 

@@ -225,17 +225,19 @@ class Hub:
 def run_tick(app: Flask) -> dict:
     """Escalate, expire and set idle associates off, once (inside an app context)."""
     from floorapp.services.core import maintenance
-    from floorapp.services.help import availability, escalation
+    from floorapp.services.help import availability, escalation, returns
     from floorapp.services.notify import subscriptions
 
     now = utcnow()
     report = escalation.tick(now=now, expire_after_minutes=int(app.config["EXPIRE_AFTER_MINUTES"]),
                              escalate_after_s=app.config["ESCALATE_AFTER_S"] and
                              int(app.config["ESCALATE_AFTER_S"]))
+    late = returns.tell_overdue(now=now, grace_minutes=int(app.config["BREAK_OVERDUE_MINUTES"]))
     idle = availability.idle_off(now=now, idle_minutes=int(app.config["IDLE_OFF_MINUTES"]))
     maintenance.purge_when_due(app.config, app.instance_path, now=now)
     swept = subscriptions.sweep(now=now, idle=app.config["SESSION_IDLE"])
     return {"escalated": report.escalated, "expired": report.expired, "set_off": idle,
+            "breaks_overdue": late,
             "push_swept": swept}
 
 

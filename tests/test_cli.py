@@ -200,3 +200,25 @@ def test_the_help_requests_tick_command_escalates_and_expires(app, runner):
     assert result.exit_code == 0, result.output
     assert "Escalated 1, expired 1" in result.output
     assert "Escalated 0, expired 0" in runner.invoke(args=["help-requests", "tick"]).output
+
+
+def test_the_tick_command_tells_a_late_break_once(app, runner):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from floorapp.extensions import db
+    from floorapp.models import Event, EventKind
+    from floorapp.services.help import availability
+    from tests.factories import make_user
+
+    with app.app_context():
+        person = make_user()
+        availability.set_availability(person, "on_floor")
+        availability.set_availability(person, "on_break", until="15",
+                                      now=datetime.now(UTC) - timedelta(minutes=21))
+    assert "told 1 late breaks" in runner.invoke(args=["help-requests", "tick"]).output
+    assert "told 0 late breaks" in runner.invoke(args=["help-requests", "tick"]).output
+    with app.app_context():
+        assert len(db.session.scalars(select(Event).where(
+            Event.kind == EventKind.BREAK_OVERDUE)).all()) == 1

@@ -390,3 +390,51 @@ def test_0180_adds_shifts_and_feeds_on_a_database_with_rows(empty_database_url):
         flask_migrate.upgrade()
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_0190_adds_breaks_and_their_event_kinds_on_a_database_with_rows(empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0180")
+        expected = _row_counts()
+        break_event = text("INSERT INTO events (store_id, kind, at, data) "
+                           "VALUES (:store, 'break_started', :at, '{}')")
+        values = {"store": request.store_id, "at": datetime.now(UTC)}
+        with pytest.raises(Exception, match="(?i)check|constraint"):
+            db.session.execute(break_event, values)
+            db.session.commit()
+        db.session.rollback()
+        flask_migrate.upgrade(revision="0190")
+        assert _row_counts() == expected
+        user_id = db.session.scalar(text("SELECT id FROM users ORDER BY id LIMIT 1")) or _a_user()
+        open_break = text("INSERT INTO breaks (store_id, user_id, started_at, expected_return_at)"
+                          " VALUES (:store, :user, :at, :at)")
+        db.session.execute(break_event, values)
+        db.session.execute(open_break, values | {"user": user_id})
+        db.session.commit()
+        with pytest.raises(Exception, match="(?i)unique|duplicate"):
+            db.session.execute(open_break, values | {"user": user_id})  # one open break each
+            db.session.commit()
+        db.session.rollback()
+        flask_migrate.downgrade(revision="0180")
+        assert "breaks" not in inspect(db.engine).get_table_names()
+        assert _row_counts() == expected  # the break event went with its table
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def _a_user() -> int:
+    db.session.execute(text(
+        "INSERT INTO users (login, name, password_hash, role, active, session_version, "
+        "created_at, availability) VALUES ('m', 'M', 'x', 'associate', true, 1, :at, 'off')"),
+        {"at": datetime.now(UTC)})
+    return db.session.scalar(text("SELECT id FROM users WHERE login = 'm'"))
+
+
+def _a_user() -> int:
+    db.session.execute(text(
+        "INSERT INTO users (login, name, password_hash, role, active, session_version, "
+        "created_at, availability) VALUES ('m', 'M', 'x', 'associate', true, 1, :at, 'off')"),
+        {"at": datetime.now(UTC)})
+    return db.session.scalar(text("SELECT id FROM users WHERE login = 'm'"))

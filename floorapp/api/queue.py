@@ -7,11 +7,11 @@ header). A request of a store the caller may not see answers 404, like a missing
 from flask import Blueprint, jsonify
 
 from floorapp.api.parsing import api_user, body, idempotency_key
-from floorapp.errors import NotFound
+from floorapp.errors import InvalidInput, NotFound
 from floorapp.models.types import utcnow
 from floorapp.services.core import idempotency
 from floorapp.services.core.input_parsing import id_or_none
-from floorapp.services.help import availability, views
+from floorapp.services.help import availability, away, coverage, views
 from floorapp.services.help import moves as help_queue
 from floorapp.services.org import stores
 
@@ -76,10 +76,36 @@ def _visible_store_id(user, request_id: int) -> int:
 
 @bp.post("/me/availability")
 def set_availability():
-    """Set the caller's availability: on_floor (with an optional zone), on_break or off."""
+    """Set the caller's availability: on_floor (with an optional zone), on_break or off.
+
+    Going on break or off while holding requests needs `held` ({request id: colleague
+    id or "queue"}); without it the answer is 409 `holding_requests` with the list.
+    A break reads `until` (minutes, or "HH:MM" store time) and `backup_id`.
+    """
     user = api_user()
     data = body()
-    zone = data.get("zone_id")
-    zone_id = id_or_none(zone)
-    availability.set_availability(user, str(data.get("availability") or ""), zone_id)
-    return jsonify(availability=user.availability.value, zone_id=user.availability_zone_id)
+    zone_id = id_or_none(data["zone_id"]) if "zone_id" in data else availability.ZONE_LEFT
+    availability.set_availability(user, str(data.get("availability") or ""), zone_id,
+                                  held=_held(data.get("held")), until=data.get("until"),
+                                  backup_id=data.get("backup_id"))
+    open_break = coverage.open_break(user.id)
+    return jsonify(availability=user.availability.value, zone_id=user.availability_zone_id,
+                   on_break=views.break_summary(open_break) if open_break else None)
+
+
+def _held(value) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, str | int) and not
+                                              isinstance(v, bool) for v in value.values()):
+        raise InvalidInput('"held" maps request ids to a colleague\'s id or "queue".')
+    return {str(key): str(choice) for key, choice in value.items()}
+
+
+@bp.post("/stores/<code>/breaks/<int:break_id>/backup")
+def change_backup(code: str, break_id: int):
+    """Name another backup for an open break (the one on break, or a manager)."""
+    user = api_user()
+    store = stores.visible_store(user, code)
+    item = away.change_backup(store.id, break_id, user, body().get("backup_id"))
+    return jsonify(on_break=views.break_summary(item))

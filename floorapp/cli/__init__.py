@@ -138,7 +138,8 @@ def help_tick() -> None:
 
     report = run_tick(current_app)
     click.echo(f"Escalated {report['escalated']}, expired {report['expired']}, "
-               f"set {report['set_off']} idle associates off.")
+               f"set {report['set_off']} idle associates off, "
+               f"told {report['breaks_overdue']} late breaks.")
 
 
 @help_cli.command("replay-waits")

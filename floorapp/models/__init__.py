@@ -1,6 +1,7 @@
 """The models, one module per noun group; importing this package registers them all."""
 
 from floorapp.models.audit import AuditEntry, LoginSession
+from floorapp.models.breaks import Break
 from floorapp.models.catalog import Product, Stock, Variant
 from floorapp.models.help import (
     OPEN_STATUSES,
@@ -30,6 +31,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Author",
+    "Break",
     "Availability",
     "Event",
     "EventKind",

@@ -75,6 +75,12 @@ class EventKind(enum.StrEnum):
     RATED = "rated"
     AVAILABILITY = "availability"
     MESSAGE = "message"  # a message on the request's thread (models/messages.py)
+    # Breaks and coverage (services/help/breaks.py); subject_id is the associate
+    BREAK_STARTED = "break_started"
+    BREAK_ENDED = "break_ended"
+    BACKUP_CHANGED = "backup_changed"
+    BREAK_OVERDUE = "break_overdue"
+    UNCOVERED = "uncovered"  # a move left zones with nobody covering them
 
 
 class Sign(db.Model):

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from floorapp.errors import InvalidInput
+from floorapp.models import Role
 from floorapp.services.conversation import recovery, thread
 from floorapp.services.core.input_parsing import parse_date
 from floorapp.services.help import board
@@ -43,6 +44,12 @@ def duration(seconds: float | None) -> str:
 def local_clock(moment: datetime, timezone: str) -> str:
     """Format an instant as the store's local wall-clock time (HH:MM:SS)."""
     return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M:%S")
+
+
+@bp.app_template_filter("store_hm")
+def store_hm(moment: datetime, timezone: str) -> str:
+    """Format an instant as the store's local wall-clock hour and minute (HH:MM)."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
 
 
 @bp.app_template_filter("percent")
@@ -125,9 +132,15 @@ def all_stores():
 @bp.get("/stores/<code>/board")
 @login_required
 def live_board(code: str):
-    """Show the live board of a store (for a tablet): open requests, escalations, team."""
+    """Show the live board of a store (for a tablet): open requests, escalations, team.
+
+    A manager also gets, outside the live part (so a choice is not swapped away), a
+    form per open break to name another backup.
+    """
     store = store_for_caller(code)
+    manager = acting_user().role is not Role.ASSOCIATE
     return render_template("dashboard/board.html", store=store, **board.snapshot(store),
+                           backup_forms=board.backup_forms(store) if manager else [],
                            to_answer=recovery.to_answer(store), need_labels=NEED_LABELS,
                            new_key=new_idempotency_key)
 

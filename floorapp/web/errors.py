@@ -49,10 +49,10 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def error_response(status: int, code: str, message: str):
+def error_response(status: int, code: str, message: str, details: dict | None = None):
     """Return the error as `{"error": {...}}` JSON or as the page for its status."""
     if wants_json():
-        return jsonify(error={"code": code, "message": message}), status
+        return jsonify(error={**(details or {}), "code": code, "message": message}), status
     title = PAGE_TITLES.get(status, "That didn't work")
     try:
         page = render_template(f"errors/{status}.html", title=title, message=message)
@@ -63,7 +63,7 @@ def error_response(status: int, code: str, message: str):
 
 def _domain_error(error: DomainError):
     # The service that refused has rolled back already (services/core/transactions.py).
-    return error_response(error.status, error.code, error.message)
+    return error_response(error.status, error.code, error.message, error.details)
 
 
 def _csrf_error(error: CSRFError):

@@ -17,8 +17,9 @@ from floorapp.extensions import db
 from floorapp.models import Availability, Outcome
 from floorapp.services.conversation import thread
 from floorapp.services.core.input_parsing import id_or_none
-from floorapp.services.help import availability, spam
+from floorapp.services.help import availability, away, spam
 from floorapp.services.help import moves as help_queue
+from floorapp.services.help.away import HoldingRequests
 from floorapp.services.help.queue_page import queue_page
 from floorapp.web import refusals
 from floorapp.web.access import acting_user, managed_store, store_for_caller
@@ -115,14 +116,41 @@ def size_run_url(code: str, product_id: int, variant_id: int | None) -> str:
 @bp.post("/stores/<code>/floor/availability")
 @login_required
 def set_availability(code: str):
-    """Set my availability: on the floor (a zone or the whole store), on break, off."""
+    """Set my availability: on the floor (a zone or the whole store), on break, off.
+
+    Going away while holding requests nobody was named for answers 409 with the page,
+    whose form then asks, for each, who takes it (services/help/away.py).
+    """
     store = store_for_caller(code)
-    zone = request.form.get("zone_id", "")
-    zone_id = id_or_none(zone)
+    form = request.form
     with refusals.flashed():
-        availability.set_availability(acting_user(), request.form.get("availability", ""),
-                                      zone_id)
+        try:
+            availability.set_availability(
+                acting_user(), form.get("availability", ""), id_or_none(form.get("zone_id", "")),
+                held=held_choices(form), until=form.get("until_at") or form.get("until", ""),
+                backup_id=form.get("backup_id"))
+        except HoldingRequests as refusal:
+            flash(refusal.message, "error")
+            return queue(code), 409
     return redirect(url_for("floor.queue", code=store.code), 303)
+
+
+def held_choices(form) -> dict[str, str]:
+    """Read the form's "held-<request id>" selects: who takes each request I hold."""
+    return {name.removeprefix("held-"): value for name, value in form.items()
+            if name.startswith("held-")}
+
+
+@bp.post("/stores/<code>/floor/breaks/<int:break_id>/backup")
+@login_required
+def change_backup(code: str, break_id: int):
+    """Name another backup for a break (mine, or anyone's as a manager)."""
+    store = store_for_caller(code)
+    with refusals.flashed():
+        away.change_backup(store.id, break_id, acting_user(), request.form.get("backup_id"))
+        flash("Backup changed: they have been told.", "success")
+    back = "dashboard.live_board" if request.form.get("back") == "board" else "floor.queue"
+    return redirect(url_for(back, code=store.code), 303)
 
 
 @bp.post("/stores/<code>/floor/clear-spam")

@@ -43,12 +43,22 @@ function concernsMe(event) {
   if (event.kind === "escalated") {
     return event.data.level === 2 ? d.role !== "associate" : d.availability === "on_floor";
   }
+  if (isMyBackupEvent(event, d.me)) return true;
   if (event.kind !== "requested" || d.availability !== "on_floor") return false;
   const zone = String(event.data.zone_id);
+  // A zone I back up while its associate is on break comes to me first.
+  if (d.backing && d.backing.split(",").includes(zone)) return true;
   // Those covering the zone (or the whole store) are alerted; when nobody covers it,
   // everybody on the floor is.
   const covered = d.wholeStore === "yes" || d.covered.split(",").includes(zone);
   return !d.zone || zone === d.zone || !covered;
+}
+
+// Named as someone's backup (a break started, or its backup changed to me).
+function isMyBackupEvent(event, me) {
+  if (event.kind === "break_started") return String(event.data.backup_id) === me;
+  if (event.kind === "backup_changed") return String(event.data.to_id) === me;
+  return false;
 }
 
 async function swapQueue() {
@@ -64,7 +74,7 @@ async function swapQueue() {
     document.dispatchEvent(new CustomEvent("floorapp:content"));
   }
   if (nextFloor) {
-    for (const name of ["availability", "zone", "covered", "wholeStore"]) {
+    for (const name of ["availability", "zone", "covered", "wholeStore", "backing"]) {
       floor.dataset[name] = nextFloor.dataset[name];
     }
     if (nextFloor.dataset.events !== floor.dataset.events) {

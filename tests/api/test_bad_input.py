@@ -9,7 +9,7 @@ import re
 import pytest
 
 from floorapp.models import Role
-from floorapp.services.help import availability
+from floorapp.services.help import availability, coverage
 from tests.conftest import HIGH_LIMITS
 from tests.factories import make_product, make_user, submit_request
 
@@ -72,11 +72,15 @@ def wired(make_app):
         store = help_request.store
         boss = make_user(login="boss", store=store, role=Role.MANAGER)
         availability.set_availability(boss, "on_floor")
+        away = make_user(login="away", store=store)
+        availability.set_availability(away, "on_floor")
+        availability.set_availability(away, "on_break", backup_id=boss.id)
         product = make_product(stock={store: {("8", ""): (1, 1)}})
         values = {"sign_token": help_request.sign.token, "request_id": help_request.id,
                   "code": store.code, "sku": product.variants_by_key[("8", "")].sku,
                   "pull_id": 1, "hold_id": 1, "product_id": product.id,
-                  "public_token": help_request.public_token}
+                  "public_token": help_request.public_token,
+                  "break_id": coverage.open_break(away.id).id}
     client = app.test_client()
     client.post("/login", data={"login": "boss", "password": "correct-horse-battery"})
     return app, client, values

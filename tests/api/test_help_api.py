@@ -168,8 +168,11 @@ def test_an_associate_cannot_cancel_but_a_manager_can(client, auth, shop):
 
 def test_availability_is_set_through_the_api(app, client, auth, shop):
     auth.login("maria")
+    client.post("/api/v1/me/availability", json={"availability": "on_floor"})
     response = client.post("/api/v1/me/availability", json={"availability": "on_break"})
-    assert response.json == {"availability": "on_break", "zone_id": None}
+    body = response.json
+    assert (body["availability"], body["zone_id"]) == ("on_break", None)
+    assert body["on_break"]["expected_return_at"] is not None  # 15 minutes when none is said
     assert client.post("/api/v1/me/availability", json={"availability": "nap"}).status_code == 400
 
 
@@ -191,9 +194,10 @@ def test_fetch_calls_need_the_csrf_header_when_csrf_is_on(make_app):
     client.post("/login", data={"login": "maria", "password": "correct-horse-battery",
                                 "csrf_token": _csrf(client, "/login")})
     csrf = _csrf(client, "/", follow=True)  # the session is new after login, and so its token
-    without = client.post("/api/v1/me/availability", json={"availability": "on_break"})
+    # (on_floor: a break starts from the floor, and maria has just logged in, off)
+    without = client.post("/api/v1/me/availability", json={"availability": "on_floor"})
     assert without.status_code == 400 and without.json["error"]["code"] == "csrf_failed"
-    with_header = client.post("/api/v1/me/availability", json={"availability": "on_break"},
+    with_header = client.post("/api/v1/me/availability", json={"availability": "on_floor"},
                               headers={"X-CSRFToken": csrf})
     assert with_header.status_code == 200
 

@@ -5,6 +5,7 @@ Shared by the route walk (who may call what) and the bad-id walk (nothing answer
 
 from floorapp.models import Role
 from floorapp.services.conversation import thread
+from floorapp.services.help import availability, coverage
 from floorapp.services.inventory import pulls, stock
 from floorapp.services.org import shift_feed, shifts, tokens
 from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
@@ -32,6 +33,10 @@ def seed_store_a() -> dict:
     shift = shifts.add_shift(store, login="a.associate", day="2026-12-07", start="09:00",
                              end="17:00", zone_id="", actor=manager)
     feed_token = shift_feed.new_link(manager)
+    breaker = make_user(login="a.breaker", store=store)
+    availability.set_availability(manager, "on_floor")
+    availability.set_availability(breaker, "on_floor")
+    availability.set_availability(breaker, "on_break", until="30", backup_id=manager.id)
     store_b = make_store(code="BBB-1")
     make_user(login="b.associate", store=store_b)
     make_user(login="b.manager", role=Role.MANAGER, store=store_b)
@@ -42,7 +47,8 @@ def seed_store_a() -> dict:
             "variant_id": variant.id, "status": "picked", "token_id": token.id,
             "zone_id": store.zones[0].id,
             "filename": "css/app.css", "name": "icon-192", "subscription_id": device.id,
-            "photo_id": photo_id, "shift_id": shift.id, "feed_token": feed_token}
+            "photo_id": photo_id, "shift_id": shift.id, "feed_token": feed_token,
+            "break_id": coverage.open_break(breaker.id).id}
 
 
 def walk(app, values):

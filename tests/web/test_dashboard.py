@@ -1,10 +1,12 @@
 """The managers' pages: dashboard, staffing, all stores and the live board."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from floorapp.models import Availability, LookupSource, Role, Status
+from floorapp.services.help import availability, coverage
 from floorapp.services.help.sla import sla_state
 from tests.factories import (
     make_help_request,
@@ -146,3 +148,23 @@ def test_another_stores_board_is_not_found(shop, client, auth):
     (10, 60, "on_time"), (45, 60, "due_soon"), (61, 60, "overdue"), (999, None, "reached")])
 def test_sla_states_warn_before_the_target_is_missed(wait, target, state):
     assert sla_state(wait, target) == state
+
+
+def test_the_live_board_shows_coverage_by_zone_breaks_until_store_time_and_uncovered_waits(
+        shop, client, auth):
+    shoes, kids = shop.zones
+    mei = make_user(login="mei2", store=shop, name="Mei Park")
+    tom = make_user(login="tom2", store=shop, name="Tom Novak")
+    availability.set_availability(mei, "on_floor", shoes.id)
+    availability.set_availability(tom, "on_floor", shoes.id)
+    availability.set_availability(tom, "on_break", until="10", backup_id=mei.id)
+    make_help_request(sign=make_sign(zone=kids))
+    until = coverage.open_break(tom.id).expected_return_at
+    auth.login("boss")
+    page = client.get("/stores/NY-7/board").text
+    assert "Coverage by zone" in page
+    assert "Covered by Mei Park" in page
+    local = until.astimezone(ZoneInfo("America/New_York"))
+    assert f"Tom Novak on break until {local:%H:%M}" in page and "backup: Mei Park" in page
+    assert "Nobody covers it" in page  # Kids
+    assert "1 request waiting in zones nobody covers" in page

@@ -19,12 +19,14 @@ ERROR_SCHEMA = {
 
 def document() -> dict[str, Any]:
     """Return the OpenAPI document: the base, then each part's paths and schemes."""
+    from floorapp.api.openapi.breaks import break_paths
     from floorapp.api.openapi.help import help_paths, security_schemes
     from floorapp.api.openapi.messages import message_paths
     from floorapp.api.openapi.push import push_paths
 
     spec = _base_document()
     spec["paths"].update(help_paths())
+    spec["paths"].update(break_paths())
     spec["paths"].update(push_paths())
     spec["paths"].update(message_paths())
     spec["components"].setdefault("securitySchemes", {}).update(security_schemes())

@@ -219,16 +219,6 @@ def help_paths() -> dict[str, Any]:
                            {"name": "zone", "in": "query", "required": False,
                             "schema": {"type": "integer", "minimum": 1}}],
             "responses": {"200": STREAM, **_errors(400, 401, 404)}}},
-        "/me/availability": {"post": {
-            "summary": "Set my availability", "security": SESSION,
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["availability"],
-                "properties": {"availability": {"type": "string", "enum": AVAILABILITY},
-                    "zone_id": {"type": ["integer", "null"]}}}}}},
-            "responses": {"200": _json({"type": "object", "required": ["availability", "zone_id"],
-                                        "properties": {"availability": {"type": "string"},
-                                                       "zone_id": {"type": ["integer", "null"]}}},
-                                       "The new availability"), **_errors(400, 401)}}},
         **_moves(),
     }
 

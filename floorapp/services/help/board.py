@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from floorapp.extensions import db
 from floorapp.models import Availability, HelpRequest, Role, Store, User
 from floorapp.models.help import OPEN_STATUSES
+from floorapp.services.help import coverage
 from floorapp.services.help.sla import SlaState, sla_state, target_for, waited_s
 
 TEAM_ROLES = (Role.ASSOCIATE, Role.MANAGER)
@@ -56,11 +57,22 @@ def team(store: Store) -> dict[str, list[User]]:
 
 
 def snapshot(store: Store, now: datetime | None = None) -> dict:
-    """Return everything the board shows: requests, escalations and the team."""
+    """Return everything the board shows: requests, escalations, coverage and the team."""
     items = open_requests(store, now)
+    zones = coverage.by_zone(store.id)
     return {
+        "coverage": zones,
+        "waiting_uncovered": sum(row.waiting for row in zones if row.uncovered),
         "items": items,
         "escalated": [item for item in items if item.help_request.escalation_level > 0],
         "team": team(store),
         "now": now or datetime.now(UTC),
     }
+
+
+def backup_forms(store: Store) -> list[tuple]:
+    """Return each open break with the people on shift who could back it up instead."""
+    people = [p for person_list in team(store).values() for p in person_list
+              if coverage.on_shift(p)]
+    return [(item, [p for p in people if p.id != item.user_id])
+            for item in coverage.open_breaks(store.id)]

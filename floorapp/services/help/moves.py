@@ -190,7 +190,7 @@ def handoff(store_id: int, request_id: int, giver: User, to_user_id: int, *,
     now = now or utcnow()
     help_request = load_for_write(store_id, request_id)
     _require_holder(help_request, giver, managers_too=True)
-    receiver = _colleague(store_id, to_user_id, giver)
+    receiver = colleague(store_id, to_user_id, giver)
     holder = help_request.claimed_by
     apply_move(help_request, "handoff", actor_id=giver.id, now=now,
                values={"claimed_by_id": receiver.id}, holder_id=help_request.claimed_by_id,
@@ -273,7 +273,8 @@ def _require_holder(help_request: HelpRequest, user: User, *, managers_too: bool
                     "only they can do that.")
 
 
-def _colleague(store_id: int, user_id: object, giver: User) -> User:
+def colleague(store_id: int, user_id: object, giver: User) -> User:
+    """Return the colleague `user_id` names, who may take a request from `giver`."""
     text = str(user_id).strip()
     colleague_id = id_or_none(text)
     colleague = db.session.get(User, colleague_id) if colleague_id else None

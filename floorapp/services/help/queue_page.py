@@ -9,15 +9,16 @@ someone covers, the event id the live stream resumes after, and for managers the
 from flask import url_for
 
 from floorapp.extensions import db
-from floorapp.models import Role, Store, User
+from floorapp.models import Availability, Role, Store, User
 from floorapp.services.conversation import thread
 from floorapp.services.core.event_log import last_event_id
-from floorapp.services.help import card_answers, spam, views
+from floorapp.services.help import card_answers, coverage, returns, spam, views
 
 
 def queue_page(store: Store, user: User) -> dict:
     """Return the queue page's data for `user` in `store`, as the template's names."""
-    items = views.open_queue(store)
+    backing_up = coverage.backed_up_zones(store.id, user.id)
+    items = covered_first(views.open_queue(store), backing_up)
     current = views.my_current(store, user)
     covered, whole_store = views.covered_zone_ids(store)
     return {
@@ -26,11 +27,42 @@ def queue_page(store: Store, user: User) -> dict:
         "colleagues": views.colleagues(store, user),
         "answers": card_answers.answers(store, items),
         "after": last_event_id(db.engine, store.id),
-        "covered": sorted(covered), "whole_store": whole_store,
+        "covered": sorted(covered | _backed_up(store)), "whole_store": whole_store,
         "spam_signs": spam.signs_of(store) if user.role is not Role.ASSOCIATE else None,
         "spam_windows": spam.WINDOWS_MIN,
         "threads": thread.threads([item["id"] for item in items], photo_url=_photo_url),
         "quick_replies": thread.QUICK_REPLIES,
+        **going_away(store, user), "backing_up": backing_up,
+    }
+
+
+def _backed_up(store: Store) -> set[int]:
+    """The zones of open breaks whose backup is on the floor: covered, for the page's alert."""
+    return {item.zone_id for item in coverage.open_breaks(store.id)
+            if item.zone_id is not None and item.backup is not None
+            and item.backup.availability is Availability.ON_FLOOR}
+
+
+def covered_first(items: list[dict], backing_up: dict) -> list[dict]:
+    """Put the requests of the zones I back up first (oldest first within each part).
+
+    This is the queue's half of "a zone's requests go to the backup first"; the push
+    is the other (services/notify/recipients.py). Backing up the whole store changes
+    no order: every request is already mine to take.
+    """
+    zones = {zone for zone in backing_up if zone is not None}
+    return sorted(items, key=lambda item: item["zone_id"] not in zones)
+
+
+def going_away(store: Store, user: User) -> dict:
+    """Return what the "going away" form needs: what I hold, who can take it, my break."""
+    people = [p for p in views.colleagues(store, user) if coverage.on_shift(p)]
+    return {
+        "held": coverage.held_requests(user),
+        "on_shift": people,
+        "suggested_backup": coverage.suggest_backup(store.id, user.id),
+        "my_break": coverage.open_break(user.id),
+        "return_choices": returns.MINUTE_CHOICES,
     }
 
 

@@ -132,3 +132,10 @@ def covered_zone_ids(store: Store) -> tuple[set[int], bool]:
         User.home_store_id == store.id, User.active.is_(True),
         User.availability == Availability.ON_FLOOR)))
     return {zone for zone in zones if zone is not None}, None in zones
+
+
+def break_summary(item) -> dict:
+    """A break as the API shows it (services/help/away.py)."""
+    return {"id": item.id, "user_id": item.user_id, "zone_id": item.zone_id,
+            "backup_id": item.backup_id, "started_at": iso(item.started_at),
+            "expected_return_at": iso(item.expected_return_at), "ended_at": iso(item.ended_at)}

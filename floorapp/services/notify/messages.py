@@ -12,7 +12,9 @@ names and typed texts are cut so a payload stays well under MAX_PAYLOAD_BYTES
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, gettext, lazy_gettext
 
@@ -220,3 +222,64 @@ def rating_to_answer(card: Card, rating: int, comment: str, holder: str,
         return _payload(f"rating-{card.id}", title, body,
                         f"/stores/{card.store_code}/board#rating-{card.id}", language,
                         alert=True)
+
+
+@dataclass(frozen=True)
+class BreakCard:
+    """A break as its pushes show it: who is away, from which zone, until when (store time)."""
+
+    id: int
+    store_code: str
+    timezone: str
+    name: str
+    zone: str  # "" for the whole store
+    expected_return_at: datetime
+
+    @property
+    def tag(self) -> str:
+        return f"break-{self.id}"
+
+    @property
+    def url(self) -> str:
+        return f"/stores/{self.store_code}/floor"
+
+    @property
+    def until(self) -> str:
+        return self.expected_return_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
+
+
+def covering(card: BreakCard, language: str) -> dict[str, Any]:
+    """To the backup: you cover someone's zone until their return."""
+    with force_locale(language):
+        zone = cut(card.zone, 40) or gettext("the whole store")
+        title = gettext("You cover %(zone)s", zone=zone)
+        body = gettext("%(name)s is on break until %(until)s; their new requests come to you "
+                       "first.", name=cut(card.name, 40), until=card.until)
+        return _payload(card.tag, title, body, card.url, language, alert=True)
+
+
+def break_over(card: BreakCard, language: str) -> dict[str, Any]:
+    """The silent replacement of a break's pushes: the one away is back (or off)."""
+    with force_locale(language):
+        return _payload(card.tag, gettext("%(name)s's break is over", name=cut(card.name, 40)),
+                        gettext("Their zone's new requests go to them again."), card.url,
+                        language, alert=False)
+
+
+def break_overdue(card: BreakCard, late_s: int, language: str) -> dict[str, Any]:
+    """To the managers on shift: someone is late back from a break."""
+    with force_locale(language):
+        title = gettext("%(name)s is late back from break", name=cut(card.name, 40))
+        body = gettext("Expected back at %(until)s, %(minutes)d min ago.", until=card.until,
+                       minutes=late_s // 60)
+        return _payload(card.tag, title, body, f"/stores/{card.store_code}/board", language,
+                        alert=True)
+
+
+def uncovered(store_code: str, zones: list[str], language: str) -> dict[str, Any]:
+    """To the managers: zones nobody covers now."""
+    with force_locale(language):
+        title = gettext("Nobody covers %(zones)s", zones=cut(", ".join(zones), 80))
+        body = gettext("New requests there go to everyone on the floor, if anyone.")
+        return _payload(f"uncovered-{store_code}", title, body, f"/stores/{store_code}/board",
+                        language, alert=True)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from floorapp.extensions import db
 from floorapp.models import (
+    Break,
     HelpRequest,
     Product,
     Stock,
@@ -213,3 +214,46 @@ def rating_to_answer(help_request: HelpRequest, rating: int, comment: str) -> No
         _send(devices, lambda lang: messages.rating_to_answer(card, rating, comment, holder,
                                                               lang),
               f"rating-{help_request.id}", urgency="high", ttl_s=_ttl())
+
+
+def _break_card(item: Break) -> messages.BreakCard:
+    store = db.session.get(Store, item.store_id)
+    zone = db.session.get(Zone, item.zone_id) if item.zone_id else None
+    return messages.BreakCard(item.id, store.code, store.timezone, _first_name(item.user_id),
+                              zone.name if zone else "", item.expected_return_at)
+
+
+def backup_named(item: Break, *, actor_id: int | None) -> None:
+    """A break's backup named (or changed): tell the backup what they cover, until when."""
+    devices = recipients.for_people(item.store_id, [item.backup_id], actor_id=actor_id)
+    if devices:
+        card = _break_card(item)
+        _send(devices, lambda lang: messages.covering(card, lang), card.tag, urgency="high",
+              ttl_s=_ttl())
+
+
+def break_ended(item: Break) -> None:
+    """Back from a break (or off): silently replace the break's pushes on every device."""
+    devices = recipients.earlier(item.store_id, f"break-{item.id}", skip_user_ids=[item.user_id])
+    if devices:
+        card = _break_card(item)
+        _send(devices, lambda lang: messages.break_over(card, lang), card.tag)
+
+
+def break_overdue(item: Break, late_s: int) -> None:
+    """A break over its expected return: tell the managers on shift (the tick calls this)."""
+    devices = recipients.for_managers(item.store_id)
+    if devices:
+        card = _break_card(item)
+        _send(devices, lambda lang: messages.break_overdue(card, late_s, lang), card.tag,
+              urgency="high", ttl_s=_ttl())
+
+
+def zones_uncovered(store_id: int, zone_ids: list[int]) -> None:
+    """Zones left with nobody: tell every manager of the store, on shift or not."""
+    devices = recipients.for_managers(store_id, on_shift_only=False)
+    if devices:
+        store = db.session.get(Store, store_id)
+        names = [db.session.get(Zone, zone_id).name for zone_id in zone_ids]
+        _send(devices, lambda lang: messages.uncovered(store.code, names, lang),
+              f"uncovered-{store.code}", urgency="high", ttl_s=_ttl())

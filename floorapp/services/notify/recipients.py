@@ -4,8 +4,12 @@ The rules are about people, as the queue page's alert is (static/js/floor.js), a
 push goes to every live device of the people chosen:
 
 - a new (or released) request: those on the floor (availability `on_floor`, any store
-  role) covering its zone or the whole store (no zone); if nobody covers it, everyone on
-  the floor. Nobody with a customer, on break or off.
+  role) covering its zone or the whole store (no zone), and the backup of an open break
+  of that zone (or of a whole-store break) while the backup is on the floor: "goes to
+  the backup first" means the backup is pushed instead of the whole floor; if nobody
+  covers it, everyone on the floor. Nobody with a customer, on break or off.
+- breaks: a backup named is pushed; a break overdue goes to the managers on shift; a
+  zone left uncovered goes to every manager of the store with a live device.
 - an escalation: level 1 everyone on the floor (today's level-1 alert); level 2 the
   store's managers on shift (`on_floor` or `with_customer`), or, when no manager is on
   shift, everyone on the floor, so a late request is never shouted to nobody.
@@ -32,6 +36,7 @@ from sqlalchemy import Row, and_, delete, select
 from floorapp.extensions import db
 from floorapp.models import (
     Availability,
+    Break,
     LoginSession,
     PushMessage,
     PushSubscription,
@@ -113,11 +118,19 @@ def _chosen(store_id: int, choose: Callable[[list[Person]], list[Person]],
     return [device for device in devices if device.user_id in ids]
 
 
-def _covering(zone_id: int) -> Callable[[list[Person]], list[Person]]:
+def _covering(store_id: int, zone_id: int) -> Callable[[list[Person]], list[Person]]:
     def choose(people: list[Person]) -> list[Person]:
         floor = _on_floor(people)
-        return [p for p in floor if p.zone_id in (None, zone_id)] or floor
+        backups = _backups_of(store_id, zone_id)
+        return [p for p in floor if p.zone_id in (None, zone_id) or p.id in backups] or floor
     return choose
+
+
+def _backups_of(store_id: int, zone_id: int) -> set[int]:
+    """The backups of the open breaks of `zone_id` (or of the whole store)."""
+    return set(db.session.scalars(select(Break.backup_id).where(
+        Break.store_id == store_id, Break.ended_at.is_(None), Break.backup_id.is_not(None),
+        (Break.zone_id == zone_id) | Break.zone_id.is_(None))))
 
 
 def _escalation(level: int) -> Callable[[list[Person]], list[Person]]:
@@ -135,13 +148,27 @@ def _stockroom(people: list[Person]) -> list[Person]:
 def for_new_request(store_id: int, zone_id: int, *, actor_id: int | None = None,
                     now: datetime | None = None) -> list[Device]:
     """Those on the floor covering the zone or the whole store; nobody: the whole floor."""
-    return _chosen(store_id, _covering(zone_id), actor_id, now)
+    return _chosen(store_id, _covering(store_id, zone_id), actor_id, now)
 
 
 def for_escalation(store_id: int, level: int, *,
                    now: datetime | None = None) -> list[Device]:
     """Level 1: everyone on the floor; level 2: the managers on shift, else the floor."""
     return _chosen(store_id, _escalation(level), None, now)
+
+
+def for_managers(store_id: int, *, on_shift_only: bool = True,
+                 now: datetime | None = None) -> list[Device]:
+    """The store's managers on shift (or, with `on_shift_only` False, every manager)."""
+    devices = live_staff(store_id, now=now)
+    if not devices:
+        return []
+    statement = select(User.id).where(User.home_store_id == store_id, User.active.is_(True),
+                                      User.role == Role.MANAGER)
+    if on_shift_only:
+        statement = statement.where(User.availability.in_(ON_SHIFT))
+    ids = set(db.session.scalars(statement))
+    return [device for device in devices if device.user_id in ids]
 
 
 def for_stockroom(store_id: int, *, actor_id: int | None = None,

@@ -96,10 +96,12 @@ def test_idle_associates_are_set_off_by_the_system(app):
         store = make_store()
         idle, busy = make_user(store=store), make_user(store=store)
         availability.set_availability(idle, "on_floor", now=T0)
+        availability.set_availability(busy, "on_floor", now=T0)  # a break starts on the floor
         availability.set_availability(busy, "on_break", now=T0 + timedelta(minutes=15))
         assert availability.idle_off(now=T0 + timedelta(minutes=21), idle_minutes=20) == 1
         assert idle.availability is Availability.OFF and busy.availability is Availability.ON_BREAK
-        last = db.session.scalar(select(Event).order_by(Event.id.desc()).limit(1))
+        last = db.session.scalar(select(Event).where(Event.kind == EventKind.AVAILABILITY)
+                                 .order_by(Event.id.desc()).limit(1))
         assert (last.subject_id, last.actor_id, last.to_status) == (idle.id, None, "off")
 
 

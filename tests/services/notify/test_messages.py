@@ -104,3 +104,18 @@ def test_long_names_are_cut_so_the_payload_stays_under_3_kb(app):
             assert messages.size_in_bytes(payload | {"push_id": 10**12}) <= 3072
             assert payload["title"].endswith("…") or len(payload["title"]) <= 120
         assert len(messages.new_request(card, "en")["body"]) <= messages.MAX_BODY
+
+
+def test_break_pushes_say_the_store_time_in_english_and_spanish(app):
+    from datetime import UTC, datetime
+
+    with app.app_context():
+        # 19:30 UTC on 2026-07-01 is 15:30 in New York (EDT), the store's clock
+        card = messages.BreakCard(5, "NY1", "America/New_York", "Maria", "Shoes",
+                                  datetime(2026, 7, 1, 19, 30, tzinfo=UTC))
+        english, spanish = messages.covering(card, "en"), messages.covering(card, "es")
+        assert english["title"] == "You cover Shoes" and "until 15:30" in english["body"]
+        assert spanish["title"] == "Cubres Shoes" and "hasta las 15:30" in spanish["body"]
+        late = messages.break_overdue(card, 420, "es")
+        assert late["url"] == "/stores/NY1/board" and "hace 7 min" in late["body"]
+        assert messages.uncovered("NY1", ["Kids"], "en")["title"] == "Nobody covers Kids"
