@@ -141,8 +141,8 @@ def live_board(code: str):
     manager = acting_user().role is not Role.ASSOCIATE
     return render_template("dashboard/board.html", store=store, **board.snapshot(store),
                            backup_forms=board.backup_forms(store) if manager else [],
-                           manager=manager, to_answer=recovery.to_answer(store), need_labels=NEED_LABELS,
-                           new_key=new_idempotency_key)
+                           manager=manager, to_answer=recovery.to_answer(store),
+                           need_labels=NEED_LABELS, new_key=new_idempotency_key)
 
 
 @bp.post("/stores/<code>/board/ratings/<int:request_id>/answer")
