@@ -10,8 +10,8 @@ under load, no claimed row waiting behind a stalled push service until its lease
 runs out, and a stalled service holds one sender, not the loop. The loop wakes:
 
 - at once when this worker commits a transaction that wrote pushes (the outbox sets
-  PUSH_WRITTEN in session.info; the after_commit listener below wakes the loop, as
-  floorapp/realtime.py does for events), so a push leaves within milliseconds;
+  PUSH_WRITTEN in session.info; floorapp/dispatch_wake.py wakes the loop after the
+  commit, as floorapp/realtime.py does for events), so a push leaves within milliseconds;
 - every PUSH_POLL_S otherwise, for the rows other workers wrote (on other hosts too),
   left behind (a lease that ran out) or set to retry.
 
@@ -31,11 +31,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
+from flask import Flask, current_app
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
+from floorapp import dispatch_wake
 from floorapp.services.notify import delivery, sender, vapid
 from floorapp.services.notify.outbox import PUSH_WRITTEN
 
@@ -262,15 +261,4 @@ def init_app(app: Flask) -> None:
             dispatcher_for(app).start()
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_after_commit(session: Session) -> None:
-    """Wake this worker's dispatcher when a commit wrote pushes (no wait for the poll)."""
-    if session.info.pop(PUSH_WRITTEN, False) and has_app_context():
-        dispatcher = current_app.extensions.get(EXTENSION)
-        if dispatcher is not None:
-            dispatcher.wake()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(PUSH_WRITTEN, None)
+dispatch_wake.wake_after_commit(PUSH_WRITTEN, EXTENSION)

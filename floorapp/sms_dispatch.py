@@ -5,7 +5,7 @@ request, so one thread per worker sends them one at a time (a provider that stal
 holds it for SMS_TIMEOUT_S at most), instead of a pool of senders. It wakes:
 
 - at once when this worker commits a transaction that wrote texts (services/texts/
-  plan.py sets SMS_WRITTEN in session.info; the after_commit listener below wakes it);
+  plan.py sets SMS_WRITTEN in session.info; floorapp/dispatch_wake.py wakes it);
 - every SMS_POLL_S otherwise, for texts other workers wrote, left behind or retry.
 
 Started with the worker's first request when SMS_DISPATCH is true (tests turn it off
@@ -19,10 +19,9 @@ import weakref
 from collections import Counter
 from datetime import datetime
 
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from flask import Flask
 
+from floorapp import dispatch_wake
 from floorapp.push_dispatch import MAX_PAUSE_S, database_gone
 from floorapp.services.texts import delivery, provider
 from floorapp.services.texts.plan import SMS_WRITTEN
@@ -112,15 +111,4 @@ def init_app(app: Flask) -> None:
             app.extensions.setdefault(EXTENSION, SmsDispatcher(app)).start()
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_after_commit(session: Session) -> None:
-    """Wake this worker's SMS sender when a commit wrote texts."""
-    if session.info.pop(SMS_WRITTEN, False) and has_app_context():
-        dispatcher = current_app.extensions.get(EXTENSION)
-        if dispatcher is not None:
-            dispatcher.wake()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(SMS_WRITTEN, None)
+dispatch_wake.wake_after_commit(SMS_WRITTEN, EXTENSION)
