@@ -227,6 +227,7 @@ def run_tick(app: Flask) -> dict:
     from floorapp.services.core import maintenance
     from floorapp.services.help import availability, escalation, returns
     from floorapp.services.notify import subscriptions
+    from floorapp.services.texts import consent as texts_consent
 
     now = utcnow()
     report = escalation.tick(now=now, expire_after_minutes=int(app.config["EXPIRE_AFTER_MINUTES"]),
@@ -236,6 +237,7 @@ def run_tick(app: Flask) -> dict:
     idle = availability.idle_off(now=now, idle_minutes=int(app.config["IDLE_OFF_MINUTES"]))
     maintenance.purge_when_due(app.config, app.instance_path, now=now)
     swept = subscriptions.sweep(now=now, idle=app.config["SESSION_IDLE"])
+    texts_consent.erase_after_conversations(now=now)
     return {"escalated": report.escalated, "expired": report.expired, "set_off": idle,
             "breaks_overdue": late,
             "push_swept": swept}

@@ -191,7 +191,8 @@ def test_an_associates_message_is_texted_only_while_the_status_page_is_closed(
     assert len(bodies) == 2 and bodies[1].startswith("Maria: Blue or black?")
 
 
-def test_resolve_sends_one_feedback_text_then_erases_the_number(twilio_app, twilio, waiting):
+def test_resolve_sends_one_feedback_text_and_the_number_goes_when_the_talk_closes(
+        twilio_app, twilio, waiting):
     client = twilio_app.test_client()
     _opt_in(client, waiting["token"])
     _claim(twilio_app, waiting)
@@ -203,8 +204,19 @@ def test_resolve_sends_one_feedback_text_then_erases_the_number(twilio_app, twil
     _drain(twilio_app)
     assert f"/h/{waiting['token']}" in twilio.arrivals[-1].body and len(twilio.arrivals) == 2
     with twilio_app.app_context():
+        # kept while the conversation is open: a manager may answer a poor rating by text
+        assert consent.for_request(waiting["id"]).number == E164
+        assert consent.erase_after_conversations() == 0
+        thread.post_as_staff(db.session.get(User, waiting["maria"]), waiting["id"],
+                             "Sorry about the wait: your size is at the desk")
+    _drain(twilio_app)
+    assert twilio.arrivals[-1].body.startswith("Maria: Sorry about the wait")
+    with twilio_app.app_context():
+        closed = utcnow() + thread.window() + timedelta(seconds=1)
+        assert consent.erase_after_conversations(now=closed) == 1
         left = consent.for_request(waiting["id"])
         assert left.number is None and left.erased_at is not None and left.last_digits == "0123"
+        assert consent.erase_after_conversations(now=closed) == 0
 
 
 def test_a_cancel_erases_the_number_at_once_and_owes_nothing(twilio_app, twilio, waiting):

@@ -1,8 +1,10 @@
 """A customer's "text me" number on one request: given, erased, and STOP or START.
 
 The number is kept on that request alone and erased when the request ends: at once
-after a cancel or expiry; after a resolve once the one feedback text has left (or
-failed), since that text needs it; and by the retention purge at the latest
+after a cancel or expiry; after a resolve once its conversation closes
+(FLOORAPP_MESSAGE_WINDOW_MINUTES after it: the feedback text needs the number, and so
+does a manager answering a poor rating by text, services/conversation/recovery.py), by
+the workers' tick; and by the retention purge at the latest
 (services/core/maintenance.py). STOP is remembered for the number (a keyed hash,
 models/sms.py), so a later request's opt-in with it is refused until START.
 """
@@ -13,7 +15,14 @@ from sqlalchemy import delete, select, update
 
 from floorapp.errors import Conflict
 from floorapp.extensions import db
-from floorapp.models import OPEN_STATUSES, SmsConsent, SmsMessage, SmsOptOut, SmsOutcome
+from floorapp.models import (
+    OPEN_STATUSES,
+    SmsConsent,
+    SmsMessage,
+    SmsOptOut,
+    SmsOutcome,
+    Status,
+)
 from floorapp.models.types import utcnow
 from floorapp.services.core.transactions import begin_write, rolls_back, writes
 from floorapp.services.texts.numbers import number_hash, parse_number
@@ -73,15 +82,34 @@ def erase(request_id: int, *, now: datetime, reason: str = "the request ended") 
 
 
 def erase_if_done(request_ids: set[int], *, now: datetime) -> None:
-    """Erase the numbers of ended requests that owe no more texts (after a send finished)."""
+    """Erase the numbers of ended requests that owe no more texts (after a send finished);
+    a resolved one keeps its number while its conversation is open (see the module)."""
     from floorapp.models import HelpRequest
 
     for request_id in sorted(request_ids):
         status = db.session.scalar(select(HelpRequest.status).where(HelpRequest.id == request_id))
         unsent = db.session.scalar(select(SmsMessage.id).where(
             SmsMessage.request_id == request_id, SmsMessage.sent_at.is_(None)).limit(1))
-        if status not in OPEN_STATUSES and unsent is None:
+        if status not in OPEN_STATUSES and status is not Status.RESOLVED and unsent is None:
             erase(request_id, now=now, reason="the last text left")
+
+
+@writes
+def erase_after_conversations(*, now: datetime | None = None) -> int:
+    """Erase the numbers of resolved requests whose conversation has closed (the tick's
+    job); return how many. A read finds them first, so a tick with none writes nothing."""
+    from floorapp.models import HelpRequest
+    from floorapp.services.conversation import thread
+
+    now = now or utcnow()
+    done = list(db.session.scalars(
+        select(SmsConsent.request_id).join(HelpRequest, HelpRequest.id == SmsConsent.request_id)
+        .where(SmsConsent.number.is_not(None), HelpRequest.status == Status.RESOLVED,
+               HelpRequest.resolved_at <= now - thread.window())))
+    for request_id in done:
+        erase(request_id, now=now, reason="the conversation closed")
+    db.session.commit()
+    return len(done)
 
 
 @writes
