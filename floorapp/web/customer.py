@@ -138,9 +138,20 @@ def status(public_token: str):
     return _status_page(intake.by_public_token(public_token))
 
 
+@bp.get("/h/<public_token>/write")
+@status_limit
+def write_message(public_token: str):
+    """The status page for writing (a message, or a number for texts) without JavaScript:
+    it does not refresh itself, so what is typed is never lost (the plain page refreshes
+    every 15 s and shows links here instead of its forms)."""
+    return _status_page(intake.by_public_token(public_token), writing=True)
+
+
 def _status_page(help_request, *, message_error: str | None = None, typed: str = "",
-                 texts_error: str | None = None, typed_mobile: str = ""):
-    """Render the status page with its thread and texts (and what was typed, on an error)."""
+                 texts_error: str | None = None, typed_mobile: str = "",
+                 writing: bool = False):
+    """Render the status page with its thread and texts (and what was typed, on an error;
+    `writing`: the no-JavaScript page to write on, which does not refresh itself)."""
     g.language = g.language or help_request.language
     token = help_request.public_token
     after = realtime.last_event_id(db.engine, help_request.store_id)
@@ -153,7 +164,7 @@ def _status_page(help_request, *, message_error: str | None = None, typed: str =
         thread_open=thread.is_open(help_request), message_key=secrets.token_urlsafe(18),
         customer_text=thread.shown_to_customer, clock=_clock(help_request.store.timezone),
         texts=sms_views.for_status_page(help_request.id), texts_error=texts_error,
-        typed_mobile=typed_mobile,
+        typed_mobile=typed_mobile, writing=writing,
         messages=thread.messages(help_request.id, photo_url=lambda photo_id: url_for(
             "api_messages.customer_photo", public_token=token, photo_id=photo_id)))
 
@@ -169,7 +180,7 @@ def post_message(public_token: str):
                                 key=request.form.get("idempotency_key"))
     except (InvalidInput, Conflict, KeyReused) as error:
         return _status_page(intake.by_public_token(public_token), typed=request.form.get(
-            "body") or "", message_error=_message_error(error)), error.status
+            "body") or "", message_error=_message_error(error), writing=True), error.status
     return redirect(url_for("customer.status", public_token=public_token) + "#thread", 303)
 
 
@@ -182,7 +193,7 @@ def texts(public_token: str):
         sms_consent.opt_in(public_token, typed)
     except (InvalidInput, Conflict) as error:
         return _status_page(intake.by_public_token(public_token), typed_mobile=typed,
-                            texts_error=_texts_error(error)), error.status
+                            texts_error=_texts_error(error), writing=True), error.status
     return redirect(url_for("customer.status", public_token=public_token) + "#texts", 303)
 
 

@@ -2,6 +2,8 @@
 // Without JavaScript the page refreshes itself (<noscript> meta refresh) instead.
 import { fetchPage } from "./page.js";
 
+document.documentElement.classList.add("js");  // shows the forms that need this page live
+
 const FINAL = ["resolved", "cancelled", "expired"];
 const POLL_MS = 5000;
 const FIRST_BACKOFF_MS = 5000;

@@ -85,3 +85,30 @@ def _staff_messages(where) -> list[str]:
     with where["app"].app_context():
         return list(db.session.scalars(select(RequestMessage.body).where(
             RequestMessage.author == "staff")))
+
+
+def test_without_javascript_a_message_is_written_on_a_page_that_does_not_refresh(
+        shop, browser, new_page):  # noqa: F811
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        customer = context.new_page()
+        customer.goto(f"{shop['url']}/s/{shop['token']}")
+        customer.get_by_label("Find my size").check()
+        customer.get_by_role("button", name="Call an associate").click()
+        assert customer.get_by_text("You are number 1 in line.").is_visible()
+        assert not customer.get_by_label("Your message").is_visible()  # it would refresh away
+        save_screenshot(customer, "conversation-customer-status-nojs-360")
+        customer.get_by_role("link", name="Write a message").click()
+        customer.get_by_label("Your message").fill("Blue ones, size 9 wide please")
+        customer.wait_for_timeout(16_000)  # longer than the plain page's refresh
+        assert customer.get_by_label("Your message").input_value() == \
+            "Blue ones, size 9 wide please"
+        save_screenshot(customer, "conversation-customer-writing-nojs-360")
+        writing_url = customer.url
+        customer.get_by_role("button", name="Send").click()
+        expect(customer.locator("#thread-list")).to_contain_text("Blue ones, size 9 wide")
+    finally:
+        context.close()
+    with_script = new_page(PHONE)  # axe needs JavaScript; the page to write on, checked
+    with_script.goto(writing_url)
+    _no_violations(with_script, "conversation-customer-writing-360")

@@ -108,3 +108,18 @@ def test_the_thread_shows_the_stores_wall_clock(app, client, request_page):
         thread.post_as_customer(request_page["token"], "hello",
                                 now=datetime(2026, 12, 3, 17, 5, tzinfo=UTC))
     assert ">12:05</time>" in client.get(f"/h/{request_page['token']}").text
+
+
+def test_without_javascript_the_refreshing_page_links_to_a_page_to_write_on(client,
+                                                                            request_page):
+    token = request_page["token"]
+    status = client.get(f"/h/{token}").text
+    assert '<meta http-equiv="refresh" content="15">' in status
+    assert f'href="/h/{token}/write#message-body"' in status  # inside <noscript>
+    assert 'class="needs-js"' in status  # the forms there need the live page
+    writing = client.get(f"/h/{token}/write").text
+    assert 'http-equiv="refresh"' not in writing and 'class="needs-js"' not in writing
+    assert 'name="body"' in writing and "autofocus" in writing
+    refused = client.post(f"/h/{token}/messages", data={"body": "x" * 600})
+    assert refused.status_code == 400 and 'http-equiv="refresh"' not in refused.text
+    assert "x" * 500 in refused.text  # what was typed is still there to fix

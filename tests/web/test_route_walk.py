@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = {
     "price_check.check", "price_check.product",
     "api_messages.customer_messages", "api_messages.customer_post",
     "api_messages.customer_photo", "customer.post_message", "customer.texts",
+    "customer.write_message",
     "shift_feed.feed",  # a phone's calendar cannot log in: the secret link is the key
 }
 # Twilio's webhooks (sms.inbound_text, sms.delivery_status) are public too, but listed

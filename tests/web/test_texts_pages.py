@@ -68,7 +68,8 @@ def test_the_sign_page_offers_the_number_with_its_consent_wording(app, client):
     with app.app_context():
         sign_token = make_sign().token
     page = client.get(f"/s/{sign_token}").text
-    assert 'type="tel"' in page and "We erase the number half an hour after the request ends" in page
+    assert 'type="tel"' in page
+    assert "We erase the number half an hour after the request ends" in page
     fields = {"need": "find_size", "idempotency_key": "k1", "mobile": ""}
     answer = client.post(f"/s/{sign_token}", data=with_pass(client, sign_token, fields))
     assert answer.status_code == 303  # the number is optional
