@@ -10,7 +10,7 @@ under load, no claimed row waiting behind a stalled push service until its lease
 runs out, and a stalled service holds one sender, not the loop. The loop wakes:
 
 - at once when this worker commits a transaction that wrote pushes (the outbox sets
-  PUSH_WRITTEN in session.info; floorapp/dispatch_wake.py wakes the loop after the
+  PUSH_WRITTEN in session.info; floorapp/worker_loops.py wakes the loop after the
   commit, as floorapp/realtime.py does for events), so a push leaves within milliseconds;
 - every PUSH_POLL_S otherwise, for the rows other workers wrote (on other hosts too),
   left behind (a lease that ran out) or set to retry.
@@ -29,12 +29,10 @@ import weakref
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy.engine import make_url
 
-from floorapp import dispatch_wake
+from floorapp import worker_loops
 from floorapp.services.notify import delivery, sender, vapid
 from floorapp.services.notify.outbox import PUSH_WRITTEN
 
@@ -74,6 +72,7 @@ class Dispatcher:
                          for target, name in targets]
         for thread in self._threads:
             thread.start()
+        worker_loops.started(self)
 
     def wake(self) -> None:
         """Claim now: this worker just committed pushes."""
@@ -99,7 +98,7 @@ class Dispatcher:
         while not self._stopped.is_set():
             self._wake.clear()
             app = self._app()
-            if app is None or database_gone(app):
+            if app is None or worker_loops.database_gone(app):
                 break
             try:
                 with app.app_context():
@@ -232,15 +231,6 @@ def drain_once(*, now: datetime | None = None) -> Counter:
     return report
 
 
-def database_gone(app: Flask) -> bool:
-    """Tell whether the app's SQLite file was deleted (a finished test's): stop then.
-
-    The SMS sender (sms_dispatch.py) stops on it too."""
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    return url.drivername.startswith("sqlite") and bool(url.database) and \
-        url.database != ":memory:" and not Path(url.database).exists()
-
-
 def dispatcher_for(app: Flask) -> Dispatcher:
     """Return the worker's dispatcher for `app`, made on first use (not started)."""
     dispatcher = app.extensions.get(EXTENSION)
@@ -261,4 +251,4 @@ def init_app(app: Flask) -> None:
             dispatcher_for(app).start()
 
 
-dispatch_wake.wake_after_commit(PUSH_WRITTEN, EXTENSION)
+worker_loops.wake_after_commit(PUSH_WRITTEN, EXTENSION)

@@ -30,10 +30,10 @@ import threading
 import time
 from collections import defaultdict
 
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import Connection, Engine, event
-from sqlalchemy.orm import Session
+from flask import Flask
+from sqlalchemy import Connection, Engine
 
+from floorapp import worker_loops
 from floorapp.models.types import utcnow
 from floorapp.services.core.event_log import (
     EVENTS_WRITTEN,
@@ -63,6 +63,8 @@ class Hub:
         self._started = False
         self._last_tick = 0.0
         self._keepalive_s: float | None = None  # the keep-alive loop's interval, once started
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         """Start the background loop once (idempotent)."""
@@ -70,7 +72,17 @@ class Hub:
             if self._started:
                 return
             self._started = True
-        threading.Thread(target=self._run, name="floorapp-realtime", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="floorapp-realtime", daemon=True)
+        self._thread.start()
+        worker_loops.started(self)
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """End the loop after the read or tick in hand; True if it ended in time."""
+        self._stopped.set()
+        self._wake.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout)
+        return self._thread is None or not self._thread.is_alive()
 
     def subscribe(self, store_id: int, keepalive_s: float = 15.0) -> queue.SimpleQueue:
         """Return a new queue that receives lists of the store's new events, and KEEP_ALIVE
@@ -126,7 +138,7 @@ class Hub:
 
     def _run(self) -> None:
         pause = 1.0
-        while True:
+        while not self._stopped.is_set():
             started = time.monotonic()
             try:
                 if self.postgres:
@@ -138,13 +150,13 @@ class Hub:
                     pause = 1.0
                 log.warning("Realtime listener stopped (%s); retrying in %.0f s",
                             str(error).splitlines()[0][:200], pause)
-                time.sleep(pause)
+                self._stopped.wait(pause)
                 pause = min(pause * 2, 30.0)
 
     def _poll(self) -> None:
         """SQLite: read every SSE_POLL_S while streams are open, at once after our own writes."""
         with self.engine.connect() as connection:
-            while True:
+            while not self._stopped.is_set():
                 self._wake.clear()
                 self._read_new(connection)
                 self._maybe_tick()
@@ -184,7 +196,7 @@ class Hub:
             listener = conn.connection.driver_connection
             conn.exec_driver_sql(f"LISTEN {NOTIFY_CHANNEL}")
             self._fan_out(conn, None)  # anything committed while we were not listening
-            while True:
+            while not self._stopped.is_set():
                 stores = {int(n.payload) for n in listener.notifies(timeout=1.0, stop_after=1)
                           if whole_number(n.payload) is not None}
                 if stores:  # a burst: take every notification already here, then read once
@@ -212,7 +224,8 @@ class Hub:
             subscriber.put(rows)
 
     def _maybe_tick(self) -> None:
-        if self.tick_s <= 0 or time.monotonic() - self._last_tick < self.tick_s:
+        if self.tick_s <= 0 or time.monotonic() - self._last_tick < self.tick_s or \
+                self._stopped.is_set():
             return
         self._last_tick = time.monotonic()
         try:
@@ -243,18 +256,7 @@ def run_tick(app: Flask) -> dict:
             "push_swept": swept}
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_after_commit(session: Session) -> None:
-    """Wake this worker's listener when a commit wrote events (no wait for the next poll)."""
-    if session.info.pop(EVENTS_WRITTEN, False) and has_app_context():
-        hub = current_app.extensions.get("floorapp_hub")
-        if hub is not None:
-            hub.wake()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(EVENTS_WRITTEN, None)
+worker_loops.wake_after_commit(EVENTS_WRITTEN, "floorapp_hub")
 
 
 def hub_for(app: Flask, engine: Engine) -> Hub:

@@ -5,7 +5,7 @@ request, so one thread per worker sends them one at a time (a provider that stal
 holds it for SMS_TIMEOUT_S at most), instead of a pool of senders. It wakes:
 
 - at once when this worker commits a transaction that wrote texts (services/texts/
-  plan.py sets SMS_WRITTEN in session.info; floorapp/dispatch_wake.py wakes it);
+  plan.py sets SMS_WRITTEN in session.info; floorapp/worker_loops.py wakes it);
 - every SMS_POLL_S otherwise, for texts other workers wrote, left behind or retry.
 
 Started with the worker's first request when SMS_DISPATCH is true (tests turn it off
@@ -21,8 +21,8 @@ from datetime import datetime
 
 from flask import Flask
 
-from floorapp import dispatch_wake
-from floorapp.push_dispatch import MAX_PAUSE_S, database_gone
+from floorapp import worker_loops
+from floorapp.push_dispatch import MAX_PAUSE_S
 from floorapp.services.texts import delivery, provider
 from floorapp.services.texts.plan import SMS_WRITTEN
 
@@ -47,6 +47,7 @@ class SmsDispatcher:
         with self._lock:
             if not self._thread.is_alive() and not self._stopped.is_set():
                 self._thread.start()
+                worker_loops.started(self)
 
     def wake(self) -> None:
         """Claim now: this worker just committed texts."""
@@ -65,7 +66,7 @@ class SmsDispatcher:
         while not self._stopped.is_set():
             self._wake.clear()
             app = self._app()
-            if app is None or database_gone(app):
+            if app is None or worker_loops.database_gone(app):
                 break
             try:
                 with app.app_context():
@@ -111,4 +112,4 @@ def init_app(app: Flask) -> None:
             app.extensions.setdefault(EXTENSION, SmsDispatcher(app)).start()
 
 
-dispatch_wake.wake_after_commit(SMS_WRITTEN, EXTENSION)
+worker_loops.wake_after_commit(SMS_WRITTEN, EXTENSION)

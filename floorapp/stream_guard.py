@@ -22,6 +22,7 @@ from types import SimpleNamespace
 
 from flask import Flask
 
+from floorapp import worker_loops
 from floorapp.extensions import db
 from floorapp.services.org import sessions, stores, stream_leases
 from floorapp.services.org.stream_leases import TooManyStreams
@@ -85,6 +86,8 @@ class StreamGuard:
         self._tickets: set[Ticket] = set()
         self._orphans: list[int] = []  # leases whose delete failed: retried by the loop
         self._started = False
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def admit(self, *, kind: str, address: str, subject: str, store_id: int,
               session_id: int | None = None, version: int | None = None) -> Ticket:
@@ -134,11 +137,20 @@ class StreamGuard:
             if self._started:
                 return
             self._started = True
-        threading.Thread(target=self._run, name="floorapp-stream-guard", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="floorapp-stream-guard",
+                                        daemon=True)
+        self._thread.start()
+        worker_loops.started(self)
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """End the loop after the check in hand; True if it ended in time."""
+        self._stopped.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout)
+        return self._thread is None or not self._thread.is_alive()
 
     def _run(self) -> None:
-        while True:
-            time.sleep(self.interval)
+        while not self._stopped.wait(self.interval):
             try:
                 self.check()
             except Exception:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from floorapp import create_app
+from floorapp import create_app, worker_loops
 from floorapp.extensions import db
 from tests import databases
 from tests.factories import TEST_PASSWORD
@@ -56,6 +56,14 @@ def _no_autovacuum() -> None:
                 "(autovacuum_enabled = false, toast.autovacuum_enabled = false)"))
 
 
+@pytest.fixture(autouse=True)
+def _stop_background_loops():
+    """End every background loop a test started (floorapp/worker_loops.py says why),
+    whether its app came from `make_app` or from the test's own create_app."""
+    yield
+    worker_loops.stop_all()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
     """Return a URL to an empty database with every table, on each backend in turn."""
@@ -71,8 +79,8 @@ def _test_config(database_url: str, **overrides) -> dict:
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
-        # No background tick: a stream test's listener thread outlives its test, and its
-        # hourly purge would write into the next tests' tables. Tests call the tick.
+        # No background tick: it would escalate and expire under a test's feet, at its
+        # own moment. Tests call the tick (realtime.run_tick) when they mean to.
         "TICK_INTERVAL_S": 0,
         # No push dispatcher either: tests drain the outbox with push_dispatch.drain_once().
         "PUSH_DISPATCH": False,
@@ -97,6 +105,7 @@ def make_app(database_url):
         return app
 
     yield factory
+    worker_loops.stop_all()  # no loop of this test's apps writes while the tables empty
     for app in made:
         with app.app_context():
             _empty_tables()
