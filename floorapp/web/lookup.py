@@ -108,7 +108,7 @@ def _selected(view: dict, store: Store):
     if request.args.get("after") == "action":  # back from a hold or pull: not a new lookup
         return selected, size_grid.nearest_in_stock(view, selected["id"])
     # The lookup ended on a size this store cannot sell: that is lost demand.
-    stock.record_lookup_miss(store=store, variant_id=selected["id"], user=acting_user())
+    stock.record_lookup_miss(store_id=store.id, variant_id=selected["id"], user=acting_user())
     return selected, size_grid.nearest_in_stock(view, selected["id"])
 
 

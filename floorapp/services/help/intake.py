@@ -122,6 +122,7 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     key = idempotency.check_key(idempotency_key)
     place = _place(sign_token)
     found = submission.match(place.store_id)  # reads only: a refused product writes nothing
+    covered = wait_estimate.covered(place.store_id, place.zone_id)  # read before the lock
     begin_write(place.store_id)
     scope = idempotency.scope("submit", place.sign_id)
     body = idempotency.fingerprint(submission.body())
@@ -131,7 +132,7 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     if existing is not None:  # the key's request, or the one this device has open here
         db.session.commit()
         return existing, False
-    request_id, public_token = _insert_waiting(place, submission, found, now)
+    request_id, public_token = _insert_waiting(place, submission, found, now, covered=covered)
     idempotency.remember(scope, key, body, status_code=201, response={"id": request_id},
                          now=now)
     db.session.commit()
@@ -139,8 +140,10 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
 
 
 def _insert_waiting(place: "SignPlace", submission: Submission, found: product_match.Match,
-                    now: datetime) -> tuple[int, str]:
-    """Insert the waiting request and its `requested` event; return its id and token."""
+                    now: datetime, *, covered: bool) -> tuple[int, str]:
+    """Insert the waiting request and its `requested` event; return its id and token.
+
+    An uncovered zone (`covered` false) tells the managers at once."""
     public_token = secrets.token_urlsafe(PUBLIC_TOKEN_BYTES)
     request_id = db.session.connection().execute(_insert_statement(), {
         "store_id": place.store_id, "zone_id": place.zone_id, "sign_id": place.sign_id,
@@ -153,7 +156,7 @@ def _insert_waiting(place: "SignPlace", submission: Submission, found: product_m
                  at=now, from_status=None, to_status=Status.WAITING.value,
                  data={"zone_id": place.zone_id})
     plan.request_submitted(place.store_id, request_id, place.zone_id)
-    if not wait_estimate.covered(place.store_id, place.zone_id):
+    if not covered:
         escalation.tell_managers_at_once(place.store_id, request_id, now=now)
     return request_id, public_token
 

@@ -103,19 +103,19 @@ def staffing_for(store_id: int, zone_id: int) -> Staffing:
                User.role != Role.ADMIN,
                User.availability.in_((Availability.ON_FLOOR, Availability.WITH_CUSTOMER)))
         .group_by(User.availability, User.availability_zone_id)).all()
-    return staffing_of(((availability, zone) for availability, zone, count in rows
-                        for _ in range(count)), zone_id)
+    return staffing_of(rows, zone_id)
 
 
-def staffing_of(people, zone_id: int) -> Staffing:
-    """Count `free` and `busy` (see the module) among (availability, zone id) pairs."""
+def staffing_of(groups, zone_id: int) -> Staffing:
+    """Count `free` and `busy` (see the module) among (availability, zone id, how many)
+    groups of associates."""
     on_floor: dict[int | None, int] = {}
     busy = 0
-    for availability, zone in people:
+    for availability, zone, count in groups:
         if availability is Availability.ON_FLOOR:
-            on_floor[zone] = on_floor.get(zone, 0) + 1
+            on_floor[zone] = on_floor.get(zone, 0) + count
         elif availability is Availability.WITH_CUSTOMER:
-            busy += 1
+            busy += count
     covering = on_floor.get(zone_id, 0) + on_floor.get(None, 0)
     return Staffing(free=covering or sum(on_floor.values()), busy=busy)
 

@@ -96,7 +96,8 @@ def _shown(store: Store, event: Event, people: dict, ahead: int, asked: dict,
            by_time: list) -> wait_estimate.WaitEstimate:
     """Return what `before_asking` said the moment the request of `event` was sent."""
     zone_id = (event.data or {}).get("zone_id")
-    staffing = wait_estimate.staffing_of(people.values(), zone_id)
+    staffing = wait_estimate.staffing_of(((availability, zone, 1) for availability, zone
+                                          in people.values()), zone_id)
     low = bisect.bisect_left(by_time, (event.at - wait_estimate.PACE_WINDOW, -1))
     high = bisect.bisect_right(by_time, (event.at, float("inf")))
     recent = [asked[request_id] for _at, request_id in reversed(by_time[low:high])]

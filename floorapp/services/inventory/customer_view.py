@@ -113,9 +113,8 @@ def record_miss(store_id: int, shown: dict) -> bool:
     size = shown.get("looked_up")
     if size is None or size["availability"] != NOT_HERE:
         return False
-    return stock.record_lookup_miss(store=db.session.get(Store, store_id),
-                                    variant_id=size["_variant_id"], user=None,
-                                    source=LookupSource.CUSTOMER)
+    return stock.record_lookup_miss(store_id=store_id, variant_id=size["_variant_id"],
+                                    user=None, source=LookupSource.CUSTOMER)
 
 
 def public(shown: dict) -> dict:

@@ -197,7 +197,7 @@ def set_stock(*, store: Store, variant_id: int, floor: object, stockroom: object
 
 
 @rolls_back
-def record_lookup_miss(*, store: Store, variant_id: int, user: User | None,
+def record_lookup_miss(*, store_id: int, variant_id: int, user: User | None,
                        source: LookupSource = LookupSource.ASSOCIATE) -> bool:
     """Record that a lookup ended on a size this store cannot sell now.
 
@@ -211,22 +211,22 @@ def record_lookup_miss(*, store: Store, variant_id: int, user: User | None,
     lock, looks again under it (two workers racing write one row) and inserts, with
     the commit not waiting for the disk (transactions.relaxed_durability).
     """
-    variant = _variant(variant_id)
     customer = source is LookupSource.CUSTOMER
     user_id = None if customer else (user.id if user else None)
     since = _now() - (CUSTOMER_REPEAT_WINDOW if customer else MISS_REPEAT_WINDOW)
-    if _recent_miss(store.id, variant_id, source, user_id, since):
+    if _recent_miss(store_id, variant_id, source, user_id, since):
         return False
+    variant = _variant(variant_id)
     start_write()
     relaxed_durability()
     # A no-op write first takes the lock, so the check and the insert cannot race.
     db.session.execute(update(Variant).where(Variant.id == variant_id)
                        .values(size_sort=Variant.size_sort))
-    if _recent_miss(store.id, variant_id, source, user_id, since):
+    if _recent_miss(store_id, variant_id, source, user_id, since):
         db.session.commit()  # end the write now, not when the page has been rendered
         return False
     label = variant.size_label + (f" {normalize_width(variant.width)}" if variant.width else "")
-    db.session.add(LookupMiss(store_id=store.id, product_id=variant.product_id,
+    db.session.add(LookupMiss(store_id=store_id, product_id=variant.product_id,
                               variant_id=variant_id, size_label=label, user_id=user_id,
                               source=source))
     db.session.commit()
