@@ -36,7 +36,7 @@ from floorapp.services.core.transactions import begin_sqlite_write, writes
 IDEMPOTENCY_WINDOW = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
 PUSH_OUTBOX_KEEP = timedelta(days=3)  # finished pushes (sent, gone, given up), then deleted
-TEXT_GRACE = timedelta(hours=1)  # a resolved request's feedback text leaves within seconds
+TEXT_GRACE = timedelta(minutes=30)  # after the conversation closed (its texts are long gone)
 UPLOAD_LIFETIME = timedelta(days=1)  # a dry run's file waits this long for its confirmation
 UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{20,64}\.csv$")  # the names the import page gives
 CLAIM_SCOPE = "maintenance.purge"
@@ -103,13 +103,15 @@ def _purge_texts(old_requests, now: datetime) -> dict[str, int]:
     """Erase the numbers no request needs any more, and drop finished texts after a while.
 
     A number normally goes when its request ends (services/texts/consent.py); this is
-    the backstop: the number of a request that ended over TEXT_GRACE ago (its feedback
-    text stuck in retries), and every number of a request older than the retention
-    window, whatever its status.
+    the backstop: the number of a request whose conversation closed over TEXT_GRACE ago
+    (its texts stuck in retries), and every number of a request older than the
+    retention window, whatever its status.
     """
+    from floorapp.services.conversation import thread  # the window is the thread's rule
+
     ended_at = func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at)
     ended = select(HelpRequest.id).where(HelpRequest.status.not_in(OPEN_STATUSES),
-                                         ended_at < now - TEXT_GRACE)
+                                         ended_at < now - thread.window() - TEXT_GRACE)
     numbers = _count(update(SmsConsent).where(
         SmsConsent.number.is_not(None),
         or_(SmsConsent.request_id.in_(ended), SmsConsent.request_id.in_(old_requests)))

@@ -68,3 +68,17 @@ def test_the_purge_erases_an_ended_requests_number_an_hour_after_it_ended(floor)
                   now=utcnow() + timedelta(hours=2))
     assert later.phone_numbers == 1
     assert db.session.scalar(select(SmsConsent.number)) is None
+
+
+def test_the_purge_keeps_a_number_while_a_longer_conversation_window_is_open(floor, app):
+    app.config["MESSAGE_WINDOW_MINUTES"] = 90  # a store that keeps threads open longer
+    request = _claimed_request(floor)
+    _sign, _store, maria, _sam, _boss = floor
+    moves.arrive(request.store_id, request.id, maria)
+    moves.resolve(request.store_id, request.id, maria, "helped")
+    still_open = purge(retention_days=30, session_idle=timedelta(hours=1),
+                       now=utcnow() + timedelta(minutes=80))
+    assert still_open.phone_numbers == 0  # a manager may still answer by text
+    closed = purge(retention_days=30, session_idle=timedelta(hours=1),
+                   now=utcnow() + timedelta(minutes=125))
+    assert closed.phone_numbers == 1
