@@ -25,7 +25,6 @@ import logging
 import queue
 import threading
 import time
-import weakref
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -38,20 +37,17 @@ from floorapp.services.notify.outbox import PUSH_WRITTEN
 
 log = logging.getLogger(__name__)
 EXTENSION = "floorapp_push_dispatcher"
-MAX_PAUSE_S = 60.0
 
 
-class Dispatcher:
+class Dispatcher(worker_loops.OutboxLoop):
     """The worker's claim loop, its senders, and the finisher that records their outcomes."""
 
     def __init__(self, app: Flask):
-        self._wake = threading.Event()
-        # Held weakly: when the app is collected, the loop wakes at once and ends.
-        self._app = weakref.ref(app, lambda _gone: self._wake.set())
+        super().__init__(app, poll_s=float(app.config["PUSH_POLL_S"]), log=log,
+                         name="Push dispatcher")
         self.senders = max(1, int(app.config["PUSH_SENDERS"]))
         self.capacity = 2 * self.senders  # claimed and not yet sent: in flight + one batch
-        self.poll_s = float(app.config["PUSH_POLL_S"])
-        self._stopped = threading.Event()
+        self._housekept = float("-inf")
         self._work: queue.Queue = queue.Queue()
         self._done: queue.Queue = queue.Queue()
         self._slots = threading.Condition()
@@ -74,10 +70,6 @@ class Dispatcher:
             thread.start()
         worker_loops.started(self)
 
-    def wake(self) -> None:
-        """Claim now: this worker just committed pushes."""
-        self._wake.set()
-
     def stop(self, timeout: float | None = None) -> bool:
         """Stop claiming; senders finish the push in hand and end. True if all ended in time."""
         self._stopped.set()
@@ -94,31 +86,16 @@ class Dispatcher:
         return any(thread.is_alive() for thread in self._threads)
 
     def _run(self) -> None:
-        failures, last_housekeeping = 0, float("-inf")
-        while not self._stopped.is_set():
-            self._wake.clear()
-            app = self._app()
-            if app is None or worker_loops.database_gone(app):
-                break
-            try:
-                with app.app_context():
-                    if time.monotonic() - last_housekeeping >= self.poll_s:  # not per wake
-                        delivery.close_stale()
-                        last_housekeeping = time.monotonic()
-                    self._drain()
-                if failures:
-                    log.info("Push dispatcher reaches the database again")
-                failures = 0
-            except Exception as error:
-                failures += 1
-                if failures == 1:
-                    log.warning("Push dispatcher cannot drain the outbox (%s); retrying, "
-                                "more slowly each time", str(error).splitlines()[0][:200])
-            del app
-            self._wake.wait(min(self.poll_s * 2 ** failures, MAX_PAUSE_S))
+        self._drain_until_stopped(self._housekeep_and_drain)
         for _ in range(self.senders):
             self._work.put(None)
         self._done.put(None)
+
+    def _housekeep_and_drain(self) -> None:
+        if time.monotonic() - self._housekept >= self.poll_s:  # once a poll, not per wake
+            delivery.close_stale()
+            self._housekept = time.monotonic()
+        self._drain()
 
     def _drain(self) -> None:
         """Claim in batches until the due rows run out."""

@@ -15,14 +15,12 @@ database fails, as the push dispatcher's does.
 
 import logging
 import threading
-import weakref
 from collections import Counter
 from datetime import datetime
 
 from flask import Flask
 
 from floorapp import worker_loops
-from floorapp.push_dispatch import MAX_PAUSE_S
 from floorapp.services.texts import delivery, provider
 from floorapp.services.texts.plan import SMS_WRITTEN
 
@@ -31,14 +29,12 @@ EXTENSION = "floorapp_sms_dispatcher"
 BATCH = 10
 
 
-class SmsDispatcher:
+class SmsDispatcher(worker_loops.OutboxLoop):
     """The worker's one SMS thread: claim a few due texts, send each, record each."""
 
     def __init__(self, app: Flask):
-        self._app = weakref.ref(app)
-        self.poll_s = float(app.config["SMS_POLL_S"])
-        self._wake = threading.Event()
-        self._stopped = threading.Event()
+        super().__init__(app, poll_s=float(app.config["SMS_POLL_S"]), log=log,
+                         name="SMS sender")
         self._thread = threading.Thread(target=self._run, name="floorapp-sms", daemon=True)
         self._lock = threading.Lock()
 
@@ -49,10 +45,6 @@ class SmsDispatcher:
                 self._thread.start()
                 worker_loops.started(self)
 
-    def wake(self) -> None:
-        """Claim now: this worker just committed texts."""
-        self._wake.set()
-
     def stop(self, timeout: float | None = None) -> bool:
         """Stop after the text in hand; True if the thread ended in time."""
         self._stopped.set()
@@ -62,23 +54,7 @@ class SmsDispatcher:
         return not self._thread.is_alive()
 
     def _run(self) -> None:
-        failures = 0
-        while not self._stopped.is_set():
-            self._wake.clear()
-            app = self._app()
-            if app is None or worker_loops.database_gone(app):
-                break
-            try:
-                with app.app_context():
-                    drain_once()
-                failures = 0
-            except Exception as error:
-                failures += 1
-                if failures == 1:
-                    log.warning("SMS sender cannot drain the outbox (%s); retrying, more "
-                                "slowly each time", str(error).splitlines()[0][:200])
-            del app
-            self._wake.wait(min(self.poll_s * 2 ** failures, MAX_PAUSE_S))
+        self._drain_until_stopped(drain_once)
 
 
 def _send(text: provider.Text) -> provider.Outcome:

@@ -15,7 +15,10 @@ The loops are the realtime listener (realtime.py), the push and SMS dispatchers
   python/cpython#106905, and a traceback's caret lines parse source).
 """
 
+import logging
+import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -45,6 +48,52 @@ def stop_all(timeout: float = 5.0) -> None:
     for loop in loops:
         loop.stop(timeout)
         _running.discard(loop)
+
+
+MAX_PAUSE_S = 60.0  # the longest pause of an outbox loop backing off a failing database
+
+
+class OutboxLoop:
+    """What the push and SMS dispatchers' claim loops share.
+
+    The loop drains when woken (this worker committed rows, `wake`) or every `poll_s`
+    (rows other workers wrote, left behind or set to retry). While the database fails it
+    logs the first failure and the recovery, not every try, and waits twice as long
+    each time, up to MAX_PAUSE_S. It holds its app weakly and ends when stopped, when
+    the app is collected (which wakes it) or when the app's SQLite file is gone.
+    """
+
+    def __init__(self, app: Flask, *, poll_s: float, log: logging.Logger, name: str):
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._app = weakref.ref(app, lambda _gone: self._wake.set())
+        self.poll_s, self._log, self._name = poll_s, log, name
+
+    def wake(self) -> None:
+        """Claim now: this worker just committed rows of this outbox."""
+        self._wake.set()
+
+    def _drain_until_stopped(self, drain: Callable[[], object]) -> None:
+        """Call `drain` in the app's context at each wake, until the loop must end."""
+        failures = 0
+        while not self._stopped.is_set():
+            self._wake.clear()
+            app = self._app()
+            if app is None or database_gone(app):
+                return
+            try:
+                with app.app_context():
+                    drain()
+                if failures:
+                    self._log.info("%s reaches the database again", self._name)
+                failures = 0
+            except Exception as error:
+                failures += 1
+                if failures == 1:
+                    self._log.warning("%s cannot drain the outbox (%s); retrying, more slowly "
+                                      "each time", self._name, str(error).splitlines()[0][:200])
+            del app  # not held while waiting: a dropped app can be collected
+            self._wake.wait(min(self.poll_s * 2 ** failures, MAX_PAUSE_S))
 
 
 def database_gone(app: Flask) -> bool:

@@ -72,7 +72,7 @@ def test_a_submission_that_rolls_back_leaves_no_request_event_or_push(shop):
     place = intake._place(sign.token)
     begin_write(place.store_id)
     request_id, _ = intake._insert_waiting(place, submission, submission.match(place.store_id),
-                                           datetime.now(UTC))
+                                           datetime.now(UTC), covered=True)
     assert pushed_to(outbox(f"request-{request_id}")) == _ids(shop, "maria", "ada")
     db.session.rollback()  # the submission's transaction fails before its commit
     assert outbox() == [] and db.session.get(HelpRequest, request_id) is None
