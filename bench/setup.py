@@ -40,6 +40,22 @@ def bench_store(url: str, *, associates: int = 1) -> dict:
     return seeded
 
 
+def first_signs(url: str, stores: int) -> list[str]:
+    """Make stores BENCH-001 to BENCH-`stores`; return one sign of each, for submissions
+    spread over a chain's stores instead of all to one."""
+    app = app_for(url)
+    with app.app_context():
+        ensure_bench_stores(stores, generate_password_hash(PASSWORD))
+        rows = db.session.execute(
+            select(Zone.store_id, Sign.token).join(Zone).join(Store)
+            .where(Store.code.like("BENCH-%")).order_by(Sign.id)).all()
+        first: dict[int, str] = {}
+        for store_id, token in rows:
+            first.setdefault(store_id, token)
+        db.engine.dispose()
+    return list(first.values())[:stores]
+
+
 def waiting_requests(url: str, signs: list[str], count: int, *, seed: int) -> list[int]:
     """Submit `count` requests through the intake service; return their ids."""
     app = app_for(url)
