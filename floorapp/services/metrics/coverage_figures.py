@@ -169,8 +169,7 @@ def hand_overs(timeline: Replay) -> dict:
     """Count the hand-offs and releases made by going on break or going off."""
     counts = dict.fromkeys(("handed_off_at_break", "handed_off_at_off", "released_at_break",
                             "released_at_off", "idle_off"), 0)
-    for kind, at, actor_id, data in timeline.hand_overs:
-        reason = data.get("reason")
+    for kind, at, actor_id, reason in timeline.hand_overs:
         if reason not in AWAY_REASONS:
             continue
         move = "handed_off" if kind == EventKind.HANDED_OFF else "released"

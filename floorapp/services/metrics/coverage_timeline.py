@@ -11,9 +11,10 @@ events from BREAK_LOOKBACK earlier so a break already open at the start is known
 Times are UTC epoch seconds (floats) computed by the database, as in request_rows.py.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import Availability, Event, EventKind
@@ -28,6 +29,7 @@ WHOLE_STORE = None
 BREAK_LOOKBACK_S = 24 * 3600
 BREAK_KINDS = (EventKind.BREAK_STARTED, EventKind.BACKUP_CHANGED, EventKind.BREAK_ENDED)
 HAND_OVER_KINDS = (EventKind.HANDED_OFF, EventKind.RELEASED)
+KINDS = (EventKind.AVAILABILITY, *BREAK_KINDS, *HAND_OVER_KINDS)
 
 
 @dataclass(frozen=True)
@@ -49,66 +51,101 @@ class Replay:
     """The spans of a period, and what the hand-over events and availability changes said."""
 
     spans: list[Span] = field(default_factory=list)
-    hand_overs: list[tuple] = field(default_factory=list)  # (kind, at, actor_id, data)
+    hand_overs: list[tuple] = field(default_factory=list)  # (kind, at, actor_id, reason)
     changes: dict = field(default_factory=dict)  # (subject, at) -> to_status, in the period
+
+    def add_span(self, start: float, end: float, state: tuple[frozenset, bool]) -> None:
+        """Append a span, merged into the last one when coverage did not in fact change."""
+        last = self.spans[-1] if self.spans else None
+        if last is not None and (last.covered, last.staffed) == state:
+            self.spans[-1] = Span(last.start, end, *state)
+        else:
+            self.spans.append(Span(start, end, *state))
 
 
 class _Floor:
-    """The state being replayed: each person's availability and zone, the open breaks."""
+    """The state being replayed: who is on shift for which zone, at work, the open breaks.
+
+    Kept incrementally (a count of coverers per zone), so each event costs the same
+    however many people the store has.
+    """
 
     def __init__(self, people: dict):
-        self.people = people  # subject -> (status, zone id)
+        self.people: dict = {}  # subject -> (status, zone id)
+        self.zones: Counter = Counter()  # zone id -> people on shift covering it
+        self.at_work = 0
         self.breaks: dict = {}  # break id -> [zone id, backup id]
+        self._covered: frozenset | None = None  # recomputed only after coverage may change
+        for subject, (status, zone_id) in people.items():
+            self.set_person(subject, status, zone_id)
 
-    def apply(self, kind: str, subject: int | None, to_status: str | None, data: dict):
+    def set_person(self, subject: int, status: str | None, zone_id: int | None) -> None:
+        old_status, old_zone = self.people.get(subject, (None, None))
+        self.people[subject] = (status, zone_id)
+        self.at_work += (status in AT_WORK) - (old_status in AT_WORK)
+        if (old_status in ON_SHIFT, old_zone) != (status in ON_SHIFT, zone_id):
+            self.zones[old_zone] -= old_status in ON_SHIFT
+            self.zones[zone_id] += status in ON_SHIFT
+            self._covered = None
+
+    def apply(self, kind: str, subject: int | None, to_status: str | None, fields: tuple):
+        zone_id, break_id, backup_id, to_id = fields
         if kind == EventKind.AVAILABILITY:
-            self.people[subject] = (to_status, data.get("zone_id"))
-        elif kind == EventKind.BREAK_STARTED:
-            self.breaks[data.get("break_id")] = [data.get("zone_id"), data.get("backup_id")]
-        elif kind == EventKind.BACKUP_CHANGED and data.get("break_id") in self.breaks:
-            self.breaks[data["break_id"]][1] = data.get("to_id")
+            self.set_person(subject, to_status, zone_id)
+            return
+        self._covered = None
+        if kind == EventKind.BREAK_STARTED:
+            self.breaks[break_id] = [zone_id, backup_id]
+        elif kind == EventKind.BACKUP_CHANGED and break_id in self.breaks:
+            self.breaks[break_id][1] = to_id
         elif kind == EventKind.BREAK_ENDED:
-            self.breaks.pop(data.get("break_id"), None)
+            self.breaks.pop(break_id, None)
 
-    def span(self, start: float, end: float) -> Span:
-        on_shift = {who for who, (status, _) in self.people.items() if status in ON_SHIFT}
-        covered = {self.people[who][1] for who in on_shift}
-        covered |= {zone for zone, backup in self.breaks.values() if backup in on_shift}
-        staffed = any(status in AT_WORK for status, _ in self.people.values())
-        return Span(start, end, frozenset(covered), staffed)
+    def state(self) -> tuple[frozenset, bool]:
+        """Return the zones covered now and whether anyone is at work."""
+        if self._covered is None:
+            covered = {zone for zone, count in self.zones.items() if count > 0}
+            covered |= {zone for zone, backup in self.breaks.values()
+                        if self.people.get(backup, (None,))[0] in ON_SHIFT}
+            self._covered = frozenset(covered)
+        return self._covered, self.at_work > 0
 
 
 def replay(store_id: int, start: float, end: float) -> Replay:
     """Return the coverage spans from `start` to `end` (epoch seconds) and the hand-overs."""
     floor, result = _Floor(_people_before(store_id, start)), Replay()
     since = start
-    for kind, at, subject, actor, to_status, data in _events(store_id, start, end):
-        data = data or {}
+    for kind, at, subject, actor, to_status, reason, *fields in _events(store_id, start, end):
+        if at < start and kind not in BREAK_KINDS:
+            continue  # the state before the period is _people_before's; only breaks look back
         if at > since:
-            result.spans.append(floor.span(since, at))
+            result.add_span(since, at, floor.state())
             since = at
-        if at >= start and kind in HAND_OVER_KINDS:
-            result.hand_overs.append((kind, at, actor, data))
+        if kind in HAND_OVER_KINDS:
+            result.hand_overs.append((kind, at, actor, reason))
             continue
         if at >= start and kind == EventKind.AVAILABILITY:
             result.changes[(subject, at)] = to_status
-        floor.apply(kind, subject, to_status, data)
+        floor.apply(kind, subject, to_status, fields)
     if end > since:
-        result.spans.append(floor.span(since, end))
+        result.add_span(since, end, floor.state())
     return result
 
 
 def _events(store_id: int, start: float, end: float):
-    dialect = db.engine.dialect.name
-    at = epoch_seconds(Event.at, dialect)
-    lower, upper = _instant(start), _instant(end)
-    early = _instant(start - BREAK_LOOKBACK_S)
+    """Return the events of the period (break events from earlier), data fields extracted.
+
+    The few data fields are read by the database (JSON_EXTRACT, ->>), not by decoding
+    every row's JSON in Python: a 90-day replay reads tens of thousands of rows.
+    """
+    at = epoch_seconds(Event.at, db.engine.dialect.name)
+    early, upper = _instant(start - BREAK_LOOKBACK_S), _instant(end)
+    fields = [Event.data[name].as_integer() for name in ("zone_id", "break_id", "backup_id",
+                                                          "to_id")]
     statement = (select(Event.kind, at, Event.subject_id, Event.actor_id, Event.to_status,
-                        Event.data)
-                 .where(Event.store_id == store_id, Event.at < upper, or_(
-                     and_(Event.kind.in_((EventKind.AVAILABILITY, *HAND_OVER_KINDS)),
-                          Event.at >= lower),
-                     and_(Event.kind.in_(BREAK_KINDS), Event.at >= early)))
+                        Event.data["reason"].as_string(), *fields)
+                 .where(Event.store_id == store_id, Event.kind.in_(KINDS),
+                        Event.at >= early, Event.at < upper)
                  .order_by(Event.at, Event.id))
     return db.session.execute(statement).all()
 
@@ -118,6 +155,7 @@ def _people_before(store_id: int, start: float) -> dict:
             .where(Event.store_id == store_id, Event.kind == EventKind.AVAILABILITY,
                    Event.at < _instant(start))
             .group_by(Event.subject_id))
-    rows = db.session.execute(select(Event.subject_id, Event.to_status, Event.data)
+    rows = db.session.execute(select(Event.subject_id, Event.to_status,
+                                     Event.data["zone_id"].as_integer())
                               .where(Event.id.in_(last))).all()
-    return {subject: (status, (data or {}).get("zone_id")) for subject, status, data in rows}
+    return {subject: (status, zone_id) for subject, status, zone_id in rows}

@@ -94,6 +94,24 @@ def test_a_backup_on_the_floor_keeps_the_zone_covered_and_requests_are_not_uncov
     assert result["breaks"]["late"] == 0 and result["breaks"]["median_length_s"] == 600.0
 
 
+def test_a_break_open_when_the_period_starts_is_covered_until_its_backup_leaves(shop):
+    store, shoes, denim, maria, sam, _ada = shop
+    eve = JUNE - timedelta(days=1)
+    availability.set_availability(maria, "on_floor", shoes.id, now=local(eve, 23))
+    availability.set_availability(sam, "on_floor", denim.id, now=local(eve, 23))
+    availability.set_availability(maria, "on_break", until="45", backup_id=sam.id,
+                                  now=local(eve, 23, 50))
+    availability.set_availability(sam, "off", now=local(JUNE, 0, 10))  # nobody to pass it to
+    availability.set_availability(maria, "on_floor", now=local(JUNE, 0, 30))
+    availability.set_availability(maria, "off", now=local(JUNE, 1))
+
+    result = figures(store, JUNE)
+
+    assert minutes_by_zone(result) == {"Shoes": {0: 20.0}, "Denim": {0: 50.0}}
+    assert result["breaks"]["count"] == 0  # it started the day before
+    assert figures(store, eve)["breaks"]["count"] == 1
+
+
 def test_hand_offs_at_a_break_at_going_off_and_by_idle_off_are_counted_apart(shop):
     store, shoes, denim, maria, sam, _ada = shop
     availability.set_availability(maria, "on_floor", shoes.id, now=local(JUNE, 10))
