@@ -5,8 +5,9 @@ covered by anyone on shift (on the floor or with a customer) whose zone it is or
 covers the whole store, and by the backup of an open break of that zone (or of a
 whole-store break) while the backup is on shift. The replay reads two statements over
 the events (never one per zone or hour): each person's last availability change before
-the period, then every availability, break and hand-over event of the period, the break
-events from BREAK_LOOKBACK earlier so a break already open at the start is known.
+the period, then, through the (store, kind, at) index, every availability, break and
+hand-over event of the period and of the BREAK_LOOKBACK_S before it, of which only the
+break events are replayed, so that a break already open at the start is known.
 
 Times are UTC epoch seconds (floats) computed by the database, as in request_rows.py.
 """
@@ -18,12 +19,12 @@ from sqlalchemy import func, select
 
 from floorapp.extensions import db
 from floorapp.models import Availability, Event, EventKind
+from floorapp.services.help.coverage import WHOLE_STORE
+from floorapp.services.metrics.floor_time import ON_FLOOR as ON_SHIFT
 from floorapp.services.metrics.request_rows import epoch_seconds
 from floorapp.services.metrics.request_rows import from_epoch as _instant
 
-ON_SHIFT = {Availability.ON_FLOOR.value, Availability.WITH_CUSTOMER.value}
 AT_WORK = ON_SHIFT | {Availability.ON_BREAK.value}
-WHOLE_STORE = None
 # A break is expected back within 4 hours and idle-off ends one that runs far over,
 # so a day before the period is ample to find the breaks open when it starts.
 BREAK_LOOKBACK_S = 24 * 3600
