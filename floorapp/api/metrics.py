@@ -1,7 +1,8 @@
 """The managers' figures as JSON and CSV under /api/v1/stores/<code>/: metrics, staffing.
 
-Managers of the store and admins only: an associate gets 403, another store 404
-(exactly like a store that does not exist), and nobody logged in 401.
+The staffing answers carry the planned week (`plan_week`, any day of it; next week by
+default) beside the need. Managers of the store and admins only: an associate gets 403,
+another store 404 (exactly like a store that does not exist), and nobody logged in 401.
 """
 
 from flask import Blueprint, Response, jsonify, request
@@ -9,7 +10,7 @@ from flask_login import current_user
 
 from floorapp.errors import Unauthorized
 from floorapp.models import Store
-from floorapp.services.metrics import exports, staffing
+from floorapp.services.metrics import exports, shift_plan, staffing
 from floorapp.services.metrics import figures as metrics
 from floorapp.services.metrics.periods import Period, parse_period
 from floorapp.web.access import managed_store
@@ -48,20 +49,26 @@ def metrics_csv(code: str):
                         f"{store.code}-figures-{period.first}-{period.last}.csv")
 
 
-@bp.get("/stores/<code>/staffing")
-def store_staffing(code: str):
-    """Return, per local hour of the week, arrivals, handling, associates needed and present."""
+def _staffing_and_plan(code: str) -> tuple[Store, Period, dict, dict]:
     store, period = _store_and_period(code)
     share = staffing.parse_target_share(request.args.get("target_share"))
-    return jsonify(staffing.staffing(store, period, share))
+    monday = shift_plan.plan_week(store, request.args.get("plan_week"))
+    result = staffing.staffing(store, period, share)
+    return store, period, result, shift_plan.plan_against_need(store, monday, result)
+
+
+@bp.get("/stores/<code>/staffing")
+def store_staffing(code: str):
+    """Return, per local hour of the week, arrivals, handling, needed, present and planned."""
+    _store, _period, result, plan = _staffing_and_plan(code)
+    return jsonify(result | {"plan": shift_plan.plan_json(plan)})
 
 
 @bp.get("/stores/<code>/staffing.csv")
 def store_staffing_csv(code: str):
     """Return the staffing suggestion as CSV, one line per local hour of the week."""
-    store, period = _store_and_period(code)
-    share = staffing.parse_target_share(request.args.get("target_share"))
-    return csv_response(exports.staffing_csv(staffing.staffing(store, period, share)),
+    store, period, result, plan = _staffing_and_plan(code)
+    return csv_response(exports.staffing_csv(result, plan),
                         f"{store.code}-staffing-{period.first}-{period.last}.csv")
 
 

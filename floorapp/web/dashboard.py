@@ -9,13 +9,11 @@ from flask_login import login_required
 from floorapp.errors import InvalidInput
 from floorapp.models import Role
 from floorapp.services.conversation import recovery, thread
-from floorapp.services.core.input_parsing import parse_date
 from floorapp.services.help import board
 from floorapp.services.metrics import figures as metrics
 from floorapp.services.metrics import shift_plan, staffing
-from floorapp.services.metrics.periods import chosen_period, local_today
+from floorapp.services.metrics.periods import chosen_period
 from floorapp.services.org import stores
-from floorapp.services.org.shift_times import next_week, week_of
 from floorapp.web import refusals
 from floorapp.web.access import acting_user, admin_required, managed_store, store_for_caller
 from floorapp.web.dashboard_charts import WEEKDAYS, dashboard_charts, staffing_chart
@@ -89,7 +87,7 @@ def staffing_page(code: str):
     try:
         period = chosen_period(args["choice"], args["first"], args["last"], store.timezone)
         share = staffing.parse_target_share(request.args.get("target_share"))
-        monday = _plan_week(store)
+        monday = shift_plan.plan_week(store, request.args.get("plan_week"))
     except InvalidInput as error:
         return render_template("dashboard/staffing.html", store=store, error=error, args=args,
                                choices=RANGE_CHOICES, result=None), 400
@@ -100,14 +98,6 @@ def staffing_page(code: str):
                            choices=RANGE_CHOICES, weekdays=WEEKDAYS, day=day,
                            chart=staffing_chart(result, day), share=share, plan=plan,
                            plan_day=[row for row in plan["hours"] if row["weekday"] == day])
-
-
-def _plan_week(store):
-    """Return the Monday of the planned week the page shows (`plan_week`, else next week)."""
-    value = request.args.get("plan_week")
-    if not value:
-        return next_week(local_today(store.timezone))
-    return week_of(parse_date(value, "plan_week"))
 
 
 def _weekday_arg() -> int:

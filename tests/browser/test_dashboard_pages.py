@@ -1,6 +1,7 @@
 """The managers' pages in Chromium: axe-clean at phone and desktop width, and a live board."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from floorapp.demo import seed as demo
 from floorapp.extensions import db
 from floorapp.models import Availability, Status, Store, User
+from floorapp.services.help import availability, moves
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
@@ -18,7 +20,13 @@ from tests.browser.conftest import (
     page_fits_the_width,
     save_screenshot,
 )
-from tests.factories import make_feedback, make_help_request, make_sign, make_timed_request
+from tests.factories import (
+    make_feedback,
+    make_help_request,
+    make_sign,
+    make_timed_request,
+    submit_request,
+)
 
 PASSWORD = "browser-demo-pw"
 PAGES_BY_LOGIN = {
@@ -129,3 +137,55 @@ def test_a_range_without_stock_events_says_so(busy_store, new_page):
     assert section.get_by_text("No stock pull was asked for, no hold placed").is_visible()
     section.screenshot(path=str(save_screenshot(page, "dashboard-stock-empty-360")
                                 .with_name("dashboard-stock-section-empty-360.png")))
+
+
+def _early_morning_moves(store: Store) -> None:
+    """Yesterday before opening, two associates leave gaps: a late break, going off, hand-overs."""
+    zone = ZoneInfo(store.timezone)
+    yesterday = datetime.now(UTC).astimezone(zone).date() - timedelta(days=1)
+
+    def at(hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(yesterday, time(hour, minute), tzinfo=zone)
+
+    ana, ben = (db.session.scalar(select(User).where(User.login == f"nyc.associate{n}"))
+                for n in (5, 6))
+    first_zone, second_zone = store.zones[0], store.zones[1]
+    availability.set_availability(ana, "on_floor", first_zone.id, now=at(6))
+    availability.set_availability(ben, "on_floor", second_zone.id, now=at(6))
+    held = submit_request(sign=make_sign(zone=first_zone), now=at(6, 10))
+    moves.claim(store.id, held.id, ana, now=at(6, 12))
+    availability.set_availability(ana, "on_break", until="15", backup_id=ben.id, now=at(6, 30),
+                                  held={str(held.id): str(ben.id)})
+    availability.set_availability(ana, "on_floor", now=at(6, 50))
+    availability.set_availability(ben, "off", now=at(7), held={str(held.id): "queue"})
+    waiting = submit_request(sign=make_sign(zone=second_zone), now=at(7, 10))
+    moves.claim(store.id, waiting.id, ana, now=at(7, 16))
+    availability.set_availability(ana, "off", now=at(7, 40), held={str(waiting.id): "queue"})
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_coverage_section_shows_gaps_breaks_and_hand_offs(busy_store, new_page, viewport):
+    with busy_store.app.app_context():
+        _early_morning_moves(db.session.scalar(select(Store).where(Store.code == "NYC-5TH")))
+    page = new_page(viewport)
+    log_in(page, busy_store.url, "nyc.manager", PASSWORD)
+    page.goto(busy_store.url + "/stores/NYC-5TH/dashboard?range=7d")
+    section = page.locator("section", has=page.get_by_role("heading", name="Coverage",
+                                                            exact=True))
+    section.scroll_into_view_if_needed()
+    width = viewport["width"]
+    section.screenshot(path=str(save_screenshot(page, f"dashboard-coverage-{width}")
+                                .with_name(f"dashboard-coverage-section-{width}.png")))
+    hours = section.get_by_role("table", name="Minutes each zone was uncovered, by local hour "
+                                              "of day, over the range")
+    assert [row.get_by_role("rowheader").inner_text()
+            for row in hours.get_by_role("row").all()[1:]] == ["06:00", "07:00"]
+    assert section.get_by_text("1 at a break").is_visible()
+    assert section.get_by_text("1 back late").is_visible()
+    assert section.get_by_text("2 put back in the queue").is_visible()
+    zones = section.get_by_role("table", name="Time each zone was uncovered")
+    first, second = (zones.get_by_role("row", name=name) for name in ("Apparel", "Fitting Rooms"))
+    assert first.get_by_role("cell").first.inner_text() == "never"  # the backup covered the break
+    assert second.get_by_role("cell").first.inner_text() == "40 min"  # after Ben went off
+    assert axe_violations(page) == []
+    assert page_fits_the_width(page)

@@ -83,6 +83,38 @@ LOST_DEMAND = _object({
                 "first.")
 INVENTORY = {"stock_pulls": _ref("StockPulls"), "holds": _ref("Holds"),
              "lost_demand": _ref("LostDemand")}
+MINUTES = {"type": "number", "minimum": 0}
+COVERAGE = _object({
+    "uncovered_minutes": {**MINUTES, "description": (
+        "zone-minutes with nobody covering the zone while the store was open (someone at "
+        "work or a shift planned), summed over the active zones")},
+    "by_hour": {"type": "array", "minItems": 24, "maxItems": 24, "items": _object(
+        {"hour": HOUR, "uncovered_minutes": MINUTES})},
+    "zones": {"type": "array", "items": _object({
+        "zone_id": {"type": "integer"}, "zone": {"type": "string"},
+        "uncovered_minutes": MINUTES,
+        "by_hour": {"type": "array", "minItems": 24, "maxItems": 24, "items": MINUTES,
+                    "description": "uncovered minutes per local hour of day, 0 to 23"},
+        "requests": {**COUNT, "description": "requests made while the zone was uncovered"},
+        "acknowledge_p50_s": NULLABLE_SECONDS})},
+    "requests": _object({"count": COUNT, "share": NULLABLE_SHARE,
+                         "acknowledge": _ref("DurationSummary"), "walkaways": COUNT},
+                        description="Requests made while nobody covered their zone, and "
+                                    "their time to acknowledge."),
+    "breaks": _object({
+        "count": {**COUNT, "description": "breaks started in the range"},
+        "ended": COUNT, "median_length_s": NULLABLE_SECONDS, "longest_s": NULLABLE_SECONDS,
+        "late": {**COUNT, "description": "ended after their expected return"},
+        "still_out": COUNT,
+        "overdue_told": {**COUNT, "description": "the managers were told it ran over"}}),
+    "hand_overs": _object({
+        "handed_off_at_break": COUNT, "handed_off_at_off": COUNT,
+        "released_at_break": COUNT, "released_at_off": COUNT,
+        "idle_off": {**COUNT, "description": "hand-offs and releases made by idle-off "
+                                             "(counted in the _at_off figures too)"}},
+        description="Requests handed to a colleague or put back in the queue by going on "
+                    "break or going off."),
+}, description="Coverage of the range: see services/metrics/coverage_figures.py.")
 METRICS = _object({
     **HEADLINE,
     **INVENTORY,
@@ -105,6 +137,7 @@ METRICS = _object({
     "ratings": RATINGS,
     "recovery": _object({"to_answer": COUNT, "low_ratings": COUNT, "answered": COUNT,
                          "median_answer_s": NULLABLE_SECONDS}),
+    "coverage": _ref("Coverage"),
     "previous": _object({"range": RANGE, **HEADLINE, **INVENTORY}),
 })
 STAFFING = _object({
@@ -117,10 +150,32 @@ STAFFING = _object({
         "arrivals_per_hour": {"type": "number", "minimum": 0},
         "mean_handle_s": NULLABLE_SECONDS, "needed": COUNT,
         "on_floor": {"type": ["number", "null"], "minimum": 0}})},
+    "plan": _ref("StaffingPlan"),
 })
+NULLABLE_NUMBER = {"type": ["number", "null"], "minimum": 0}
+PLAN_HOUR = _object({
+    "start": {"type": "string", "format": "date-time", "description": "UTC start"},
+    "local": {"type": "string", "description": "local start, ISO 8601 with offset"},
+    "weekday": WEEKDAY, "hour": HOUR,
+    "planned": {"type": "number", "minimum": 0,
+                "description": "associates the shifts put on the floor, time-weighted"},
+    "needed": {**COUNT, "description": "Erlang C's need for that (weekday, hour) cell"},
+    "on_floor": {**NULLABLE_NUMBER, "description": "actually on the floor; null ahead"},
+    "short": {"type": "boolean"},
+    "wait_planned_s": {**NULLABLE_NUMBER, "description": "null: the wait grows without end"},
+    "wait_needed_s": NULLABLE_NUMBER,
+    "share_planned": NULLABLE_SHARE, "share_needed": NULLABLE_SHARE})
+STAFFING_PLAN = _object({
+    "week": {"type": "string", "format": "date", "description": "the Monday"},
+    "past": {"type": "boolean"}, "started": {"type": "boolean"},
+    "short_hours": COUNT, "short_associate_hours": {"type": "number", "minimum": 0},
+    "hours": {"type": "array", "minItems": 167, "maxItems": 169, "items": PLAN_HOUR,
+              "description": "every local hour of the week (167 or 169 at a clock change)"}},
+    description="The planned week against the need (the staffing page's plan).")
 
 METRICS_SCHEMAS = {"DurationSummary": SUMMARY, "StoreMetrics": METRICS, "Staffing": STAFFING,
-                   "StockPulls": STOCK_PULLS, "Holds": HOLDS, "LostDemand": LOST_DEMAND}
+                   "StockPulls": STOCK_PULLS, "Holds": HOLDS, "LostDemand": LOST_DEMAND,
+                   "Coverage": COVERAGE, "StaffingPlan": STAFFING_PLAN}
 
 _PARAMETERS = [
     {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -133,7 +188,7 @@ _PARAMETERS = [
 ]
 _ERRORS = {str(status): {"description": text, "content": {
     "application/json": {"schema": _ref("Error")}}} for status, text in (
-    (400, "Malformed, reversed or too long range, or a bad target_share"),
+    (400, "Malformed, reversed or too long range, or a bad target_share or plan_week"),
     (401, "Not logged in"), (403, "Not a manager of this store nor an admin"),
     (404, "No such store, or another store's code"))}
 
@@ -144,6 +199,14 @@ def _operation(summary: str, content: dict, *, extra_parameters=()) -> dict:
                                   **_ERRORS}}}
 
 
+_STAFFING_PARAMETERS = [
+    {"name": "target_share", "in": "query", "required": False,
+     "schema": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1,
+                "default": 0.9}},
+    {"name": "plan_week", "in": "query", "required": False,
+     "description": "Any day of the planned week to show beside the need (default: the "
+                    "store's next week)", "schema": {"type": "string", "format": "date"}},
+]
 _CSV = {"text/csv": {"schema": {"type": "string"}}}
 METRICS_PATHS = {
     "/stores/{code}/metrics": _operation(
@@ -154,14 +217,12 @@ METRICS_PATHS = {
         "Every request of the range with its UTC timestamps and durations (CSV)", _CSV),
     "/stores/{code}/metrics.csv": _operation("The aggregated figures of the range (CSV)", _CSV),
     "/stores/{code}/staffing": _operation(
-        "Associates needed (Erlang C) and present for each local hour of the week",
+        "Associates needed (Erlang C) and present for each local hour of the week, and "
+        "the planned week's associates per hour beside the need",
         {"application/json": {"schema": _ref("Staffing")}},
-        extra_parameters=[{"name": "target_share", "in": "query", "required": False,
-                           "schema": {"type": "number", "exclusiveMinimum": 0,
-                                      "exclusiveMaximum": 1, "default": 0.9}}]),
+        extra_parameters=_STAFFING_PARAMETERS),
     "/stores/{code}/staffing.csv": _operation(
-        "The staffing suggestion as CSV, one line per local hour of the week", _CSV,
-        extra_parameters=[{"name": "target_share", "in": "query", "required": False,
-                           "schema": {"type": "number", "exclusiveMinimum": 0,
-                                      "exclusiveMaximum": 1, "default": 0.9}}]),
+        "The staffing suggestion as CSV, one line per local hour of the week, with the "
+        "planned week's associates", _CSV,
+        extra_parameters=_STAFFING_PARAMETERS),
 }

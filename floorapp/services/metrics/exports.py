@@ -16,6 +16,7 @@ from floorapp.extensions import db
 from floorapp.models import Store, User, Zone
 from floorapp.services.metrics.periods import Period
 from floorapp.services.metrics.request_rows import RequestRow, fetch_rows
+from floorapp.services.metrics.shift_plan import planned_by_cell
 
 REQUEST_COLUMNS = (
     "id", "zone", "associate", "status", "outcome", "requested_local",
@@ -93,7 +94,21 @@ def figures_csv(figures: dict) -> str:
     lines += [["ratings", "all", key, _plain(value)] for key, value in figures["ratings"].items()
               if key != "comments"]
     lines += _inventory_lines(figures)
+    lines += _coverage_lines(figures["coverage"])
     return _lines(lines)
+
+
+def _coverage_lines(coverage: dict) -> list[list]:
+    """Return the coverage lines: totals, breaks, hand-overs, per zone and per local hour."""
+    lines = [["coverage", "all", "uncovered_minutes", coverage["uncovered_minutes"]]]
+    for section in ("requests", "breaks", "hand_overs"):
+        lines += _flat_lines(f"coverage_{section}", "all", coverage[section])
+    for zone in coverage["zones"]:
+        lines += [["coverage_zone", safe_cell(zone["zone"]), key, _plain(zone[key])]
+                  for key in ("uncovered_minutes", "requests", "acknowledge_p50_s")]
+    lines += [["coverage_hour", f"{cell['hour']:02d}:00", "uncovered_minutes",
+               cell["uncovered_minutes"]] for cell in coverage["by_hour"]]
+    return lines
 
 
 def _inventory_lines(figures: dict) -> list[list]:
@@ -101,10 +116,7 @@ def _inventory_lines(figures: dict) -> list[list]:
     lines = []
     for period_name, block in (("range", figures), ("previous", figures["previous"])):
         for section in ("stock_pulls", "holds"):
-            for key, value in block[section].items():
-                items = value.items() if isinstance(value, dict) else [("", value)]
-                lines += [[period_name, section, f"{key}.{part}" if part else key,
-                           _plain(number)] for part, number in items]
+            lines += _flat_lines(period_name, section, block[section])
         lines += [[period_name, "lost_demand", key, block["lost_demand"][key]]
                   for key in ("looked_up", "customer_looked_up", "asked_for", "sizes")]
     for row in figures["lost_demand"]["top"]:
@@ -113,6 +125,16 @@ def _inventory_lines(figures: dict) -> list[list]:
             "size", row["size"] or "?") if part))
         lines += [["lost_demand", name, key, row[key]]
                   for key in ("looked_up", "customer_looked_up", "asked_for", "total")]
+    return lines
+
+
+def _flat_lines(first: str, second: str, block: dict) -> list[list]:
+    """Return one line per figure of `block`, a nested dict's keys joined with a dot."""
+    lines = []
+    for key, value in block.items():
+        items = value.items() if isinstance(value, dict) else [("", value)]
+        lines += [[first, second, f"{key}.{part}" if part else key, _plain(number)]
+                  for part, number in items]
     return lines
 
 
@@ -131,10 +153,16 @@ def _plain(value: object) -> object:
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def staffing_csv(result: dict) -> str:
-    """Return the staffing suggestion (services.staffing) as one line per hour of the week."""
+def staffing_csv(result: dict, plan: dict) -> str:
+    """Return the staffing suggestion and the planned week as one line per hour of the week.
+
+    `plan` is services/metrics/shift_plan.py's week; its `planned` is the associates the
+    shifts put on the floor that local hour of that week (the repeated autumn hour
+    averaged, the skipped spring hour empty).
+    """
     header = ["weekday", "hour", "hours_in_range", "arrivals", "arrivals_per_hour",
-              "mean_busy_s", "needed", "on_floor_mean", "short_by"]
+              "mean_busy_s", "needed", "on_floor_mean", "short_by", "plan_week", "planned"]
+    planned = planned_by_cell(plan)
     lines = [header]
     for cell in result["cells"]:
         on_floor = cell["on_floor"]
@@ -142,5 +170,6 @@ def staffing_csv(result: dict) -> str:
         lines.append([WEEKDAY_NAMES[cell["weekday"]], f"{cell['hour']:02d}:00",
                       cell["hours_in_range"], cell["arrivals"], cell["arrivals_per_hour"],
                       _plain(cell["mean_handle_s"]), cell["needed"], _plain(on_floor),
-                      short if short == "" else round(short, 2)])
+                      short if short == "" else round(short, 2), plan["week"],
+                      _plain(planned.get((cell["weekday"], cell["hour"])))])
     return _lines(lines)

@@ -20,6 +20,8 @@ How the figures are defined (the contract the dashboard, the API and the tests s
 - Requests still open (waiting, claimed, helping) are counted in `requests.open` and
   enter only the figures whose timestamps they already have.
 - A range without requests is reported with `empty: true` and None figures, never 0s.
+- Coverage (uncovered minutes, breaks, requests while uncovered, hand-overs at a break)
+  comes from services/metrics/coverage_figures.py, for the range only.
 - Stock pulls, holds and lost demand come from services/metrics/inventory_figures.py, for the
   range and for the previous period alike.
 """
@@ -35,6 +37,7 @@ from floorapp.services.conversation import recovery
 from floorapp.services.help.sla import within
 from floorapp.services.metrics import inventory_figures as inventory_metrics
 from floorapp.services.metrics import stats
+from floorapp.services.metrics.coverage_figures import coverage_figures
 from floorapp.services.metrics.periods import Period, chosen_period
 from floorapp.services.metrics.request_rows import RequestRow, fetch_rows
 
@@ -51,6 +54,7 @@ def store_metrics(store: Store, period: Period) -> dict:
         by_hour=by_hour(rows), heatmap=heatmap(rows), by_zone=by_zone(store, rows),
         by_associate=by_associate(rows), ratings=ratings(rows),
         recovery=recovery.figures(store, period.start_utc, period.end_utc),
+        coverage=coverage_figures(store, period, rows),
         **inventory_metrics.inventory_figures(store, period),
     )
     previous = period.previous()

@@ -15,11 +15,15 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from floorapp.errors import InvalidInput
 from floorapp.models import Store
+from floorapp.services.core.input_parsing import parse_date
+from floorapp.services.core.times import iso
 from floorapp.services.metrics import erlang, floor_time
-from floorapp.services.metrics.periods import Period
+from floorapp.services.metrics.periods import EARLIEST, LATEST, Period, local_today
 from floorapp.services.metrics.staffing import hour_slots, hours_by_slot
 from floorapp.services.org import shifts
+from floorapp.services.org.shift_times import next_week, week_of
 
 EPSILON = 1e-9  # 3 associates for 3 × 20 minutes each is 2.9999…, still 3 whole
 
@@ -48,6 +52,29 @@ def plan_against_need(store: Store, monday: date, need: dict,
             "short_hours": len(short),
             "short_associate_hours": round(sum(row["needed"] - row["planned"]
                                                for row in short), 2)}
+
+
+def plan_week(store: Store, value: str | None, now: datetime | None = None) -> date:
+    """Return the Monday of the week asked for (any day of it), else of the store's next week."""
+    if not value:
+        return next_week(local_today(store.timezone, now))
+    day = parse_date(value, "plan_week")
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(f"The planned week must lie between {EARLIEST} and {LATEST}.")
+    return week_of(day)
+
+
+def plan_json(plan: dict) -> dict:
+    """Return a week's plan (plan_against_need) as JSON-ready values: ISO instants, no grid."""
+    hours = [{**row, "start": iso(row["start"]),
+              "local": row["local"].isoformat(timespec="minutes")} for row in plan["hours"]]
+    return {key: value for key, value in plan.items() if key != "grid"} | {"hours": hours}
+
+
+def planned_by_cell(plan: dict) -> dict[tuple[int, int], float]:
+    """Return the planned associates per (weekday, local hour), the repeated hour averaged."""
+    return {key: round(sum(row["planned"] for row in rows) / len(rows), 2)
+            for key, rows in plan["grid"].items()}
 
 
 def _hour(start: datetime, local: datetime, planned: float, on_floor: float | None,
