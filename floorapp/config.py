@@ -36,7 +36,11 @@ class Defaults:
     """Settings every deployment starts from."""
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # No pool_pre_ping (a round trip at every checkout): a statement that meets a dead
+    # connection fails, the request answers 503 (web/errors.py), and SQLAlchemy drops
+    # the whole pool then, so the next checkout connects afresh (tests/reliability/
+    # test_disconnects.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
