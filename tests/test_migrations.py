@@ -23,6 +23,8 @@ from floorapp.models import (
     StreamWorker,
     include_object,
 )
+from floorapp.services.inventory.catalog import catalog_version
+from floorapp.services.inventory.catalog_write import bump_catalog_version
 from tests import databases
 from tests.factories import submit_request
 
@@ -419,6 +421,26 @@ def test_0190_adds_breaks_and_their_event_kinds_on_a_database_with_rows(empty_da
         flask_migrate.downgrade(revision="0180")
         assert "breaks" not in inspect(db.engine).get_table_names()
         assert _row_counts() == expected  # the break event went with its table
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def test_0220_adds_the_catalog_version_on_a_database_with_rows(empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        _request_at("0190")
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0220")
+        assert _row_counts() == expected
+        assert catalog_version() == 1
+        bump_catalog_version()
+        db.session.commit()
+        assert catalog_version() == 2
+        db.session.rollback()
+        flask_migrate.downgrade(revision="0190")
+        assert "catalog_version" not in inspect(db.engine).get_table_names()
+        assert _row_counts() == expected
         flask_migrate.upgrade()
         db.session.rollback()
         db.engine.dispose()
