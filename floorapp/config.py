@@ -36,7 +36,11 @@ class Defaults:
     """Settings every deployment starts from."""
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # No pool_pre_ping (a round trip at every checkout): a statement that meets a dead
+    # connection fails, the request answers 503 (web/errors.py), and SQLAlchemy drops
+    # the whole pool then, so the next checkout connects afresh (tests/reliability/
+    # test_disconnects.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -58,6 +62,9 @@ class Defaults:
     LOGIN_LIMIT_PER_ACCOUNT = "20 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     DATABASE_CONNECT_TIMEOUT_S = 5
+    # Search matches kept per worker (services/inventory/search_cache.py): a few hundred
+    # bytes each; an import or catalog edit empties them.
+    SEARCH_CACHE_ENTRIES = 4000
     RETENTION_DAYS = 30  # customer notes and comments are erased after this
     # The scheme and host customers reach the app at: every absolute URL printed for the
     # outside (the QR codes) starts with it, never with a request's Host header. The

@@ -133,8 +133,12 @@ def _lock_file(descriptor: int) -> None:
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _release_sqlite_writer_lock(connection) -> None:
-    """Let the next writer (of this process, then of any) in once a write transaction ends."""
-    if "floorapp_writer_lock" not in connection.info:
+    """Let the next writer (of this process, then of any) in once a write transaction ends.
+
+    Only SQLite's connections take the lock: a PostgreSQL connection that died mid-request
+    is invalidated, and reading its `info` on the way back would raise instead.
+    """
+    if connection.dialect.name != "sqlite" or "floorapp_writer_lock" not in connection.info:
         return
     descriptor = connection.info.pop("floorapp_writer_lock")
     if descriptor is not None:

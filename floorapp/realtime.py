@@ -9,8 +9,8 @@ never touch the request's database session.
 
 - PostgreSQL: the loop LISTENs on `floorapp_events` (a NOTIFY naming the store, sent in
   the writing transaction, so only after its commit), takes every notification already
-  arrived, and reads just those stores, on its own connection (no pool checkout or
-  pre-ping); a quiet second reads every watched store, in case.
+  arrived, and reads just those stores, on the one connection it holds (checked out
+  once per connect, not per read); a quiet second reads every watched store, in case.
 - SQLite (one host, no NOTIFY): a commit that wrote events wakes its own worker's loop
   at once; the other workers see it at their next read, every SSE_POLL_S while they
   hold open streams. One read covers every store (ids commit in order on SQLite). A

@@ -137,7 +137,7 @@ def make_product(*, style: str | None = None, brand: str = "Northway", name: str
     bin)); variants it does not name get no stock row in that store.
     """
     from floorapp.models import Product, Stock, Variant
-    from floorapp.services.inventory.catalog_write import search_text_for
+    from floorapp.services.inventory.catalog_write import bump_catalog_version, search_text_for
     from floorapp.services.inventory.sizes import size_sort_key
 
     style = style or f"ST{next(_numbers):05d}"
@@ -161,6 +161,7 @@ def make_product(*, style: str | None = None, brand: str = "Northway", name: str
             floor, stockroom, *rest = figures
             db.session.add(Stock(variant_id=variants[key].id, store_id=store.id, floor_qty=floor,
                                  stockroom_qty=stockroom, bin=rest[0] if rest else ""))
+    bump_catalog_version()
     db.session.commit()
     product.variants_by_key = variants
     return product

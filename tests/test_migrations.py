@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import bindparam, func, inspect, select, text
 
 from floorapp import create_app
 from floorapp.extensions import db
@@ -23,6 +23,8 @@ from floorapp.models import (
     StreamWorker,
     include_object,
 )
+from floorapp.services.inventory.catalog import catalog_version
+from floorapp.services.inventory.catalog_write import bump_catalog_version
 from tests import databases
 from tests.factories import submit_request
 
@@ -424,6 +426,26 @@ def test_0190_adds_breaks_and_their_event_kinds_on_a_database_with_rows(empty_da
         db.engine.dispose()
 
 
+def test_0220_adds_the_catalog_version_on_a_database_with_rows(empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        _request_at("0190")
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0220")
+        assert _row_counts() == expected
+        assert catalog_version() == 1
+        bump_catalog_version()
+        db.session.commit()
+        assert catalog_version() == 2
+        db.session.rollback()
+        flask_migrate.downgrade(revision="0190")
+        assert "catalog_version" not in inspect(db.engine).get_table_names()
+        assert _row_counts() == expected
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()
+
+
 def _a_user() -> int:
     db.session.execute(text(
         "INSERT INTO users (login, name, password_hash, role, active, session_version, "
@@ -438,3 +460,84 @@ def _a_user() -> int:
         "created_at, availability) VALUES ('m', 'M', 'x', 'associate', true, 1, :at, 'off')"),
         {"at": datetime.now(UTC)})
     return db.session.scalar(text("SELECT id FROM users WHERE login = 'm'"))
+
+
+BULK_REQUESTS = 200_000
+REQUEST_FOREIGN_KEYS = {"fk_help_requests_product_id_products",
+                        "fk_help_requests_variant_id_variants"}
+
+
+def test_0070_adds_the_request_product_keys_to_a_large_table(empty_database_url):
+    """PostgreSQL adds the keys NOT VALID and validates them apart (no long lock)."""
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        _request_at("0060")
+        _bulk_requests(BULK_REQUESTS, variant_id=_a_variant_at_0060())
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0070")
+        assert _row_counts() == expected
+        names = {key["name"] for key in inspect(db.engine).get_foreign_keys("help_requests")}
+        assert names >= REQUEST_FOREIGN_KEYS
+        if db.engine.dialect.name == "postgresql":
+            assert _validated_request_keys() == dict.fromkeys(REQUEST_FOREIGN_KEYS, True)
+        db.engine.dispose()  # SQLite: the migrations' connection has its foreign keys off
+        with pytest.raises(Exception, match="(?i)foreign key"):
+            db.session.execute(text("UPDATE help_requests SET variant_id = 999999 "
+                                    "WHERE id = (SELECT max(id) FROM help_requests)"))
+            db.session.commit()
+        db.session.rollback()
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+def test_0070_stopped_by_a_bad_row_on_postgresql_runs_again_once_it_is_fixed(
+        empty_postgres_url):
+    app = _app(empty_postgres_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        _request_at("0060")
+        db.session.execute(text("UPDATE help_requests SET variant_id = 999999"))
+        db.session.commit()
+        with pytest.raises(Exception, match="(?i)foreign key"):
+            flask_migrate.upgrade(revision="0070")
+        db.session.rollback()
+        assert _validated_request_keys()["fk_help_requests_variant_id_variants"] is False
+        db.session.execute(text("UPDATE help_requests SET variant_id = NULL"))
+        db.session.commit()
+        flask_migrate.upgrade(revision="0070")
+        assert _validated_request_keys() == dict.fromkeys(REQUEST_FOREIGN_KEYS, True)
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def _a_variant_at_0060() -> int:
+    db.session.execute(text(
+        "INSERT INTO products (style, brand, name, color, price_cents, department, image_url,"
+        " search_text, updated_at) VALUES ('B-1', 'B', 'N', '', 0, '', '', '', :at)"),
+        {"at": "2026-12-01 10:00:00+00:00"})
+    db.session.execute(text(
+        "INSERT INTO variants (product_id, sku, size_label, width, size_sort) "
+        "SELECT id, 'B-1-9', '9', '', 30090 FROM products WHERE style = 'B-1'"))
+    db.session.commit()
+    return db.session.scalar(text("SELECT id FROM variants WHERE sku = 'B-1-9'"))
+
+
+def _bulk_requests(count: int, *, variant_id: int) -> None:
+    """Copy the one request `count` times in one statement, every other copy with a size."""
+    db.session.execute(text(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count) "
+        "INSERT INTO help_requests (store_id, zone_id, sign_id, public_token, need, "
+        "product_query, size_label, variant_id, note, language, status, requested_at, "
+        "escalation_level) SELECT r.store_id, r.zone_id, r.sign_id, 'bulk-' || n.i, r.need, "
+        "'', '', CASE WHEN n.i % 2 = 0 THEN :variant END, '', r.language, r.status, "
+        "r.requested_at, 0 FROM help_requests AS r, n"),
+        {"count": count, "variant": variant_id})
+    db.session.commit()
+
+
+def _validated_request_keys() -> dict[str, bool]:
+    rows = db.session.execute(text(
+        "SELECT conname, convalidated FROM pg_constraint WHERE conrelid = "
+        "'help_requests'::regclass AND contype = 'f' AND conname IN :names").bindparams(
+            bindparam("names", expanding=True)), {"names": sorted(REQUEST_FOREIGN_KEYS)}).all()
+    db.session.rollback()
+    return dict(rows)

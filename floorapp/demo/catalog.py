@@ -15,7 +15,11 @@ from sqlalchemy import func, insert, select
 from floorapp.errors import Conflict
 from floorapp.extensions import db
 from floorapp.models import Product, Stock, Store, Variant
-from floorapp.services.inventory.catalog_write import make_upc, search_text_for
+from floorapp.services.inventory.catalog_write import (
+    bump_catalog_version,
+    make_upc,
+    search_text_for,
+)
 from floorapp.services.inventory.colors import SWATCHES
 from floorapp.services.inventory.sizes import size_sort_key
 
@@ -112,6 +116,7 @@ def seed_demo_catalog(*, seed: int, stores: list[Store]) -> int:
         db.session.execute(insert(Variant), variants)
         total += len(variants)
         _demo_stock(rng, department, [row["style"] for row in rows], stores)
+    bump_catalog_version()
     return total
 
 

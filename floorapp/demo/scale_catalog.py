@@ -22,6 +22,7 @@ from floorapp.demo.catalog import (
 from floorapp.extensions import db
 from floorapp.models import Product, Store, Variant
 from floorapp.services.core.transactions import writes
+from floorapp.services.inventory.catalog_write import bump_catalog_version
 from floorapp.services.org import stores as store_service
 
 PREFIX = "S"
@@ -58,6 +59,7 @@ def scale_catalog(*, styles: int, seed: int, store_count: int = 3) -> dict:
         _copy("variants", VARIANT_COLUMNS, variant_list)
         stock += _scale_stock(rng, department, stores)
         products, variants = products + len(rows), variants + len(variant_list)
+    bump_catalog_version()
     db.session.commit()
     _analyze()
     return {"products": products, "variants": variants, "stock_rows": stock,

@@ -2,7 +2,7 @@
 
 from floorapp.models.audit import AuditEntry, LoginSession
 from floorapp.models.breaks import Break
-from floorapp.models.catalog import Product, Stock, Variant
+from floorapp.models.catalog import CatalogVersion, Product, Stock, Variant
 from floorapp.models.help import (
     OPEN_STATUSES,
     Event,
@@ -33,6 +33,7 @@ __all__ = [
     "Author",
     "Break",
     "Availability",
+    "CatalogVersion",
     "Event",
     "EventKind",
     "Feedback",

@@ -4,6 +4,8 @@
 text search indexes (SQLite FTS5 trigram table, PostgreSQL pg_trgm GIN index; see
 floorapp/models/search_ddl.py). `Variant.size_sort` is the natural order of sizes
 (5, 5.5 … 13; XS … XXL), computed by floorapp/services/inventory/sizes.py.
+`CatalogVersion` is one row whose number every catalog write raises, so each worker's
+cache of search matches knows when to drop them (services/inventory/search_cache.py).
 """
 
 from datetime import datetime
@@ -32,6 +34,15 @@ class Product(db.Model):
     image_url: Mapped[str] = mapped_column(String(255), default="")
     search_text: Mapped[str] = mapped_column(String(400), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CatalogVersion(db.Model):
+    """The catalog's version: one row (id 1), raised in every transaction that writes it."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
 
 
 class Variant(db.Model):

@@ -2,8 +2,10 @@
 
 Each public reader here is ONE SQLAlchemy Core statement (a hot path: one round trip),
 returning plain dicts the API serializes and the pages render, so both show the
-same figures. `get_product`, `get_variant` and `variant_by_sku` hand a handler one row
-by its key, or NotFound, so no view reads the session itself. Writers live in
+same figures; search first reads the catalog's version, and answers a query it met
+at that version from the worker's cache of matches (search_cache.py). `get_product`,
+`get_variant` and `variant_by_sku` hand a handler one row by its key, or NotFound, so
+no view reads the session itself. Writers live in
 floorapp/services/inventory/stock.py and catalog_import.py.
 """
 
@@ -13,13 +15,14 @@ from sqlalchemy import and_, bindparam, case, func, literal, or_, select, text, 
 
 from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
-from floorapp.models import Product, Variant
+from floorapp.models import CatalogVersion, Product, Variant
 from floorapp.services.core.input_parsing import (
     bounded_number,
     check_text,
     has_control_characters,
     valid_id,
 )
+from floorapp.services.inventory.search_cache import Match, app_cache
 
 MAX_LIMIT = 50
 MAX_QUERY = 80
@@ -53,9 +56,30 @@ def search_products(query: str | None, *, limit: int = 20) -> dict:
 
     Ranking: an exact UPC/SKU, then an exact style number, then names or brands that
     start with the query, then words that start with it, then any substring. A broad
-    query ranks only the first CANDIDATES products that contain it.
+    query ranks only the first CANDIDATES products that contain it. A query met before
+    at this catalog version reads only its products, by id.
     """
     q = normalize_query(query)
+    version, cache = catalog_version(), app_cache()
+    match = cache.get(version, (q, limit))
+    if match is not None:
+        results = _products_by_id(match.product_ids)
+    else:
+        rows = _matching_rows(q, limit)
+        results = [_product_dict(row) for row in rows]
+        match = Match(tuple(row.id for row in rows),
+                      rows[0].id if rows and rows[0].rank < 0 else None)
+        cache.put(version, (q, limit), match)
+    return {"query": q, "results": results, "exact_product_id": match.exact_product_id}
+
+
+def catalog_version() -> int:
+    """Return the catalog's version (0 on a database made by create_all, without its row)."""
+    statement = select(CatalogVersion.version).where(CatalogVersion.id == 1)
+    return db.session.connection().execute(statement).scalar() or 0
+
+
+def _matching_rows(q: str, limit: int) -> list:
     tokens = q.split()[:6]
     coded = " " not in q
     dialect = db.engine.dialect.name
@@ -67,10 +91,17 @@ def search_products(query: str | None, *, limit: int = 20) -> dict:
               "match": " AND ".join('"' + t.replace('"', '""') + '"'
                                     for t in tokens if len(t) >= 3)}
     params |= {f"like_{n}": "%" + _escape(t) + "%" for n, t in enumerate(tokens)}
-    rows = _run_search(statement, params, index_only=dialect == "postgresql" and all(long_flags))
-    results = [_product_dict(row) for row in rows]
-    exact = results[0]["id"] if rows and rows[0].rank < 0 else None
-    return {"query": q, "results": results, "exact_product_id": exact}
+    return _run_search(statement, params, index_only=dialect == "postgresql" and all(long_flags))
+
+
+def _products_by_id(product_ids: tuple[int, ...]) -> list[dict]:
+    """Return the products in the order given (one statement by primary key)."""
+    if not product_ids:
+        return []
+    rows = db.session.connection().execute(
+        select(*PRODUCT_COLUMNS).where(Product.id.in_(product_ids))).all()
+    by_id = {row.id: _product_dict(row) for row in rows}
+    return [by_id[product_id] for product_id in product_ids if product_id in by_id]
 
 
 def _run_search(statement, params: dict, *, index_only: bool) -> list:

@@ -25,7 +25,7 @@ from floorapp.services.inventory.catalog_import_scope import (
     record_import,
     stock_only_refusal,
 )
-from floorapp.services.inventory.catalog_write import search_text_for
+from floorapp.services.inventory.catalog_write import bump_catalog_version, search_text_for
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -166,6 +166,8 @@ def _count(row, product, variant, counted_styles: set, report: ImportReport) -> 
 def _apply(plan: list[dict], *, stock_only: bool) -> None:
     """Write the plan; `stock_only` (a manager's import) never touches the catalog."""
     now, made = datetime.now(UTC), {}
+    if not stock_only:
+        bump_catalog_version()  # in this transaction: the search caches see it with the rows
     for row in plan:
         variant = row["variant"] if stock_only else _apply_catalog(row, made, now)
         if row["stock"] is not None:

@@ -1,13 +1,18 @@
-"""Writing the catalog: the search text of a product, and creating products and variants.
+"""Writing the catalog: the search text of a product, codes, prices, and its version.
 
 The CSV import and the demo seed both go through `search_text_for`, so what the
-search finds is the same however a product arrived.
+search finds is the same however a product arrived, and both call
+`bump_catalog_version` in the transaction that writes products or variants.
 """
 
 import re
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy.dialects import postgresql, sqlite
+
 from floorapp.errors import InvalidInput
+from floorapp.extensions import db
+from floorapp.models import CatalogVersion
 
 UPC_PATTERN = re.compile(r"[0-9]{12}")
 
@@ -53,3 +58,16 @@ def parse_price(value: str) -> int | None:
         raise InvalidInput(f"price {value!r} is out of range.")
     return cents
 
+
+
+def bump_catalog_version() -> None:
+    """Raise the catalog's version in the current transaction (flushes, never commits).
+
+    Every transaction that writes products or variants calls it, so each worker's
+    search cache (services/inventory/search_cache.py) drops its matches at its next
+    search after the commit. An upsert: a database made by create_all has no row yet.
+    """
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(CatalogVersion).values(id=1, version=1)
+    db.session.execute(upsert.on_conflict_do_update(
+        index_elements=[CatalogVersion.id], set_={"version": CatalogVersion.version + 1}))
