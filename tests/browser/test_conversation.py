@@ -39,6 +39,7 @@ def _claimed(shop, new_page, *, product: str = "", size: str = ""):  # noqa: F81
 def test_a_customer_and_an_associate_talk_live_with_a_photo(shop, new_page, tmp_path):  # noqa: F811
     associate, customer = _claimed(shop, new_page)
 
+    associate.locator(".mine").get_by_label("Reply").fill("Coming with the")  # half typed
     photo = tmp_path / "IMG_0042.JPG"
     photo.write_bytes(jpeg_with_gps())
     customer.get_by_label("Your message").fill("I'm by the fitting rooms, this one")
@@ -50,6 +51,7 @@ def test_a_customer_and_an_associate_talk_live_with_a_photo(shop, new_page, tmp_
 
     card = associate.locator(".thread").first
     expect(card).to_contain_text("I'm by the fitting rooms", timeout=10_000)  # live
+    expect(associate.locator(".mine").get_by_label("Reply")).to_have_value("Coming with the")
     _no_violations(associate, "conversation-floor-card-360")
     associate.get_by_role("button", name="Bringing your size").first.click()
     expect(customer.locator("#thread-list")).to_contain_text("Bringing your size",
@@ -109,9 +111,10 @@ def test_without_javascript_a_message_is_written_on_a_page_that_does_not_refresh
         expect(customer.locator("#thread-list")).to_contain_text("Blue ones, size 9 wide")
     finally:
         context.close()
-    with_script = new_page(PHONE)  # axe needs JavaScript; the page to write on, checked
-    with_script.goto(writing_url)
-    _no_violations(with_script, "conversation-customer-writing-360")
+    for width, viewport in (("360", PHONE), ("1280", DESKTOP)):
+        with_script = new_page(viewport)  # axe needs JavaScript; the page to write on, checked
+        with_script.goto(writing_url)
+        _no_violations(with_script, f"conversation-customer-writing-{width}")
 
 
 def _stocked_style(where) -> tuple[str, str]:
@@ -137,6 +140,7 @@ def test_the_associate_answers_from_the_size_run_and_nobody_reloads(shop, new_pa
     associate.locator(".mine").get_by_role("link", name="Open the size run").click()
     conversation = associate.locator("#conversation")
     expect(conversation.locator("#live-state")).to_have_text("Live.")
+    conversation.get_by_label("Reply").fill("Coming with")  # what the customer says next:
     _mark_the_page(customer)
     status_url = customer.url
     customer.get_by_label("Your message").fill("By the mirrors, in a red coat")
@@ -146,6 +150,7 @@ def test_the_associate_answers_from_the_size_run_and_nobody_reloads(shop, new_pa
     expect(customer.get_by_label("Your message")).to_have_value("")
     expect(conversation).to_contain_text("By the mirrors, in a red coat",
                                          timeout=10_000)  # live on the size run
+    expect(conversation.get_by_label("Reply")).to_have_value("Coming with")  # still there
     _no_violations(associate, "conversation-size-run-360")
 
     _mark_the_page(associate)
