@@ -1,6 +1,8 @@
 """The size run opened from a request carries its thread: the holder answers there without
 JavaScript too, a colleague reads it, another store's request or a bad id is a 404."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -128,3 +130,16 @@ def test_after_a_hand_off_only_the_new_holder_answers(app, client, auth, asked):
     auth.login("maria")
     page = client.get(asked["page"]).get_data(as_text=True)
     assert 'class="quick-reply"' not in page and "Sam holds this request" in page
+
+
+def test_a_hold_from_the_grid_opened_from_a_request_keeps_its_thread_without_js(client, auth,
+                                                                               asked):
+    auth.login("maria")
+    page = client.get(asked["page"]).get_data(as_text=True)
+    action = re.search(r'action="([^"]*/hold\?help_request=\d+)"', page).group(1)
+    held = client.post(action.replace("&amp;", "&"), data={
+        "variant_id": "", "customer_label": "Ms Lee", "minutes": "30",
+        "idempotency_key": "hold-1"})
+    assert held.status_code == 302
+    assert f"help_request={asked['id']}&variant=" in held.location
+    assert "by the mirrors" in client.get(held.location).get_data(as_text=True)
