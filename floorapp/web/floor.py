@@ -20,9 +20,10 @@ from floorapp.services.core.input_parsing import id_or_none
 from floorapp.services.help import availability, away, spam
 from floorapp.services.help import moves as help_queue
 from floorapp.services.help.away import HoldingRequests
-from floorapp.services.help.queue_page import queue_page
+from floorapp.services.help.queue_page import queue_page, staff_photo_url
 from floorapp.web import refusals
 from floorapp.web.access import acting_user, managed_store, store_for_caller
+from floorapp.web.redirects import safe_next
 
 bp = Blueprint("floor", __name__)
 MOVE_MESSAGES = {"claim": "On your way: the customer sees your first name.",
@@ -88,29 +89,46 @@ def move(code: str, request_id: int, move: str):
         flash(MOVE_MESSAGES[move], "success")
         if move == "claim" and help_request.product_id:
             return redirect(size_run_url(store.code, help_request.product_id,
-                                         help_request.variant_id), 303)
+                                         help_request.variant_id, help_request.id), 303)
     return redirect(url_for("floor.queue", code=store.code), 303)
 
 
 @bp.post("/stores/<code>/floor/requests/<int:request_id>/messages")
 @login_required
 def post_message(code: str, request_id: int):
-    """Answer the customer on the card (a quick reply or free text), without JavaScript."""
+    """Answer the customer on the card or the lookup (a quick reply or free text), without
+    JavaScript; back to the page it was sent from (`next`), else to the card."""
     store = store_for_caller(code)
+    back = safe_next(request.form.get("next")) or url_for(
+        "floor.queue", code=store.code, _anchor=f"request-{request_id}")
     with refusals.flashed():
         thread.post_as_staff(acting_user(), request_id, request.form.get("body"),
                              key=request.form.get("idempotency_key"))
         flash("Sent to the customer.", "success")
-    return redirect(url_for("floor.queue", code=store.code, _anchor=f"request-{request_id}"),
-                    303)
+    return redirect(back, 303)
 
 
-def size_run_url(code: str, product_id: int, variant_id: int | None) -> str:
-    """Return the lookup page of a request's product, on its size when one is known."""
+@bp.get("/stores/<code>/floor/requests/<int:request_id>/thread")
+@login_required
+def thread_part(code: str, request_id: int):
+    """Return a request's thread alone, for static/js/staff-thread.js to swap in live."""
+    store = store_for_caller(code)
+    conversation = thread.for_staff(acting_user(), store, request_id,
+                                    photo_url=staff_photo_url)
+    return render_template("floor/_thread.html", store=store, conversation=conversation,
+                           back=safe_next(request.args.get("back")),
+                           new_key=new_idempotency_key)
+
+
+def size_run_url(code: str, product_id: int, variant_id: int | None,
+                 help_request_id: int | None = None) -> str:
+    """Return the lookup page of a request's product, on its size when one is known; opened
+    from a request, the page carries its thread (web/lookup.py)."""
     if variant_id is None:
-        return url_for("lookup.product", code=code, product_id=product_id)
-    return url_for("lookup.product", code=code, product_id=product_id, variant=variant_id,
-                   _anchor="selected")
+        return url_for("lookup.product", code=code, product_id=product_id,
+                       help_request=help_request_id)
+    return url_for("lookup.product", code=code, product_id=product_id,
+                   help_request=help_request_id, variant=variant_id, _anchor="selected")
 
 
 @bp.post("/stores/<code>/floor/availability")

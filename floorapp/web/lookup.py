@@ -3,6 +3,8 @@
 Pages render on the server (the same services the API uses, so the figures match);
 static/js/lookup.js adds results as you type and camera scanning where the browser
 has BarcodeDetector. Without JavaScript the plain GET search form does everything.
+A size grid opened from a queue card (`?help_request=<id>`) carries that request's
+thread, so an associate standing with the grid open answers "Bringing your size" there.
 """
 
 from datetime import datetime
@@ -12,8 +14,12 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_login import login_required
 
 from floorapp.errors import InvalidInput, NotFound
+from floorapp.extensions import db
 from floorapp.models import Role, Store
+from floorapp.services.conversation import thread
+from floorapp.services.core.event_log import last_event_id
 from floorapp.services.core.input_parsing import id_or_none
+from floorapp.services.help.queue_page import staff_photo_url
 from floorapp.services.inventory import catalog, colors, pulls, size_grid, stock
 from floorapp.services.org import stores
 from floorapp.web.access import acting_user, store_for_caller
@@ -83,6 +89,7 @@ def product(code: str, product_id: int):
     """Show a product's size grid for this store, and the chosen size's figures and actions."""
     store = store_for_caller(code)
     view = size_grid.product_view(product_id, store)
+    conversation = _conversation(store)  # before _selected, which may record a miss
     selected, nearest = _selected(view, store)
     user, holds, my_pulls = acting_user(), [], []
     if selected is not None:  # the plain grid is the hot path: only a chosen size needs these
@@ -93,9 +100,20 @@ def product(code: str, product_id: int):
     return render_template(
         "lookup/product.html", store=store, view=view, selected=selected, nearest=nearest,
         holds=holds, my_pulls=my_pulls, new_key=new_idempotency_key,
+        conversation=conversation,
+        after=last_event_id(db.engine, store.id) if conversation else None,
         hold_minutes=HOLD_MINUTES, local=_local_time(store),
         can_adjust=user.role is Role.ADMIN or (user.role is Role.MANAGER
                                                and user.home_store_id == store.id))
+
+
+def _conversation(store: Store) -> dict | None:
+    """The thread of the request the grid was opened from (another store's or none: 404)."""
+    raw = request.args.get("help_request")
+    if raw is None:
+        return None
+    return thread.for_staff(acting_user(), store, id_or_none(raw) or 0,
+                            photo_url=staff_photo_url)
 
 
 def _selected(view: dict, store: Store):

@@ -12,6 +12,7 @@ from flask_login import login_required
 
 from floorapp.errors import NotFound
 from floorapp.services.core import idempotency
+from floorapp.services.core.input_parsing import id_or_none
 from floorapp.services.inventory import catalog, pulls, stock
 from floorapp.web import refusals
 from floorapp.web.access import acting_user, managed_store, store_for_caller
@@ -31,8 +32,10 @@ def _back(store_code: str, variant_id: int):
         product_id = catalog.get_variant(variant_id).product_id
     except NotFound:
         return redirect(url_for("lookup.search", code=store_code))
-    # `after` tells the page this is the associate's own action, not a new lookup.
+    # `after` tells the page this is the associate's own action, not a new lookup; a grid
+    # opened from a request keeps its thread (`help_request` in the form's action).
     return redirect(url_for("lookup.product", code=store_code, product_id=product_id,
+                            help_request=id_or_none(request.args.get("help_request", "")),
                             variant=variant_id, after="action", _anchor="selected"))
 
 

@@ -28,6 +28,7 @@ SHELL_FILES = (
     "js/app.js", "js/banner.js", "js/connection.js", "js/csrf.js", "js/notice.js",
     "js/outbox.js", "js/outbox-view.js", "js/sw-register.js",
     "js/floor.js", "js/coalesce.js", "js/page.js", "js/sound.js", "js/stream.js",
+    "js/staff-thread.js",
     "js/lookup.js", "js/board.js", "js/range.js", "js/signs.js", "js/push.js",
 )
 ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}

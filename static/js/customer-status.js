@@ -1,5 +1,6 @@
-// The customer's status page, live: Server-Sent Events, falling back to polling.
-// Without JavaScript the page refreshes itself (<noscript> meta refresh) instead.
+// The customer's status page, live: Server-Sent Events, falling back to polling, and its
+// message form sent in place. Without JavaScript the page refreshes itself (<noscript>
+// meta refresh) instead, and the form posts.
 import { fetchPage } from "./page.js";
 
 document.documentElement.classList.add("js");  // shows the forms that need this page live
@@ -30,7 +31,7 @@ function stop() {
   stopped = true;
   if (source) { source.close(); source = null; }
   if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
-  live.hidden = true;
+  if (live) live.hidden = true;
 }
 
 function poll() {
@@ -73,3 +74,49 @@ if (live) {
   if ("EventSource" in window) connect();
   else poll();
 }
+
+// A message (and its photo) goes through the JSON API without leaving the page, under the
+// form's idempotency key, and shows at once. A refusal falls back to the form's own post,
+// whose page says what was wrong in the customer's language; the form works without this.
+function sendInPlace(form) {
+  const keyField = form.querySelector("[name=idempotency_key]");
+  let sending = false;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (sending) return;  // a double tap: the first is on its way
+    sending = true;
+    let response;
+    try {
+      response = await fetch(form.dataset.api, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Idempotency-Key": keyField.value, Accept: "application/json" },
+      });
+    } catch (error) {
+      say(form, form.dataset.offline);  // kept as typed; the same key makes a resend one message
+      return;
+    } finally {
+      sending = false;
+    }
+    if (!response.ok) { form.submit(); return; }
+    form.reset();
+    keyField.value = crypto.randomUUID();  // the next message is another intent
+    say(form, "");
+    await refresh();
+  });
+}
+
+function say(form, text) {
+  let line = form.querySelector("[data-send-problem]");
+  if (!line) {
+    line = document.createElement("p");
+    line.className = "error";
+    line.setAttribute("role", "alert");
+    line.dataset.sendProblem = "";
+    form.prepend(line);
+  }
+  line.textContent = text;
+  line.hidden = !text;
+}
+
+const messageForm = document.getElementById("message-form");
+if (messageForm && window.fetch && window.FormData) sendInPlace(messageForm);

@@ -70,7 +70,11 @@ async function swapQueue() {
   const next = page.getElementById("queue-region");
   const nextFloor = page.getElementById("floor");
   if (next) {
-    document.getElementById("queue-region").replaceWith(next);
+    const current = document.getElementById("queue-region");
+    const focused = current.contains(document.activeElement) ? document.activeElement.id : "";
+    keepWhatIsTyped(current, next);
+    current.replaceWith(next);
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
     document.dispatchEvent(new CustomEvent("floorapp:content"));
   }
   if (nextFloor) {
@@ -86,6 +90,18 @@ async function swapQueue() {
     const items = next.querySelectorAll(".request");
     if (items.length) items[items.length - 1].classList.add("new-arrival");
   }
+}
+
+// A reply being typed (and a manager's opened answers) survive another request arriving.
+function keepWhatIsTyped(from, to) {
+  from.querySelectorAll(".reply-text input[name=body]").forEach((input) => {
+    const fresh = input.value && input.id && to.querySelector(`#${CSS.escape(input.id)}`);
+    if (fresh) fresh.value = input.value;
+  });
+  from.querySelectorAll("details[id][open]").forEach((opened) => {
+    const fresh = to.querySelector(`#${CSS.escape(opened.id)}`);
+    if (fresh) fresh.open = true;
+  });
 }
 
 // Keep the waited times moving between events.

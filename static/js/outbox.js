@@ -95,6 +95,14 @@ function itemOf(form) {
   };
 }
 
+// A form whose page stays (a reply on a thread): empty it, give its next intent a key of its
+// own, and tell its box, which shows what was sent (static/js/staff-thread.js).
+function sentInPlace(form) {
+  form.reset();
+  form.dataset.idempotencyKey = crypto.randomUUID();
+  form.dispatchEvent(new CustomEvent("floorapp:sent", { bubbles: true }));
+}
+
 // Send every form[data-outbox] through the API; keep it in the outbox when it cannot go.
 export function queueableForms() {
   document.addEventListener("submit", async (event) => {
@@ -107,7 +115,8 @@ export function queueableForms() {
       const response = await send(item);
       const problem = await problemOf(response);
       if (problem) { writeOutbox([...readOutbox(), { ...item, problem }]); return; }
-      showNext(item.then, item.done);
+      if (form.hasAttribute("data-outbox-in-place")) sentInPlace(form);
+      else showNext(item.then, item.done);
     } catch (error) {
       writeOutbox([...readOutbox(), item]);
       checkConnection();

@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from floorapp.extensions import db
-from floorapp.models import Event, EventKind, RequestMessage, RequestPhoto
+from floorapp.models import Event, EventKind, HelpRequest, RequestMessage, RequestPhoto, Role
 from tests.factories import TEST_PASSWORD, make_sign, make_store, make_user, submit_request
 from tests.photo_files import (
     SVG_WITH_SCRIPT,
@@ -53,6 +53,8 @@ def test_customer_and_staff_talk_through_the_api(app, client, talk):
     assert posted.status_code == 201 and posted.json["message"]["author"] == "customer"
     maria = _login(app, "maria")
     staff_url = f"/api/v1/help-requests/{talk['id']}/messages"
+    assert maria.post(f"/api/v1/help-requests/{talk['id']}/claim",
+                      headers={"Idempotency-Key": "claim-1"}).status_code == 200
     assert maria.get(staff_url).json["messages"][0]["body"] == (
         "<b>by the mirrors</b> http://evil.example")  # kept as typed: pages escape it
     reply = maria.post(staff_url, json={"body": "On my way"},
@@ -68,6 +70,26 @@ def test_customer_and_staff_talk_through_the_api(app, client, talk):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Event).where(
             Event.kind == EventKind.MESSAGE)) == 2
+
+
+def test_only_the_holder_and_the_stores_managers_answer_the_rest_read(app, talk):
+    with app.app_context():
+        store = db.session.get(HelpRequest, talk["id"]).store
+        make_user(login="sam", name="Sam Okafor", store=store)
+        make_user(login="ada", name="Ada Boss", store=store, role=Role.MANAGER)
+    staff_url = f"/api/v1/help-requests/{talk['id']}/messages"
+    maria, sam, ada = (_login(app, login) for login in ("maria", "sam", "ada"))
+    waiting = sam.post(staff_url, json={"body": "On my way"})
+    assert waiting.status_code == 403 and waiting.json["error"]["code"] == "not_holder"
+    assert maria.post(f"/api/v1/help-requests/{talk['id']}/claim",
+                      headers={"Idempotency-Key": "claim-1"}).status_code == 200
+    refused = sam.post(staff_url, json={"body": "Two minutes"},
+                       headers={"Idempotency-Key": "sam-1"})
+    assert refused.status_code == 403 and "Maria holds" in refused.json["error"]["message"]
+    assert sam.get(staff_url).status_code == 200 and _counts(app) == (0, 0)  # sam reads
+    assert ada.post(staff_url, json={"body": "I'm sending Maria"}).status_code == 201
+    assert maria.post(staff_url, json={"body": "Two minutes"}).status_code == 201
+    assert [m["name"] for m in sam.get(staff_url).json["messages"]] == ["Ada", "Maria"]
 
 
 def test_another_stores_staff_and_strangers_get_nothing(app, client, talk):
@@ -153,3 +175,17 @@ def test_the_customer_is_rate_limited_per_request(make_app):
     assert [client.post(url, json={"body": f"m{n}"}).status_code for n in range(3)] == [
         201, 201, 429]
     assert _counts(app) == (2, 0)
+
+
+def test_the_customers_send_from_the_page_replayed_under_its_key_is_one_message(
+        app, client, talk):
+    url = f"/api/v1/help-requests/{talk['token']}/messages"
+
+    def send():  # as static/js/customer-status.js sends the form: FormData, the key in a header
+        return client.post(url, data={"body": "this one", "idempotency_key": "page-key",
+                                      "photo": (io.BytesIO(jpeg_with_gps()), "IMG_2.JPG")},
+                           headers={"Idempotency-Key": "page-key"})
+
+    first, again = send(), send()
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json == first.json and _counts(app) == (1, 1)

@@ -171,7 +171,8 @@ def _a_request_for_a_product_and_size_arrives_with_the_answer(page, server) -> N
     _check(page, "journey-associate-request-with-size")
     card.get_by_role("link", name="Open the size run").click()
     expect(page).to_have_url(re.compile(
-        rf"/stores/{STORE}/products/{product_id}\?variant={variant['id']}#selected$"))
+        rf"/stores/{STORE}/products/{product_id}\?help_request={rid}&variant={variant['id']}"
+        "#selected$"))
     expect(page.locator("#selected-heading")).to_have_text(f"Size {size}")
     expect(page.locator("#selected .figures")).to_contain_text(str(variant["available"]))
     _check(page, "journey-associate-size-run")

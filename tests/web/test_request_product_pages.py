@@ -101,18 +101,21 @@ def test_the_message_is_in_spanish_for_a_spanish_customer(client, shop):
 
 
 def test_the_card_answers_with_the_sizes_figures_and_opens_the_size_run(app, client, auth, shop):
-    _post(client, shop["token"], product="NW100", size="9 W")
-    _post(client, shop["token"], product="NW100", size="9.5 W")
-    _post(client, shop["token"], product="NW100")
+    ids = []
+    for size in ("9 W", "9.5 W", ""):
+        _post(client, shop["token"], product="NW100", size=size)
+        ids.append(_latest(app).id)
     auth.login("maria")
     page = client.get("/stores/NYC-1/floor").get_data(as_text=True)
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert "Size 9 W — 2 on the floor, 3 in the stockroom (bin B-12)" in text
     assert "Size 9.5 W — out here; nearest 9 W (5)" in text
     base = f"/stores/NYC-1/products/{shop['runner']}"
-    assert f'href="{base}?variant={shop["nine"]}#selected">Open the size run' in page
-    assert f'href="{base}?variant={shop["half"]}#selected">Open the size run' in page
-    assert f'href="{base}">Open the product' in page
+    # opened from its request, the size run carries the request's thread (web/lookup.py)
+    nine, half, product_only = (f"{base}?help_request={rid}" for rid in ids)
+    assert f'href="{nine}&amp;variant={shop["nine"]}#selected">Open the size run' in page
+    assert f'href="{half}&amp;variant={shop["half"]}#selected">Open the size run' in page
+    assert f'href="{product_only}">Open the product' in page
     assert text.count("Northway Harbor Runner, Navy") == 3
 
 
@@ -123,7 +126,7 @@ def test_claiming_from_the_queue_page_lands_on_the_size_run(app, client, auth, s
     response = client.post(f"/stores/NYC-1/floor/requests/{rid}/claim")
     assert response.status_code == 303
     assert response.location == (f"/stores/NYC-1/products/{shop['runner']}"
-                                 f"?variant={shop['nine']}#selected")
+                                 f"?help_request={rid}&variant={shop['nine']}#selected")
     page = client.get(response.location).get_data(as_text=True)
     assert "On your way" in page and "B-12" in page
 
@@ -133,7 +136,7 @@ def test_claiming_a_request_with_a_product_only_lands_on_the_product(app, client
     rid = _latest(app).id
     auth.login("maria")
     response = client.post(f"/stores/NYC-1/floor/requests/{rid}/claim")
-    assert response.location == f"/stores/NYC-1/products/{shop['runner']}"
+    assert response.location == f"/stores/NYC-1/products/{shop['runner']}?help_request={rid}"
 
 
 def test_claiming_free_text_or_a_refused_claim_stays_on_the_queue(app, client, auth, shop):

@@ -62,7 +62,10 @@ def message_paths() -> dict[str, Any]:
                     "responses": {"200": _json(THREAD, "Oldest first"),
                                   **_errors(401, 404, 429)}},
             "post": {"summary": "Write on a request's thread (a photo: the customer only)",
-                     "description": BOTH, "parameters": [REQUEST, KEY],
+                     "description": BOTH + " Of the staff, the associate who holds the "
+                     "request answers, and the store's managers always may; anyone else "
+                     "gets 403 `not_holder` (they read the thread, and claim to answer).",
+                     "parameters": [REQUEST, KEY],
                      "requestBody": {"required": True, "content": content},
                      "responses": {"201": _json(POSTED, "Posted"),
                                    "200": _json(POSTED, "A replay of the key: the first one"),

@@ -7,6 +7,16 @@ store's is a 404, like a missing one). Each post writes a `message` event in its
 transaction, so both sides' live streams carry it; the event holds the message's id
 and author, never its text (events are kept for ever, customer text is not). A post
 with an idempotency key is made once: the outbox's replay answers the first message.
+
+Who answers (`may_answer`), as a busy Saturday expects: every associate of the store
+sees the thread, but the customer hears from one person, the associate who holds the
+request; a colleague who wants to answer a waiting request claims it (the claim itself
+tells the customer who is coming), and one who holds nothing on it stays quiet rather
+than send a second "On my way". The store's managers (and admins) may always answer:
+they step in on a poor rating or a stuck request. Anyone else gets 403 and nothing is
+written. The holder is read again under the store's lock, so a reply racing a hand-off
+is judged against whoever holds the request when it is written; a replay of a reply
+already written answers with it even after the request changed hands.
 """
 
 from dataclasses import dataclass
@@ -15,7 +25,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import insert, select
 
-from floorapp.errors import Conflict, InvalidInput, NotFound
+from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import (
     OPEN_STATUSES,
@@ -24,6 +34,8 @@ from floorapp.models import (
     HelpRequest,
     RequestMessage,
     RequestPhoto,
+    Role,
+    Store,
     User,
 )
 from floorapp.models.types import utcnow
@@ -101,6 +113,20 @@ def staff_request(user: User, request_id: int) -> HelpRequest:
     return db.session.get(HelpRequest, request_id)
 
 
+def may_answer(user: User, holder_id: int | None) -> bool:
+    """Tell whether `user` (staff of the request's store) may answer its customer."""
+    return user.role is not Role.ASSOCIATE or (holder_id is not None and holder_id == user.id)
+
+
+def _require_answerer(user: User, help_request: HelpRequest) -> None:
+    if may_answer(user, help_request.claimed_by_id):
+        return
+    if help_request.claimed_by is None:
+        raise Forbidden("Claim this request to answer the customer.", code="not_holder")
+    raise Forbidden(f"{help_request.claimed_by.first_name} holds this request and answers "
+                    "the customer.", code="not_holder")
+
+
 def messages(request_id: int, *, photo_url=None) -> list[dict]:
     """Return a request's thread, oldest first, as both sides' pages and the API show it."""
     rows = db.session.execute(
@@ -123,6 +149,32 @@ def threads(request_ids: list[int], *, photo_url=None) -> dict[int, list[dict]]:
         found.setdefault(message.request_id, []).append(
             _shown(message, name, photo_url and (lambda p, r=message.request_id: photo_url(r, p))))
     return found
+
+
+def for_staff(user: User, store: Store, request_id: int, *, photo_url=None) -> dict:
+    """Return a request of `store` with its thread as a staff page shows it (the lookup)."""
+    found = staff_request(user, request_id)
+    if found.store_id != store.id:  # an admin's page of another store: not this one's
+        raise NotFound("No such help request in this store.")
+    holder = found.claimed_by.name if found.claimed_by else None
+    return _conversation(user, found.id, found.claimed_by_id, holder,
+                         messages(found.id, photo_url=photo_url and (
+                             lambda photo_id: photo_url(found.id, photo_id))))
+
+
+def conversations(user: User, items: list[dict], *, photo_url=None) -> dict[int, dict]:
+    """Return the threads of the queue's cards as `for_staff` shows one, in one query."""
+    found = threads([item["id"] for item in items], photo_url=photo_url)
+    return {item["id"]: _conversation(user, item["id"], item["claimed_by_id"],
+                                      item["claimed_by"], found.get(item["id"], []))
+            for item in items}
+
+
+def _conversation(user: User, request_id: int, holder_id: int | None, holder: str | None,
+                  shown: list[dict]) -> dict:
+    return {"id": request_id, "messages": shown, "answering": may_answer(user, holder_id),
+            "holding": holder_id is not None and holder_id == user.id,
+            "holder": (holder or "").split(" ")[0], "quick_replies": QUICK_REPLIES}
 
 
 def _shown(message: RequestMessage, name: str | None, photo_url) -> dict:
@@ -148,15 +200,15 @@ def post_as_customer(public_token: str, body: object, photo: bytes | None = None
 @rolls_back
 def post_as_staff(user: User, request_id: int, body: object, *, key: str | None = None,
                   now: datetime | None = None) -> Posted:
-    """Post a staff member's message on a request of their store (NotFound otherwise)."""
+    """Post the holder's or a manager's message on a request of their store (`may_answer`)."""
     now = now or utcnow()
     found = staff_request(user, request_id)  # another store's: 404 before the body is read
     text = parse_body(body)
     call = KeyedCall.scoped("message", f"u{user.id}", found.id, key=key)
-    return _post(found, Author.STAFF, user.id, text, None, call, now)
+    return _post(found, Author.STAFF, user, text, None, call, now)
 
 
-def _post(found: HelpRequest, author: Author, author_id: int | None, text: str,
+def _post(found: HelpRequest, author: Author, user: User | None, text: str,
           photo: photos.Photo | None, call: KeyedCall, now: datetime) -> Posted:
     """Write the message, its photo and its event under the store's lock (commits)."""
     begin_write(found.store_id)
@@ -166,9 +218,12 @@ def _post(found: HelpRequest, author: Author, author_id: int | None, text: str,
         db.session.commit()
         return Posted(stored, False)
     help_request = db.session.get(HelpRequest, found.id, populate_existing=True)
+    if user is not None:
+        _require_answerer(user, help_request)
     if author is Author.CUSTOMER and not is_open(help_request, now):
         raise Conflict("This conversation has closed. Scan the sign again if you need help.",
                        code="thread_closed")
+    author_id = user.id if user else None
     photo_id = _insert_photo(help_request.id, photo, now) if photo else None
     message_id = db.session.execute(insert(RequestMessage).returning(RequestMessage.id), {
         "request_id": help_request.id, "store_id": help_request.store_id, "author": author,
@@ -182,7 +237,7 @@ def _post(found: HelpRequest, author: Author, author_id: int | None, text: str,
 
     plan.message_posted(help_request, author.value, author_id, text, bool(photo),
                        message_id=message_id)
-    name = db.session.get(User, author_id).first_name if author_id else ""
+    name = user.first_name if user else ""
     shown = {"id": message_id, "author": author.value, "name": name, "body": text,
              "at": iso(now), "photo_id": photo_id}
     call.remember(fingerprint, 201, shown, now)

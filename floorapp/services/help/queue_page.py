@@ -1,9 +1,10 @@
 """What the associate's queue page shows, gathered in one call for web/floor.py.
 
 The handheld shows the store's open requests (oldest first) with my current one on
-top, the colleagues I can hand off to, the catalog's answer on each card, which zones
-someone covers, the event id the live stream resumes after, and for managers the
-"Clear spam" form's signs. The handler renders it; each piece is read here.
+top, the colleagues I can hand off to, the catalog's answer and the thread on each card
+(and whether I may answer it), which zones someone covers, the event id the live stream
+resumes after, and for managers the "Clear spam" form's signs. The handler renders it;
+each piece is read here.
 """
 
 from flask import url_for
@@ -30,8 +31,7 @@ def queue_page(store: Store, user: User) -> dict:
         "covered": sorted(covered | _backed_up(store)), "whole_store": whole_store,
         "spam_signs": spam.signs_of(store) if user.role is not Role.ASSOCIATE else None,
         "spam_windows": spam.WINDOWS_MIN,
-        "threads": thread.threads([item["id"] for item in items], photo_url=_photo_url),
-        "quick_replies": thread.QUICK_REPLIES,
+        "conversations": thread.conversations(user, items, photo_url=staff_photo_url),
         **going_away(store, user), "backing_up": backing_up,
     }
 
@@ -66,5 +66,6 @@ def going_away(store: Store, user: User) -> dict:
     }
 
 
-def _photo_url(request_id: int, photo_id: int) -> str:
+def staff_photo_url(request_id: int, photo_id: int) -> str:
+    """Return where a request's staff see one of its photos."""
     return url_for("api_messages.staff_photo", request_id=request_id, photo_id=photo_id)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from floorapp.errors import Conflict, InvalidInput, NotFound
+from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Event, EventKind, RequestMessage, RequestPhoto
 from floorapp.services.conversation import thread
@@ -44,6 +44,7 @@ def test_customer_and_associate_talk_and_each_post_is_an_event(floor):
 def test_a_replayed_key_posts_once_and_another_body_under_it_is_refused(floor):
     sign, store, maria, _sam, _boss = floor
     request = submit_request(sign=sign)
+    moves.claim(store.id, request.id, maria)
     first = thread.post_as_staff(maria, request.id, "Two minutes", key="k-1")
     again = thread.post_as_staff(maria, request.id, "Two minutes", key="k-1")
     assert (first.created, again.created) == (True, False)
@@ -64,6 +65,38 @@ def test_staff_of_another_store_get_404_and_nothing_is_written(floor):
     with pytest.raises(NotFound):
         thread.post_as_customer("no-such-token", "hello")
     assert _counts() == (0, 0)
+
+
+def test_the_holder_answers_a_colleague_only_reads_and_a_manager_always_may(floor):
+    sign, store, maria, sam, boss = floor
+    request = submit_request(sign=sign, now=FLOOR_OPENS)
+    with pytest.raises(Forbidden, match="Claim this request"):  # waiting: claim to answer
+        thread.post_as_staff(sam, request.id, "On my way", now=FLOOR_OPENS)
+    moves.claim(store.id, request.id, maria, now=FLOOR_OPENS)
+    with pytest.raises(Forbidden, match="Maria holds this request") as refused:
+        thread.post_as_staff(sam, request.id, "Two minutes", now=FLOOR_OPENS)
+    assert refused.value.status == 403 and refused.value.code == "not_holder"
+    assert _counts() == (0, 0)
+    assert thread.for_staff(sam, store, request.id)["answering"] is False  # but sam reads it
+    thread.post_as_staff(maria, request.id, "Two minutes", now=FLOOR_OPENS)
+    thread.post_as_staff(boss, request.id, "I'm sending Maria", now=FLOOR_OPENS)
+    assert [m["name"] for m in thread.messages(request.id)] == ["Maria", "Ada"]
+    assert [(thread.may_answer(person, maria.id), thread.may_answer(person, None))
+            for person in (maria, sam, boss)] == [(True, False), (False, False), (True, True)]
+
+
+def test_a_hand_off_moves_the_right_to_answer_and_a_replay_still_answers(floor):
+    sign, store, maria, sam, _boss = floor
+    request = submit_request(sign=sign, now=FLOOR_OPENS)
+    moves.claim(store.id, request.id, maria, now=FLOOR_OPENS)
+    first = thread.post_as_staff(maria, request.id, "On my way", key="dead-spot")
+    moves.handoff(store.id, request.id, maria, sam.id)
+    replay = thread.post_as_staff(maria, request.id, "On my way", key="dead-spot")
+    assert (replay.created, replay.message) == (False, first.message)
+    with pytest.raises(Forbidden, match="Sam holds"):
+        thread.post_as_staff(maria, request.id, "Two minutes")
+    thread.post_as_staff(sam, request.id, "Bringing your size")
+    assert _counts() == (2, 0)
 
 
 @pytest.mark.parametrize("body", ["x" * 501, "", "   ", 42, ["a"]])
@@ -111,6 +144,7 @@ def test_retention_blanks_messages_and_deletes_photos_keeping_their_times(floor)
     old = submit_request(sign=sign, now=FLOOR_OPENS)
     thread.post_as_customer(old.public_token, "blue one", jpeg_with_gps((100, 100)),
                             now=FLOOR_OPENS)
+    moves.claim(store.id, old.id, maria, now=FLOOR_OPENS)
     thread.post_as_staff(maria, old.id, "On my way", now=FLOOR_OPENS)
     recent = submit_request(sign=sign, now=FLOOR_OPENS + timedelta(days=29))
     thread.post_as_customer(recent.public_token, "still here",
