@@ -8,6 +8,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from floorapp.access_log import redact
@@ -36,6 +37,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
+    # every connection of the worker's pool busy past pool_timeout: overload, not a bug
+    app.register_error_handler(PoolTimeout, _database_unavailable)
     # the embedded rate-limit file (floorapp/limits_storage.py) lives beside the database
     app.register_error_handler(sqlite3.OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected_error)
@@ -85,7 +88,8 @@ def _unexpected_error(error: Exception):
 
 
 def _database_unavailable(error: Exception):
-    """Answer 503 while the database cannot be reached; the pool reconnects by itself."""
+    """Answer 503 while the database cannot be reached, or the worker's pool has no free
+    connection in time (a burst: Retry-After); the pool reconnects by itself."""
     from flask import g
 
     from floorapp.extensions import login_manager

@@ -206,7 +206,8 @@ def test_a_manager_sees_the_requests_just_made_on_the_dashboard_and_live_board(
     page = new_page(DESKTOP)
     log_in(page, store_server.url, "nyc.manager", PASSWORD)
     page.goto(f"{store_server.url}/stores/{STORE}/dashboard?range=today")
-    figures = page.locator(".figures > div").filter(has_text="Requests")
+    figures = page.locator("section[aria-labelledby=targets-heading] .figures > div").filter(
+        has_text="Requests")
     expect(figures.locator("dd").first).to_have_text("2")
     expect(figures).to_contain_text("1 still open")
     _check(page, "journey-manager-dashboard")

@@ -4,6 +4,7 @@ import pytest
 
 from floorapp import create_app
 from floorapp.errors import Conflict
+from floorapp.extensions import db
 
 
 def test_the_health_check_names_the_backend(app, client):
@@ -26,6 +27,16 @@ def test_the_health_check_answers_503_when_the_database_is_unreachable(url):
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"
     assert "unreachable" in response.json["error"]
+
+
+def test_a_pool_with_no_free_connection_answers_503_not_500(make_app):
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0,
+                                              "pool_timeout": 0.2})
+    with app.app_context(), db.engine.connect():  # the pool's only connection, held
+        response = app.test_client().get("/api/v1/signs/no-such-sign")
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "database_unavailable"
+    assert "Retry-After" in response.headers
 
 
 def test_an_unknown_api_path_answers_json(client):
