@@ -8,7 +8,8 @@ from werkzeug.security import generate_password_hash
 from floorapp import create_app
 from floorapp.demo.history_scale import ensure_bench_stores
 from floorapp.extensions import db
-from floorapp.models import Role, Sign, Store, User, Zone
+from floorapp.models import Availability, Role, Sign, Store, User, Zone
+from floorapp.services.help import availability
 from floorapp.services.help import intake as help_intake
 
 PASSWORD = "bench-password-2026"
@@ -54,6 +55,26 @@ def first_signs(url: str, stores: int) -> list[str]:
             first.setdefault(store_id, token)
         db.engine.dispose()
     return list(first.values())[:stores]
+
+
+def staff_floors(url: str, stores: int) -> int:
+    """Put one associate of each of BENCH-001 to BENCH-`stores` on the floor for the whole
+    store, so a submission takes a staffed store's path (an empty store also tells its
+    managers at once, services/help/intake.py); return how many are on the floor."""
+    app = app_for(url)
+    with app.app_context():
+        people = db.session.scalars(
+            select(User).join(Store, User.home_store_id == Store.id)
+            .where(Store.code.like("BENCH-%"), User.role == Role.ASSOCIATE)
+            .order_by(Store.code, User.id)).all()
+        first: dict[int, User] = {}
+        for person in people:
+            first.setdefault(person.home_store_id, person)
+        staffed = list(first.values())[:stores]
+        for person in staffed:
+            availability.set_availability(person, Availability.ON_FLOOR, None)
+        db.engine.dispose()
+    return len(staffed)
 
 
 def waiting_requests(url: str, signs: list[str], count: int, *, seed: int) -> list[int]:

@@ -3,8 +3,9 @@
 wrk posts JSON to /api/v1/signs/{token}/help-requests, each request with a fresh
 Idempotency-Key and its sign's pass (bench/submit.lua), twice: over the five signs of
 one store (every submission takes that store's write lock), and spread over one sign
-in each of SPREAD_STORES stores (a chain's real pattern: the locks rarely meet). The
-rates are compared with hello world. The public rate limits are raised for the bench
+in each of SPREAD_STORES stores (a chain's real pattern: the locks rarely meet). Each
+store has one associate on the floor, as a store open for business does. The rates are
+compared with hello world. The public rate limits are raised for the bench
 server (see bench/serve.py).
 """
 
@@ -15,7 +16,7 @@ from bench.data import database, say
 from bench.report import Report, Result
 from bench.serve import LIMITS_NOTE, floorapp, sign_pass
 from bench.settings import Settings, ratio
-from bench.setup import bench_store, first_signs
+from bench.setup import bench_store, first_signs, staff_floors
 
 SCRIPT = str(Path(__file__).resolve().parent / "submit.lua")
 RATIO_TARGET = 0.4
@@ -29,8 +30,10 @@ def run(settings: Settings, report: Report) -> None:
         with database(backend) as url:
             one_store = bench_store(url)["signs"]
             spread = first_signs(url, SPREAD_STORES)
+            staffed = staff_floors(url, SPREAD_STORES)
             say(f"submission on {backend}: {len(one_store)} signs of one store, then one "
-                f"sign in each of {len(spread)} stores; {LIMITS_NOTE}")
+                f"sign in each of {len(spread)} stores, {staffed} of them with an associate "
+                f"on the floor; {LIMITS_NOTE}")
             with floorapp(url) as base:
                 runs = _rounds(settings, base, one_store)
                 spread_runs = _rounds(settings, base, spread)
