@@ -181,6 +181,9 @@ def database(backend: str, data: DataSet | None = None):
     try:
         yield pg_url(run)
     finally:
+        from floorapp import worker_loops  # not at import: `python -m bench.data` runs alone
+
+        worker_loops.stop_all()  # no in-process loop of this run retries a dropped database
         _admin(f'DROP DATABASE IF EXISTS "{run}" WITH (FORCE)')
 
 
