@@ -41,40 +41,30 @@ def bench_store(url: str, *, associates: int = 1) -> dict:
     return seeded
 
 
-def first_signs(url: str, stores: int) -> list[str]:
-    """Make stores BENCH-001 to BENCH-`stores`; return one sign of each, for submissions
-    spread over a chain's stores instead of all to one."""
+def staffed_stores(url: str, stores: int) -> list[str]:
+    """Make stores BENCH-001 to BENCH-`stores`, put one associate of each on the floor for
+    the whole store, and return one sign of each: submissions spread over a chain's open
+    stores (an empty store's submission also tells its managers at once,
+    services/help/intake.py)."""
     app = app_for(url)
     with app.app_context():
         ensure_bench_stores(stores, generate_password_hash(PASSWORD))
-        rows = db.session.execute(
-            select(Zone.store_id, Sign.token).join(Zone).join(Store)
-            .where(Store.code.like("BENCH-%")).order_by(Sign.id)).all()
-        first: dict[int, str] = {}
-        for store_id, token in rows:
-            first.setdefault(store_id, token)
+        signs: dict[int, str] = {}
+        for store_id, token in db.session.execute(
+                select(Zone.store_id, Sign.token).join(Zone).join(Store)
+                .where(Store.code.like("BENCH-%")).order_by(Sign.id)):
+            signs.setdefault(store_id, token)
+        people: dict[int, User] = {}
+        for person in db.session.scalars(
+                select(User).where(User.home_store_id.in_(signs), User.role == Role.ASSOCIATE)
+                .order_by(User.id)):
+            people.setdefault(person.home_store_id, person)
+        chosen = list(signs)[:stores]
+        for store_id in chosen:
+            availability.set_availability(people[store_id], Availability.ON_FLOOR, None)
+        tokens = [signs[store_id] for store_id in chosen]
         db.engine.dispose()
-    return list(first.values())[:stores]
-
-
-def staff_floors(url: str, stores: int) -> int:
-    """Put one associate of each of BENCH-001 to BENCH-`stores` on the floor for the whole
-    store, so a submission takes a staffed store's path (an empty store also tells its
-    managers at once, services/help/intake.py); return how many are on the floor."""
-    app = app_for(url)
-    with app.app_context():
-        people = db.session.scalars(
-            select(User).join(Store, User.home_store_id == Store.id)
-            .where(Store.code.like("BENCH-%"), User.role == Role.ASSOCIATE)
-            .order_by(Store.code, User.id)).all()
-        first: dict[int, User] = {}
-        for person in people:
-            first.setdefault(person.home_store_id, person)
-        staffed = list(first.values())[:stores]
-        for person in staffed:
-            availability.set_availability(person, Availability.ON_FLOOR, None)
-        db.engine.dispose()
-    return len(staffed)
+    return tokens
 
 
 def waiting_requests(url: str, signs: list[str], count: int, *, seed: int) -> list[int]:

@@ -16,7 +16,7 @@ from bench.data import database, say
 from bench.report import Report, Result
 from bench.serve import LIMITS_NOTE, floorapp, sign_pass
 from bench.settings import Settings, ratio
-from bench.setup import bench_store, first_signs, staff_floors
+from bench.setup import bench_store, staffed_stores
 
 SCRIPT = str(Path(__file__).resolve().parent / "submit.lua")
 RATIO_TARGET = 0.4
@@ -29,11 +29,10 @@ def run(settings: Settings, report: Report) -> None:
     for backend in settings.backends:
         with database(backend) as url:
             one_store = bench_store(url)["signs"]
-            spread = first_signs(url, SPREAD_STORES)
-            staffed = staff_floors(url, SPREAD_STORES)
+            spread = staffed_stores(url, SPREAD_STORES)
             say(f"submission on {backend}: {len(one_store)} signs of one store, then one "
-                f"sign in each of {len(spread)} stores, {staffed} of them with an associate "
-                f"on the floor; {LIMITS_NOTE}")
+                f"sign in each of {len(spread)} stores, each with an associate on the "
+                f"floor; {LIMITS_NOTE}")
             with floorapp(url) as base:
                 runs = _rounds(settings, base, one_store)
                 spread_runs = _rounds(settings, base, spread)

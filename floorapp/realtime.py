@@ -80,9 +80,7 @@ class Hub:
         """End the loop after the read or tick in hand; True if it ended in time."""
         self._stopped.set()
         self._wake.set()
-        if self._thread is not None and self._thread.is_alive():
-            self._thread.join(timeout)
-        return self._thread is None or not self._thread.is_alive()
+        return worker_loops.ended(self._thread, timeout)
 
     def subscribe(self, store_id: int, keepalive_s: float = 15.0) -> queue.SimpleQueue:
         """Return a new queue that receives lists of the store's new events, and KEEP_ALIVE

@@ -49,9 +49,7 @@ class SmsDispatcher(worker_loops.OutboxLoop):
         """Stop after the text in hand; True if the thread ended in time."""
         self._stopped.set()
         self._wake.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        return not self._thread.is_alive()
+        return worker_loops.ended(self._thread, timeout)
 
     def _run(self) -> None:
         self._drain_until_stopped(drain_once)

@@ -145,9 +145,7 @@ class StreamGuard:
     def stop(self, timeout: float | None = None) -> bool:
         """End the loop after the check in hand; True if it ended in time."""
         self._stopped.set()
-        if self._thread is not None and self._thread.is_alive():
-            self._thread.join(timeout)
-        return self._thread is None or not self._thread.is_alive()
+        return worker_loops.ended(self._thread, timeout)
 
     def _run(self) -> None:
         while not self._stopped.wait(self.interval):

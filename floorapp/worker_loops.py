@@ -50,6 +50,13 @@ def stop_all(timeout: float = 5.0) -> None:
         _running.discard(loop)
 
 
+def ended(thread: threading.Thread | None, timeout: float | None) -> bool:
+    """Wait up to `timeout` for a loop's thread; tell whether it has ended (or never began)."""
+    if thread is not None and thread.is_alive():
+        thread.join(timeout)
+    return thread is None or not thread.is_alive()
+
+
 MAX_PAUSE_S = 60.0  # the longest pause of an outbox loop backing off a failing database
 
 

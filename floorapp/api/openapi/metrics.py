@@ -140,6 +140,7 @@ METRICS = _object({
     "coverage": _ref("Coverage"),
     "previous": _object({"range": RANGE, **HEADLINE, **INVENTORY}),
 })
+NULLABLE_NUMBER = {"type": ["number", "null"], "minimum": 0}
 STAFFING = _object({
     "range": RANGE, "target_share": {"type": "number", "exclusiveMinimum": 0,
                                      "exclusiveMaximum": 1},
@@ -149,10 +150,9 @@ STAFFING = _object({
         "weekday": WEEKDAY, "hour": HOUR, "hours_in_range": COUNT, "arrivals": COUNT,
         "arrivals_per_hour": {"type": "number", "minimum": 0},
         "mean_handle_s": NULLABLE_SECONDS, "needed": COUNT,
-        "on_floor": {"type": ["number", "null"], "minimum": 0}})},
+        "on_floor": NULLABLE_NUMBER})},
     "plan": _ref("StaffingPlan"),
 })
-NULLABLE_NUMBER = {"type": ["number", "null"], "minimum": 0}
 PLAN_HOUR = _object({
     "start": {"type": "string", "format": "date-time", "description": "UTC start"},
     "local": {"type": "string", "description": "local start, ISO 8601 with offset"},

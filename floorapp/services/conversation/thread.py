@@ -118,13 +118,17 @@ def may_answer(user: User, holder_id: int | None) -> bool:
     return user.role is not Role.ASSOCIATE or (holder_id is not None and holder_id == user.id)
 
 
+def who_answers(holder_first_name: str) -> str:
+    """Say who answers the customer, to a colleague who may not (page and 403 alike)."""
+    if not holder_first_name:
+        return "Claim this request to answer the customer."
+    return f"{holder_first_name} holds this request and answers the customer."
+
+
 def _require_answerer(user: User, help_request: HelpRequest) -> None:
-    if may_answer(user, help_request.claimed_by_id):
-        return
-    if help_request.claimed_by is None:
-        raise Forbidden("Claim this request to answer the customer.", code="not_holder")
-    raise Forbidden(f"{help_request.claimed_by.first_name} holds this request and answers "
-                    "the customer.", code="not_holder")
+    if not may_answer(user, help_request.claimed_by_id):
+        holder = help_request.claimed_by
+        raise Forbidden(who_answers(holder.first_name if holder else ""), code="not_holder")
 
 
 def messages(request_id: int, *, photo_url=None) -> list[dict]:
@@ -174,7 +178,8 @@ def _conversation(user: User, request_id: int, holder_id: int | None, holder: st
                   shown: list[dict]) -> dict:
     return {"id": request_id, "messages": shown, "answering": may_answer(user, holder_id),
             "holding": holder_id is not None and holder_id == user.id,
-            "holder": (holder or "").split(" ")[0], "quick_replies": QUICK_REPLIES}
+            "who_answers": who_answers((holder or "").split(" ")[0]),
+            "quick_replies": QUICK_REPLIES}
 
 
 def _shown(message: RequestMessage, name: str | None, photo_url) -> dict:

@@ -59,7 +59,6 @@ def parse_price(value: str) -> int | None:
     return cents
 
 
-
 def bump_catalog_version() -> None:
     """Raise the catalog's version in the current transaction (flushes, never commits).
 

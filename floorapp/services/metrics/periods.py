@@ -61,6 +61,14 @@ def local_today(timezone: str, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(timezone)).date()
 
 
+def parse_bounded_date(value: str | None, label: str) -> date:
+    """Return a typed YYYY-MM-DD date within EARLIEST..LATEST, or raise InvalidInput."""
+    day = parse_date(value, label)
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(f"The '{label}' date must lie between {EARLIEST} and {LATEST}.")
+    return day
+
+
 def parse_period(first: str | None, last: str | None, timezone: str) -> Period:
     """Return the Period for two YYYY-MM-DD strings, or raise InvalidInput."""
     start, end = parse_date(first, "from"), parse_date(last, "to")

@@ -15,12 +15,10 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from floorapp.errors import InvalidInput
 from floorapp.models import Store
-from floorapp.services.core.input_parsing import parse_date
 from floorapp.services.core.times import iso
 from floorapp.services.metrics import erlang, floor_time
-from floorapp.services.metrics.periods import EARLIEST, LATEST, Period, local_today
+from floorapp.services.metrics.periods import Period, local_today, parse_bounded_date
 from floorapp.services.metrics.staffing import hour_slots, hours_by_slot
 from floorapp.services.org import shifts
 from floorapp.services.org.shift_times import next_week, week_of
@@ -58,10 +56,7 @@ def plan_week(store: Store, value: str | None, now: datetime | None = None) -> d
     """Return the Monday of the week asked for (any day of it), else of the store's next week."""
     if not value:
         return next_week(local_today(store.timezone, now))
-    day = parse_date(value, "plan_week")
-    if not EARLIEST <= day <= LATEST:
-        raise InvalidInput(f"The planned week must lie between {EARLIEST} and {LATEST}.")
-    return week_of(day)
+    return week_of(parse_bounded_date(value, "plan_week"))
 
 
 def plan_json(plan: dict) -> dict:

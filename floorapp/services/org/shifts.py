@@ -15,9 +15,9 @@ from floorapp.errors import InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import Role, Shift, Store, User, Zone
 from floorapp.services.core import audit
-from floorapp.services.core.input_parsing import optional_id, parse_date, valid_id
+from floorapp.services.core.input_parsing import optional_id, valid_id
 from floorapp.services.core.transactions import begin_write, rolls_back
-from floorapp.services.metrics.periods import EARLIEST, LATEST
+from floorapp.services.metrics.periods import parse_bounded_date
 from floorapp.services.org.shift_times import check_shift_times, parse_clock, shift_instants
 
 STAFF_ROLES = (Role.ASSOCIATE, Role.MANAGER)
@@ -57,9 +57,7 @@ def check_draft(store: Store, *, login: str, day: str, start: str, end: str,
                 zone: Zone | None) -> Draft:
     """Return a Draft for typed values, or raise InvalidInput saying what is wrong."""
     user = staff_member(store, login)
-    shift_day = parse_date(day, "date")
-    if not EARLIEST <= shift_day <= LATEST:
-        raise InvalidInput(f"Dates must lie between {EARLIEST} and {LATEST}.")
+    shift_day = parse_bounded_date(day, "date")
     start_at, end_at = parse_clock(start, "start"), parse_clock(end, "end")
     check_shift_times(shift_day, start_at, end_at, store.timezone)
     return Draft(user, shift_day, start_at, end_at, zone)
