@@ -1,7 +1,10 @@
 """Who calls the API: a logged-in associate (session) or an integration (Bearer token).
 
 Session callers see their home store (admins any store, by `?store=`); another
-store answers 404, as on the pages. Token callers are bound to the token's store
+store answers 404, as on the pages. A regional manager has no home store and sees no
+store here (404 for every `?store=`): they read figures (floorapp/api/metrics.py and
+floorapp/api/regions.py, through web/access.py's `figures_store`), never the catalog,
+the queue or stock writes. Token callers are bound to the token's store
 (or every store) and its scopes; another store answers 403.
 """
 

@@ -25,7 +25,7 @@ from floorapp.models.stock import Hold, LookupMiss, LookupSource, PullStatus, St
 from floorapp.models.stores import Region, Store, Zone
 from floorapp.models.streams import StreamLease, StreamWorker
 from floorapp.models.tokens import ApiToken
-from floorapp.models.users import Availability, Role, User
+from floorapp.models.users import MANAGING_ROLES, Availability, Role, User
 
 __all__ = [
     "ApiToken",
@@ -44,6 +44,7 @@ __all__ = [
     "LoginSession",
     "LookupMiss",
     "LookupSource",
+    "MANAGING_ROLES",
     "Need",
     "OPEN_STATUSES",
     "Outcome",

@@ -22,6 +22,11 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+# The roles that run a store (its managers, and admins everywhere). A regional manager is
+# not one: they read their region's figures and act on no store.
+MANAGING_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
 class Availability(enum.StrEnum):
     """Whether an associate is covering the floor right now."""
 
