@@ -144,11 +144,11 @@ def set_role(login: str, role: Role | str, *, actor: User | None = None) -> User
                                "flask users create --role regional_manager --region CODE.")
     elif new_role is not Role.ADMIN and user.home_store_id is None:
         raise InvalidInput(f"{user.login} has no home store, so cannot be a {new_role.value}.")
-    if new_role is not Role.REGIONAL_MANAGER:
-        user.region = None
     audit.record(actor, "user.set_role", target=user.login, store=user.home_store,
                  before=user.role.value, after=new_role.value)
     user.role = new_role
+    if new_role is not Role.REGIONAL_MANAGER:
+        user.region = None  # with the role, in one flush: the CHECK sees both
     user.session_version += 1
     db.session.commit()
     return user
