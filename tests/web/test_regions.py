@@ -5,6 +5,7 @@ import pytest
 from floorapp.models import Role
 from floorapp.services.org import regions
 from tests.factories import make_sign, make_store, make_user, submit_request
+from tests.web.test_access import CLOCK
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_a_region_not_yours_answers_like_a_region_that_does_not_exist(client, au
     for path in ("/regions/{}", "/api/v1/regions/{}/metrics"):
         theirs, missing = (client.get(path.format(code)) for code in ("EAST", "NOPE"))
         assert theirs.status_code == missing.status_code == 404
-        assert theirs.text.replace("EAST", "NOPE") == missing.text
+        assert CLOCK.sub("", theirs.text.replace("EAST", "NOPE")) == CLOCK.sub("", missing.text)
         assert "Newbury Street" not in theirs.text
 
 
@@ -116,7 +117,7 @@ def test_another_regions_store_and_a_store_in_none_answer_like_a_missing_store(
     for code in ("LA-1", "SOLO-1"):
         answer = client.get(path.format(code))
         assert answer.status_code == missing.status_code == 404, code
-        assert answer.text.replace(code, "NOPE-1") == missing.text
+        assert CLOCK.sub("", answer.text.replace(code, "NOPE-1")) == CLOCK.sub("", missing.text)
 
 
 @pytest.mark.parametrize(("method", "path"), [
