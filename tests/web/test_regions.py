@@ -3,7 +3,8 @@
 import pytest
 
 from floorapp.models import Role
-from floorapp.services.org import regions
+from floorapp.services.help import availability
+from floorapp.services.org import regions, stores
 from tests.factories import make_sign, make_store, make_user, submit_request
 from tests.web.test_access import CLOCK
 
@@ -152,3 +153,28 @@ def test_the_openapi_document_describes_the_region_metrics(client, auth, chain):
     assert set(spec["components"]["schemas"]["RegionStoreRow"]["required"]) == set(row)
     assert set(spec["components"]["schemas"]["RegionMetrics"]["required"]) == {"region",
                                                                                 "stores"}
+
+
+def test_on_the_board_a_regional_manager_gets_no_backup_form_that_a_manager_gets(
+        app, client, auth, chain):
+    with app.app_context():
+        store = stores.store_by_code("NYC-1")
+        manager = make_user(login="nyc.boss", role=Role.MANAGER, store=store)
+        breaker = make_user(login="nyc.breaker", store=store)
+        availability.set_availability(manager, "on_floor")
+        availability.set_availability(breaker, "on_floor")
+        availability.set_availability(breaker, "on_break", until="30", backup_id=manager.id)
+    auth.login("east.rm")
+    assert "Breaks: change a backup" not in client.get("/stores/NYC-1/board").text
+    auth.logout()
+    auth.login("nyc.manager")
+    assert "Breaks: change a backup" in client.get("/stores/NYC-1/board").text
+
+
+def test_the_admins_people_page_names_a_regional_managers_region_and_offers_no_role_form(
+        client, auth, chain):
+    auth.login("boss")
+    page = client.get("/admin/users").text
+    row = page.split("Erin East")[1].split("</tr>")[0]
+    assert "region EAST" in row and "regional_manager" in row
+    assert "<select" not in row
