@@ -1,11 +1,13 @@
 """Who is asking: the one place pages and API routes resolve the caller and their store.
 
-Three doors, from narrow to wide: `managed_store` (settings, people, signs, catalog,
-shifts: the store's managers and admins), `figures_store` (dashboard, staffing, metrics
-JSON and CSV: those, plus the regional manager of the store's region) and
-`store_for_caller` (the store's staff and admins). A regional manager comes in only by
+Four doors: `managed_store` (settings, people, signs, catalog, shifts: the store's
+managers and admins), `figures_store` (dashboard, staffing, metrics JSON and CSV: those,
+plus the regional manager of the store's region), `board_store` (the live board: the
+store's staff, admins and that regional manager) and `store_for_caller` (everything
+else of a store: its staff and admins). A regional manager comes in only by
 `figures_store` and `board_store`: they read, they never manage, and they never work
-the floor (no queue, lookup, streams or signs).
+the floor (no queue, lookup, streams or signs); `manages` keeps the board's forms from
+them.
 """
 
 from collections.abc import Callable
