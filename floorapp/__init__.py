@@ -72,6 +72,9 @@ def register_blueprints(app: Flask) -> None:
         queue,
         sign_products,
     )
+    from floorapp.api import (
+        regions as api_regions,
+    )
     from floorapp.web import (
         auth,
         catalog_admin,
@@ -86,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
         manage,
         price_check,
         pwa,
+        regions,
         shift_feed,
         shifts,
         signs,
@@ -94,11 +98,11 @@ def register_blueprints(app: Flask) -> None:
 
     pages = (auth, health, home, manage, pwa, signs, customer, floor, lookup, lookup_actions,
              catalog_admin, dashboard, devices, price_check, shifts, shift_feed,
-             sms_hooks)
+             sms_hooks, regions)
     for module in pages:
         app.register_blueprint(module.bp)
     for module in (api, help_requests, queue, events, catalog, metrics, push, sign_products,
-                   messages):
+                   messages, api_regions):
         app.register_blueprint(module.bp, url_prefix="/api/v1")
 
 

@@ -57,12 +57,29 @@ def make_store(*, code: str | None = None, name: str = "Test Store",
 
 def make_user(*, login: str | None = None, name: str = "Terry Tester",
               role: Role = Role.ASSOCIATE, store: Store | None = None,
-              active: bool = True) -> User:
-    """Create a user with the test password; store roles get a store if none is given."""
+              region: str | None = None, active: bool = True) -> User:
+    """Create a user with the test password; store roles get a store if none is given,
+    a regional manager the region with the code `region` (made if missing)."""
+    if role is Role.REGIONAL_MANAGER:
+        return _make_regional_manager(login=login, name=name, region=region, active=active)
     if store is None and role is not Role.ADMIN:
         store = make_store()
     user = User(login=login or f"user{next(_numbers)}", name=name, role=role, home_store=store,
                 active=active, password_hash=_test_password_hash())
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _make_regional_manager(*, login: str | None, name: str, region: str | None,
+                           active: bool) -> User:
+    from floorapp.services.org import regions
+
+    code = region or f"REGION-{next(_numbers)}"
+    found = regions.region_by_code(code) or regions.create_region(code=code, name=code)
+    user = User(login=login or f"user{next(_numbers)}", name=name,
+                role=Role.REGIONAL_MANAGER, region=found, active=active,
+                password_hash=_test_password_hash())
     db.session.add(user)
     db.session.commit()
     return user

@@ -446,6 +446,48 @@ def test_0220_adds_the_catalog_version_on_a_database_with_rows(empty_database_ur
         db.engine.dispose()
 
 
+def test_0230_adds_regions_and_the_regional_manager_on_a_database_with_rows(
+        empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0220")
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0230")
+        assert _row_counts() == expected
+        now = datetime.now(UTC)
+        db.session.execute(text("INSERT INTO regions (code, name, created_at) "
+                                "VALUES ('NE', 'North-East', :at)"), {"at": now})
+        region_id = db.session.scalar(text("SELECT id FROM regions"))
+        db.session.execute(text("UPDATE stores SET region_id = :region WHERE id = :store"),
+                           {"region": region_id, "store": request.store_id})
+        reader = text("INSERT INTO users (login, name, password_hash, role, region_id, active,"
+                      " session_version, created_at, availability) VALUES (:login, 'R', 'x',"
+                      " :role, :region, true, 1, :at, 'off')")
+        db.session.execute(reader, {"login": "rm", "role": "regional_manager",
+                                    "region": region_id, "at": now})
+        db.session.commit()
+        for role, region in (("regional_manager", None), ("associate", region_id),
+                             ("emperor", None)):
+            with pytest.raises(Exception, match="(?i)check|constraint"):
+                db.session.execute(reader, {"login": f"x-{role}", "role": role,
+                                            "region": region, "at": now})
+                db.session.commit()
+            db.session.rollback()
+        db.session.close()
+        flask_migrate.downgrade(revision="0220")
+        assert "regions" not in inspect(db.engine).get_table_names()
+        assert "region_id" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
+        assert _row_counts() == expected
+        demoted = db.session.execute(text(
+            "SELECT role, active, session_version FROM users WHERE login = 'rm'")).one()
+        assert (demoted.role, bool(demoted.active), demoted.session_version) == (
+            "associate", False, 2)  # never widened to admin, and logged out
+        db.session.rollback()
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()
+
+
 def _a_user() -> int:
     db.session.execute(text(
         "INSERT INTO users (login, name, password_hash, role, active, session_version, "

@@ -1,7 +1,10 @@
 """Who calls the API: a logged-in associate (session) or an integration (Bearer token).
 
 Session callers see their home store (admins any store, by `?store=`); another
-store answers 404, as on the pages. Token callers are bound to the token's store
+store answers 404, as on the pages. A regional manager has no home store and sees no
+store here (404 for every `?store=`): they read figures (floorapp/api/metrics.py and
+floorapp/api/regions.py, through web/access.py's `figures_store`), never the catalog,
+the queue or stock writes. Token callers are bound to the token's store
 (or every store) and its scopes; another store answers 403.
 """
 
@@ -10,7 +13,7 @@ from dataclasses import dataclass
 from flask import current_app, request
 from flask_login import current_user
 
-from floorapp.errors import Forbidden, InvalidInput, Unauthorized
+from floorapp.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from floorapp.extensions import csrf
 from floorapp.models import ApiToken, Role, Store, User
 from floorapp.services.org import stores, tokens
@@ -53,6 +56,8 @@ def caller_store(caller: Caller, code: str | None) -> Store:
     if caller.user is not None:
         if code:
             return stores.visible_store(caller.user, code)
+        if caller.user.role is Role.REGIONAL_MANAGER:  # no store is theirs to work in
+            raise NotFound("A regional manager reads figures; no store's stock is theirs.")
         if caller.user.home_store is None:
             raise InvalidInput("Name the store: ?store=CODE.")
         return caller.user.home_store

@@ -1,8 +1,9 @@
 """The managers' figures as JSON and CSV under /api/v1/stores/<code>/: metrics, staffing.
 
 The staffing answers carry the planned week (`plan_week`, any day of it; next week by
-default) beside the need. Managers of the store and admins only: an associate gets 403,
-another store 404 (exactly like a store that does not exist), and nobody logged in 401.
+default) beside the need. Managers of the store, admins and the regional manager of the
+store's region only: an associate gets 403, another store (or another region's) 404
+(exactly like a store that does not exist), and nobody logged in 401.
 """
 
 from flask import Blueprint, Response, jsonify, request
@@ -13,7 +14,7 @@ from floorapp.models import Store
 from floorapp.services.metrics import exports, shift_plan, staffing
 from floorapp.services.metrics import figures as metrics
 from floorapp.services.metrics.periods import Period, parse_period
-from floorapp.web.access import managed_store
+from floorapp.web.access import figures_store
 
 bp = Blueprint("api_metrics", __name__)
 
@@ -21,7 +22,7 @@ bp = Blueprint("api_metrics", __name__)
 def _store_and_period(code: str) -> tuple[Store, Period]:
     if not current_user.is_authenticated:
         raise Unauthorized("Log in as a manager of this store to read its figures.")
-    store = managed_store(code)
+    store = figures_store(code)
     period = parse_period(request.args.get("from"), request.args.get("to"), store.timezone)
     return store, period
 

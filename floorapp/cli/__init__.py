@@ -23,10 +23,11 @@ def register(app: Flask) -> None:
     """Add the command groups to `app`."""
     from floorapp.cli.catalog import catalog_cli, tokens_cli
     from floorapp.cli.push import push_cli
+    from floorapp.cli.regions import regions_cli
     from floorapp.cli.texts import texts_cli
 
     for group in (users_cli, stores_cli, maintenance_cli, help_cli, catalog_cli, tokens_cli,
-                  push_cli, texts_cli):
+                  push_cli, texts_cli, regions_cli):
         app.cli.add_command(group)
     app.cli.add_command(DemoGroup("demo", help="Demo data."))
 
@@ -64,13 +65,16 @@ def domain_errors_as_messages() -> Iterator[None]:
 @click.option("--name", required=True, help="Full name, e.g. 'Maria Garcia'.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ASSOCIATE.value,
               show_default=True)
-@click.option("--store", "store_code", help="Home store code (not needed for admins).")
+@click.option("--store", "store_code",
+              help="Home store code (not for admins nor regional managers).")
+@click.option("--region", "region_code", help="A regional manager's region code.")
 @click.password_option(help="Prompted (hidden, asked twice) when not given.")
-def create_user(login: str, name: str, role: str, store_code: str | None, password: str) -> None:
+def create_user(login: str, name: str, role: str, store_code: str | None,
+                region_code: str | None, password: str) -> None:
     """Create a user; the password is prompted, hidden and confirmed."""
     with domain_errors_as_messages():
         user = users.create_user(login=login, name=name, password=password, role=role,
-                                 store_code=store_code)
+                                 store_code=store_code, region_code=region_code)
     click.echo(f"Created {user.login} ({user.role.value}).")
 
 
@@ -99,9 +103,10 @@ def _run_and_report(action: Callable, what: str) -> None:
 def list_users() -> None:
     """List every user with role, store and state."""
     for user in users.list_users():
-        store = user.home_store.code if user.home_store else "-"
+        where = user.home_store or user.region  # a regional manager's is their region
+        store = where.code if where else "-"
         state = "active" if user.active else "inactive"
-        click.echo(f"{user.login:<24} {user.role.value:<10} {store:<10} {state}  {user.name}")
+        click.echo(f"{user.login:<24} {user.role.value:<16} {store:<10} {state}  {user.name}")
 
 
 @stores_cli.command("create")

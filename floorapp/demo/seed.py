@@ -1,4 +1,5 @@
-"""The demo data: two stores in different time zones, their zones and their people.
+"""The demo data: two stores in different time zones, their zones and their people, and a
+region holding both with its regional manager.
 
 Deterministic for a given seed, so a screenshot or a figure can be reproduced.
 Later parts of the product (catalog, signs, history) add their own steps here.
@@ -13,7 +14,7 @@ from werkzeug.security import generate_password_hash
 from floorapp.demo.history import generate_history
 from floorapp.demo.shifts import plan_demo_week
 from floorapp.extensions import db
-from floorapp.models import Role, Sign, Store, User, Zone
+from floorapp.models import Region, Role, Sign, Store, User, Zone
 from floorapp.services.core.transactions import writes
 from floorapp.services.org.signs import new_sign_token
 from floorapp.services.org.stores import store_by_code
@@ -22,6 +23,8 @@ DEMO_STORES = (
     ("NYC-5TH", "Fifth Avenue, New York", "America/New_York"),
     ("LA-GROVE", "The Grove, Los Angeles", "America/Los_Angeles"),
 )
+DEMO_REGION = ("US-COASTS", "The Coasts")
+REGIONAL_LOGIN = "region.manager"
 DEMO_ZONES = ("Women's Shoes", "Men's Shoes", "Kids", "Fitting Rooms", "Apparel")
 FIRST_NAMES = (
     "Maria", "James", "Aisha", "Luis", "Mei", "Tom", "Priya", "Daniel", "Sofia", "Kwame",
@@ -50,15 +53,21 @@ def database_is_empty() -> bool:
 
 def demo_logins() -> list[DemoLogin]:
     """Return the demo logins present in the database (an empty list if unseeded)."""
-    wanted = ["admin"] + [
+    wanted = ["admin", REGIONAL_LOGIN] + [
         f"{_login_prefix(code)}.{suffix}" for code, _, _ in DEMO_STORES
         for suffix in ["manager"] + [f"associate{n}" for n in range(1, ASSOCIATES_PER_STORE + 1)]
     ]
     found = {user.login: user for user in db.session.scalars(
         select(User).where(User.login.in_(wanted), User.active.is_(True)))}
     return [DemoLogin(login=login, role=found[login].role.value,
-                      store=found[login].home_store.code if found[login].home_store else None)
+                      store=_where(found[login]))
             for login in wanted if login in found]
+
+
+def _where(user: User) -> str | None:
+    """Return the code of a user's home store, or of a regional manager's region."""
+    where = user.home_store or user.region
+    return where.code if where else None
 
 
 def demo_customer_path() -> str | None:
@@ -86,9 +95,12 @@ def seed_demo(*, seed: int, password: str, history_days: int = HISTORY_DAYS) -> 
     password_hash = generate_password_hash(password)
     _add_user(login="admin", name="Alex Admin", role=Role.ADMIN, store=None,
               password_hash=password_hash)
+    region = Region(code=DEMO_REGION[0], name=DEMO_REGION[1])
+    db.session.add(User(login=REGIONAL_LOGIN, name="Robin Reyes", role=Role.REGIONAL_MANAGER,
+                        region=region, password_hash=password_hash))
     names = _distinct_names(rng, len(DEMO_STORES) * (ASSOCIATES_PER_STORE + 1))
     for code, name, timezone in DEMO_STORES:
-        store = Store(code=code, name=name, timezone=timezone)
+        store = Store(code=code, name=name, timezone=timezone, region=region)
         store.zones = [Zone(name=zone) for zone in DEMO_ZONES]
         for zone in store.zones:  # one sign per zone, so every zone can be tried
             db.session.add(Sign(zone=zone, token=new_sign_token(), label=""))

@@ -22,10 +22,10 @@ from floorapp.models.search_ddl import include_object
 from floorapp.models.shifts import Shift, ShiftFeed
 from floorapp.models.sms import SmsConsent, SmsKind, SmsMessage, SmsOptOut, SmsOutcome
 from floorapp.models.stock import Hold, LookupMiss, LookupSource, PullStatus, StockPull
-from floorapp.models.stores import Store, Zone
+from floorapp.models.stores import Region, Store, Zone
 from floorapp.models.streams import StreamLease, StreamWorker
 from floorapp.models.tokens import ApiToken
-from floorapp.models.users import Availability, Role, User
+from floorapp.models.users import MANAGING_ROLES, Availability, Role, User
 
 __all__ = [
     "ApiToken",
@@ -44,6 +44,7 @@ __all__ = [
     "LoginSession",
     "LookupMiss",
     "LookupSource",
+    "MANAGING_ROLES",
     "Need",
     "OPEN_STATUSES",
     "Outcome",
@@ -54,6 +55,7 @@ __all__ = [
     "PushSubscription",
     "RequestMessage",
     "RequestPhoto",
+    "Region",
     "RetiredSignToken",
     "Role",
     "Shift",

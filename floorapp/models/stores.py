@@ -1,4 +1,4 @@
-"""Stores and their zones (departments such as "Women's shoes")."""
+"""Regions, stores and their zones (departments such as "Women's shoes")."""
 
 from datetime import datetime
 
@@ -10,6 +10,22 @@ from floorapp.models.types import UTCDateTime, utcnow
 
 DEFAULT_ACKNOWLEDGE_TARGET_S = 60
 DEFAULT_REACH_TARGET_S = 180
+
+
+class Region(db.Model):
+    """A group of stores that a regional manager compares side by side."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    stores: Mapped[list["Store"]] = relationship(back_populates="region", order_by="Store.code")
+
+    def __repr__(self) -> str:
+        return f"<Region {self.code}>"
 
 
 class Store(db.Model):
@@ -32,7 +48,10 @@ class Store(db.Model):
     # Avenue", never how many); off unless the store turns it on.
     show_other_stores: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # None: the store belongs to no region (only admins compare it with others).
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
 
+    region: Mapped[Region | None] = relationship(back_populates="stores")
     zones: Mapped[list["Zone"]] = relationship(
         back_populates="store", order_by="Zone.name", cascade="all, delete-orphan"
     )

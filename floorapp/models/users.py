@@ -1,23 +1,30 @@
-"""People who log in: associates, managers and admins."""
+"""People who log in: associates, managers, regional managers and admins."""
 
 import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from floorapp.extensions import db
-from floorapp.models.stores import Store
+from floorapp.models.stores import Region, Store
 from floorapp.models.types import UTCDateTime, utcnow
 
 
 class Role(enum.StrEnum):
-    """What a user may do: an associate works a store, a manager runs it, an admin all."""
+    """What a user may do: an associate works a store, a manager runs it, a regional
+    manager reads the figures of their region's stores, an admin does all."""
 
     ASSOCIATE = "associate"
     MANAGER = "manager"
+    REGIONAL_MANAGER = "regional_manager"
     ADMIN = "admin"
+
+
+# The roles that run a store (its managers, and admins everywhere). A regional manager is
+# not one: they read their region's figures and act on no store.
+MANAGING_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
 class Availability(enum.StrEnum):
@@ -30,9 +37,17 @@ class Availability(enum.StrEnum):
 
 
 class User(UserMixin, db.Model):
-    """A login with a role and, for associates and managers, a home store."""
+    """A login with a role and, for associates and managers, a home store; for a
+    regional manager, a region (and no home store)."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        # A regional manager has a region and nobody else has one: the database holds
+        # it too, so no path around services/org/users.py leaves a reader of no region.
+        CheckConstraint("(role = 'regional_manager' AND region_id IS NOT NULL) OR "
+                        "(role <> 'regional_manager' AND region_id IS NULL)",
+                        name="region_for_regional_managers"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
@@ -44,6 +59,7 @@ class User(UserMixin, db.Model):
         default=Role.ASSOCIATE,
     )
     home_store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session's user id: bumping it logs the user out on every device.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -63,6 +79,7 @@ class User(UserMixin, db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     home_store: Mapped[Store | None] = relationship()
+    region: Mapped[Region | None] = relationship()
 
     @property
     def is_active(self) -> bool:

@@ -1,4 +1,14 @@
-"""Who is asking: the one place pages and API routes resolve the caller and their store."""
+"""Who is asking: the one place pages and API routes resolve the caller and their store.
+
+Four doors: `managed_store` (settings, people, signs, catalog, shifts: the store's
+managers and admins), `figures_store` (dashboard, staffing, metrics JSON and CSV: those,
+plus the regional manager of the store's region), `board_store` (the live board: the
+store's staff, admins and that regional manager) and `store_for_caller` (everything
+else of a store: its staff and admins). A regional manager comes in only by
+`figures_store` and `board_store`: they read, they never manage, and they never work
+the floor (no queue, lookup, streams or signs); `manages` keeps the board's forms from
+them.
+"""
 
 from collections.abc import Callable
 from functools import wraps
@@ -7,7 +17,7 @@ from flask_login import current_user, login_required
 
 from floorapp.errors import Forbidden
 from floorapp.models import Role, Store, User
-from floorapp.services.org import stores
+from floorapp.services.org import regions, stores
 
 
 def acting_user() -> User:
@@ -25,6 +35,23 @@ def managed_store(code: str) -> Store:
     store = store_for_caller(code)
     stores.require_manager(acting_user(), store)
     return store
+
+
+def figures_store(code: str) -> Store:
+    """Return the store `code` if the caller may read its figures; otherwise 404 or 403."""
+    return regions.figures_store(acting_user(), code)
+
+
+def board_store(code: str) -> Store:
+    """Return the store `code` if the caller may watch its live board; otherwise 404."""
+    return regions.board_store(acting_user(), code)
+
+
+def manages(store: Store) -> bool:
+    """Tell whether the caller manages `store` (its managers and admins, nobody else)."""
+    user = acting_user()
+    return user.role is Role.ADMIN or (user.role is Role.MANAGER
+                                       and user.home_store_id == store.id)
 
 
 def admin_required(view: Callable) -> Callable:

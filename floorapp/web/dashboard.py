@@ -1,4 +1,9 @@
-"""The managers' pages: the dashboard, staffing, every store side by side, and the live board."""
+"""The managers' pages: the dashboard, staffing, every store side by side, and the live board.
+
+A regional manager reads the dashboard, staffing and board of their region's stores
+(`figures_store`, `board_store`) but acts on none of them: no answer to a rating, no
+change of backup, no link to the shifts it cannot edit (`manages`).
+"""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -7,7 +12,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from floorapp.errors import InvalidInput
-from floorapp.models import Role
 from floorapp.services.conversation import recovery, thread
 from floorapp.services.help import board
 from floorapp.services.metrics import figures as metrics
@@ -15,11 +19,19 @@ from floorapp.services.metrics import shift_plan, staffing
 from floorapp.services.metrics.periods import chosen_period
 from floorapp.services.org import stores
 from floorapp.web import refusals
-from floorapp.web.access import acting_user, admin_required, managed_store, store_for_caller
+from floorapp.web.access import (
+    acting_user,
+    admin_required,
+    board_store,
+    figures_store,
+    managed_store,
+    manages,
+)
 from floorapp.web.dashboard_charts import WEEKDAYS, dashboard_charts, staffing_chart
 from floorapp.web.floor import NEED_LABELS, new_idempotency_key
 
 bp = Blueprint("dashboard", __name__)
+bp.add_app_template_global(manages, "manages")
 RANGE_CHOICES = (("today", "Today"), ("7d", "7 days"), ("30d", "30 days"),
                  ("custom", "Custom"))
 
@@ -65,7 +77,7 @@ def _range_args() -> dict:
 @login_required
 def dashboard(code: str):
     """Show a store's wait times, targets, walk-aways, breakdowns and ratings for a range."""
-    store = managed_store(code)
+    store = figures_store(code)
     args = _range_args()
     try:
         period = chosen_period(args["choice"], args["first"], args["last"], store.timezone)
@@ -82,7 +94,7 @@ def dashboard(code: str):
 @login_required
 def staffing_page(code: str):
     """Show associates needed (Erlang C) beside those present, and a week's plan against it."""
-    store = managed_store(code)
+    store = figures_store(code)
     args = _range_args() | {"choice": request.args.get("range", "30d")}
     try:
         period = chosen_period(args["choice"], args["first"], args["last"], store.timezone)
@@ -127,8 +139,8 @@ def live_board(code: str):
     A manager also gets, outside the live part (so a choice is not swapped away), a
     form per open break to name another backup.
     """
-    store = store_for_caller(code)
-    manager = acting_user().role is not Role.ASSOCIATE
+    store = board_store(code)
+    manager = manages(store)
     return render_template("dashboard/board.html", store=store, **board.snapshot(store),
                            backup_forms=board.backup_forms(store) if manager else [],
                            manager=manager, to_answer=recovery.to_answer(store),
@@ -151,5 +163,5 @@ def answer_rating(code: str, request_id: int):
 @login_required
 def live_board_part(code: str):
     """Return the board's changing part as HTML, for static/js/board.js to swap in."""
-    store = store_for_caller(code)
+    store = board_store(code)
     return render_template("dashboard/_board.html", store=store, **board.snapshot(store))

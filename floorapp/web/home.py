@@ -16,10 +16,13 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index():
-    """Send admins to the list of stores and everybody else to their home store."""
+    """Send admins to the list of stores, a regional manager to their region, and
+    everybody else to their home store."""
     user = acting_user()
     if user.role is Role.ADMIN:
         return redirect(url_for("manage.stores_page"))
+    if user.role is Role.REGIONAL_MANAGER:
+        return redirect(url_for("regions.region", code=user.region.code))
     if user.role is Role.ASSOCIATE:
         return redirect(url_for("floor.queue", code=user.home_store.code))
     return redirect(url_for("home.store", code=user.home_store.code))

@@ -32,11 +32,15 @@ HOLD_MINUTES = (15, 30, 60, 120)
 @bp.get("/lookup")
 @login_required
 def start():
-    """Send the associate to their store's lookup (admins to the first store)."""
+    """Send the associate to their store's lookup (admins to the first store).
+
+    A regional manager works no floor and has no lookup: 404, naming no store's code.
+    """
     user = acting_user()
-    store = user.home_store or next(iter(stores.list_stores()), None)
+    first = next(iter(stores.list_stores()), None) if user.role is Role.ADMIN else None
+    store = user.home_store or first
     if store is None:
-        raise NotFound("There is no store yet.")
+        raise NotFound("There is no store whose lookup you may use.")
     return redirect(url_for("lookup.search", code=store.code))
 
 

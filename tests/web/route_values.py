@@ -7,7 +7,7 @@ from floorapp.models import Role
 from floorapp.services.conversation import thread
 from floorapp.services.help import availability, coverage
 from floorapp.services.inventory import pulls, stock
-from floorapp.services.org import shift_feed, shifts, tokens
+from floorapp.services.org import regions, shift_feed, shifts, tokens
 from tests.factories import make_help_request, make_product, make_sign, make_store, make_user
 from tests.photo_files import jpeg_with_gps
 from tests.push_factories import make_device
@@ -15,7 +15,8 @@ from tests.push_factories import make_device
 
 def seed_store_a() -> dict:
     """A store with a manager, an associate, a sign, a help request, a pull and a hold;
-    a store B associate and manager. Return the values that fill every route."""
+    a store B associate and manager; a region of each store with its regional manager.
+    Return the values that fill every route."""
     store = make_store(code="AAA-1", name="Alpha Flagship", zones=("Shoes",))
     manager = make_user(login="a.manager", role=Role.MANAGER, store=store)
     device = make_device(user=make_user(login="a.associate", store=store))
@@ -40,6 +41,14 @@ def seed_store_a() -> dict:
     store_b = make_store(code="BBB-1")
     make_user(login="b.associate", store=store_b)
     make_user(login="b.manager", role=Role.MANAGER, store=store_b)
+    # Store A's region has store A's code, so the walk's /regions/<code> names a real
+    # region; store B's region has its own regional manager.
+    regions.create_region(code=store.code, name="Alpha Region")
+    regions.assign_stores(store.code, [store.code])
+    regions.create_region(code="REGION-B", name="Bravo Region")
+    regions.assign_stores("REGION-B", [store_b.code])
+    make_user(login="a.regional", role=Role.REGIONAL_MANAGER, region="AAA-1")
+    make_user(login="b.regional", role=Role.REGIONAL_MANAGER, region="REGION-B")
     return {"code": store.code, "login": manager.login, "sign_token": sign.token,
             "sign_id": sign.id, "public_token": help_request.public_token,
             "request_id": help_request.id, "move": "claim", "product_id": product.id,

@@ -1,5 +1,7 @@
 """Every registered route, walked as a stranger, as another store's associate and
-manager, and with the cookie of a session that ended (logged out, or idle).
+manager, as another region's regional manager, as store A's own regional manager (who
+reads its figures and nothing else), and with the cookie of a session that ended
+(logged out, or idle).
 
 Routes come from the app's own URL map, so a new route is checked without anyone
 remembering to add it here. Public and chain-wide routes are listed on purpose below.
@@ -40,6 +42,13 @@ OWN_ENDPOINTS = {
     "api_push.subscribe", "api_push.devices", "api_push.csrf_token", "devices.index",
 }
 DENIED = {401, 403, 404, 405}
+# All a regional manager may call of a store of their region: they read its figures and
+# its live board, and act on nothing (floorapp/web/access.py).
+REGIONAL_READS = {
+    "dashboard.dashboard", "dashboard.staffing_page", "dashboard.live_board",
+    "dashboard.live_board_part", "api_metrics.store_metrics", "api_metrics.requests_csv",
+    "api_metrics.metrics_csv", "api_metrics.store_staffing", "api_metrics.store_staffing_csv",
+    "regions.region", "api_regions.region_metrics"}
 STREAMS = {"api_events.store_events", "api_events.request_events"}
 
 
@@ -95,6 +104,34 @@ def test_another_stores_associate_gets_no_data_from_store_a(app, client, auth, s
 def test_another_stores_manager_gets_no_data_from_store_a(app, client, auth, store_a):
     auth.login("b.manager")
     assert_kept_out_of_store_a(app, client, store_a)
+    with app.app_context():  # nothing of store A was changed on the way
+        assert db.session.scalar(select(User.active).filter_by(login="a.manager"))
+        assert db.session.scalar(select(User.role).filter_by(login="a.manager")) is Role.MANAGER
+
+
+def test_another_regions_manager_gets_no_data_from_store_a(app, client, auth, store_a):
+    auth.login("b.regional")
+    assert_kept_out_of_store_a(app, client, store_a)
+    assert client.get("/regions/REGION-B").status_code == 200  # their own region answers
+
+
+def test_a_regional_manager_reads_store_as_figures_and_is_refused_everything_else(
+        app, client, auth, store_a):
+    auth.login("a.regional")
+    read = set()
+    for endpoint, method, url in walk(app, store_a):
+        if endpoint in PUBLIC_ENDPOINTS | {"auth.logout"}:
+            continue
+        response = call(client, endpoint, method, url)
+        assert response.status_code < 500, (method, url, response.status_code)
+        if endpoint in REGIONAL_READS and method == "GET":
+            # let in: the page, or the API asking for its missing ?from=&to= (400)
+            assert response.status_code in (200, 400), (method, url, response.status_code)
+            read.add(endpoint)
+        elif endpoint not in OWN_ENDPOINTS:
+            assert response.status_code in DENIED, (method, url, response.status_code)
+            assert "blue jacket" not in response.text_seen and "Ms Blue" not in response.text_seen
+    assert read == REGIONAL_READS
     with app.app_context():  # nothing of store A was changed on the way
         assert db.session.scalar(select(User.active).filter_by(login="a.manager"))
         assert db.session.scalar(select(User.role).filter_by(login="a.manager")) is Role.MANAGER

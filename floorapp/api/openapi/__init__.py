@@ -32,6 +32,7 @@ def document() -> dict[str, Any]:
     spec["components"].setdefault("securitySchemes", {}).update(security_schemes())
     add_catalog(spec)
     add_price_check(spec)
+    add_regions(spec)
     _refused_before_any_handler(spec)
     return spec
 
@@ -71,6 +72,14 @@ def add_price_check(doc: dict[str, Any]) -> None:
 
     doc["paths"].update(sign_products.paths())
     doc["components"]["schemas"].update(sign_products.SCHEMAS)
+
+
+def add_regions(doc: dict[str, Any]) -> None:
+    """Add a region's stores side by side (issue 18): its path and schemas."""
+    from floorapp.api.openapi import regions
+
+    doc["paths"].update(regions.paths())
+    doc["components"]["schemas"].update(regions.SCHEMAS)
 
 
 def add_catalog(doc: dict[str, Any]) -> None:

@@ -190,7 +190,8 @@ _ERRORS = {str(status): {"description": text, "content": {
     "application/json": {"schema": _ref("Error")}}} for status, text in (
     (400, "Malformed, reversed or too long range, or a bad target_share or plan_week"),
     (401, "Not logged in"), (403, "Not a manager of this store nor an admin"),
-    (404, "No such store, or another store's code"))}
+    (404, "No such store, or another store's code (to a regional manager: a store of "
+          "another region)"))}
 
 
 def _operation(summary: str, content: dict, *, extra_parameters=()) -> dict:

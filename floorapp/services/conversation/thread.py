@@ -28,13 +28,13 @@ from sqlalchemy import insert, select
 from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import (
+    MANAGING_ROLES,
     OPEN_STATUSES,
     Author,
     EventKind,
     HelpRequest,
     RequestMessage,
     RequestPhoto,
-    Role,
     Store,
     User,
 )
@@ -115,7 +115,7 @@ def staff_request(user: User, request_id: int) -> HelpRequest:
 
 def may_answer(user: User, holder_id: int | None) -> bool:
     """Tell whether `user` (staff of the request's store) may answer its customer."""
-    return user.role is not Role.ASSOCIATE or (holder_id is not None and holder_id == user.id)
+    return user.role in MANAGING_ROLES or (holder_id is not None and holder_id == user.id)
 
 
 def who_answers(holder_first_name: str) -> str:

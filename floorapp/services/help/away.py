@@ -27,11 +27,11 @@ from sqlalchemy import select
 from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
 from floorapp.models import (
+    MANAGING_ROLES,
     Availability,
     Break,
     EventKind,
     HelpRequest,
-    Role,
     Status,
     Store,
     User,
@@ -265,7 +265,7 @@ def change_backup(store_id: int, break_id: int, actor: User, backup_id: object, 
         db.session.refresh(item)
     if item is None or item.store_id != store_id or item.ended_at is not None:
         raise NotFound("No such break in this store (it may have ended).")
-    if actor.id != item.user_id and actor.role is Role.ASSOCIATE:
+    if actor.id != item.user_id and actor.role not in MANAGING_ROLES:
         raise Forbidden("Only the one on break or a manager can change their backup.")
     backup = _named_backup(store_id, item.user, backup_id) if str(backup_id or "").strip() \
         else None

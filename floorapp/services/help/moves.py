@@ -21,7 +21,16 @@ from sqlalchemy import select, update
 
 from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
-from floorapp.models import Availability, EventKind, HelpRequest, Outcome, Role, Status, User
+from floorapp.models import (
+    MANAGING_ROLES,
+    Availability,
+    EventKind,
+    HelpRequest,
+    Outcome,
+    Role,
+    Status,
+    User,
+)
 from floorapp.models.types import utcnow
 from floorapp.services.core.event_log import record_event
 from floorapp.services.core.input_parsing import enum_value, id_or_none
@@ -208,7 +217,7 @@ def cancel(store_id: int, request_id: int, *, manager: User | None = None,
     """Cancel a request that nobody has reached: by the customer, or by a manager."""
     now = now or utcnow()
     help_request = load_for_write(store_id, request_id)
-    if manager is not None and manager.role is Role.ASSOCIATE:
+    if manager is not None and manager.role not in MANAGING_ROLES:
         raise Forbidden("Only the customer or a manager can cancel a request.")
     _close(help_request, "cancel", actor_id=manager.id if manager else None, now=now)
     db.session.commit()
@@ -267,7 +276,7 @@ def _require_holder(help_request: HelpRequest, user: User, *, managers_too: bool
     _require_staff(user, help_request.store_id)
     if help_request.claimed_by_id in (None, user.id):
         return  # an unclaimed request answers with the state Conflict from apply_move
-    if managers_too and user.role is not Role.ASSOCIATE:
+    if managers_too and user.role in MANAGING_ROLES:
         return
     raise Forbidden(f"This request is {help_request.claimed_by.first_name}'s; "
                     "only they can do that.")

@@ -10,7 +10,7 @@ each piece is read here.
 from flask import url_for
 
 from floorapp.extensions import db
-from floorapp.models import Availability, Role, Store, User
+from floorapp.models import MANAGING_ROLES, Availability, Store, User
 from floorapp.services.conversation import thread
 from floorapp.services.core.event_log import last_event_id
 from floorapp.services.help import card_answers, coverage, returns, spam, views
@@ -29,7 +29,7 @@ def queue_page(store: Store, user: User) -> dict:
         "answers": card_answers.answers(store, items),
         "after": last_event_id(db.engine, store.id),
         "covered": sorted(covered | _backed_up(store)), "whole_store": whole_store,
-        "spam_signs": spam.signs_of(store) if user.role is not Role.ASSOCIATE else None,
+        "spam_signs": spam.signs_of(store) if user.role in MANAGING_ROLES else None,
         "spam_windows": spam.WINDOWS_MIN,
         "conversations": thread.conversations(user, items, photo_url=staff_photo_url),
         **going_away(store, user), "backing_up": backing_up,

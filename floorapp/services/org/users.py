@@ -1,4 +1,8 @@
-"""Accounts: creating users, checking passwords, roles and deactivation."""
+"""Accounts: creating users, checking passwords, roles and deactivation.
+
+Associates and managers have a home store; a regional manager has a region and no home
+store; an admin has neither. The users table's CHECK holds the region rule too.
+"""
 
 import re
 from datetime import UTC, datetime
@@ -8,12 +12,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from floorapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from floorapp.extensions import db
-from floorapp.models import Role, Store, User
+from floorapp.models import Region, Role, Store, User
 from floorapp.services.core import audit
 from floorapp.services.core.input_parsing import enum_value
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.transactions import rolls_back, start_write, writes
-from floorapp.services.org import stores
+from floorapp.services.org import regions, stores
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -36,9 +40,10 @@ def hash_password(password: str) -> str:
 @rolls_back
 def create_user(
     *, login: str, name: str, password: str, role: Role | str, store_code: str | None,
-    actor: User | None = None,
+    region_code: str | None = None, actor: User | None = None,
 ) -> User:
-    """Create a user; associates and managers must belong to a store."""
+    """Create a user; associates and managers belong to a store, a regional manager to a
+    region."""
     login = normalize_login(login)
     if not LOGIN_PATTERN.match(login):
         raise InvalidInput(
@@ -49,12 +54,14 @@ def create_user(
     password_hash = hash_password(password)  # slow on purpose: before taking the writer lock
     start_write()
     store = _store_for_role(role, store_code)
+    region = _region_for_role(role, region_code)
     if db.session.scalar(select(User.id).where(User.login == login)) is not None:
         raise Conflict(f"The login {login!r} is taken.")
     user = User(login=login, name=name, password_hash=password_hash,
-                role=role, home_store=store)
+                role=role, home_store=store, region=region)
     db.session.add(user)
-    audit.record(actor, "user.create", target=login, store=store, role=role.value)
+    audit.record(actor, "user.create", target=login, store=store, role=role.value,
+                 **({"region": region.code} if region else {}))
     db.session.commit()
     return user
 
@@ -66,13 +73,28 @@ def parse_role(role: Role | str) -> Role:
 
 def _store_for_role(role: Role, store_code: str | None) -> Store | None:
     if not store_code:
-        if role is Role.ADMIN:
+        if role in (Role.ADMIN, Role.REGIONAL_MANAGER):
             return None
         raise InvalidInput(f"A user with the role {role.value} needs a home store.")
+    if role is Role.REGIONAL_MANAGER:
+        raise InvalidInput("A regional manager has a region, not a home store.")
     store = stores.store_by_code(store_code)
     if store is None:
         raise NotFound(f"No store with the code {store_code!r}.")
     return store
+
+
+def _region_for_role(role: Role, region_code: str | None) -> Region | None:
+    if role is not Role.REGIONAL_MANAGER:
+        if region_code:
+            raise InvalidInput("Only a regional manager has a region.")
+        return None
+    if not region_code:
+        raise InvalidInput("A regional manager needs a region (--region CODE).")
+    region = regions.region_by_code(region_code)
+    if region is None:
+        raise NotFound(f"No region with the code {region_code!r}.")
+    return region
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -108,14 +130,25 @@ def get_user(login: str) -> User:
 
 @writes
 def set_role(login: str, role: Role | str, *, actor: User | None = None) -> User:
-    """Change a user's role; a store role needs the user to have a home store."""
+    """Change a user's role; a store role needs the user to have a home store.
+
+    Nobody becomes a regional manager this way: one is created with their region
+    (`flask users create --role regional_manager --region CODE`). Leaving that role
+    drops the region, as the users table's CHECK requires.
+    """
     user = get_user(login)
     new_role = parse_role(role)
-    if new_role is not Role.ADMIN and user.home_store_id is None:
+    if new_role is Role.REGIONAL_MANAGER:
+        if user.role is not Role.REGIONAL_MANAGER:
+            raise InvalidInput("A regional manager is created with their region: "
+                               "flask users create --role regional_manager --region CODE.")
+    elif new_role is not Role.ADMIN and user.home_store_id is None:
         raise InvalidInput(f"{user.login} has no home store, so cannot be a {new_role.value}.")
     audit.record(actor, "user.set_role", target=user.login, store=user.home_store,
                  before=user.role.value, after=new_role.value)
     user.role = new_role
+    if new_role is not Role.REGIONAL_MANAGER:
+        user.region = None  # with the role, in one flush: the CHECK sees both
     user.session_version += 1
     db.session.commit()
     return user
