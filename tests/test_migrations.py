@@ -446,6 +446,35 @@ def test_0220_adds_the_catalog_version_on_a_database_with_rows(empty_database_ur
         db.engine.dispose()
 
 
+def test_0250_indexes_the_events_by_person_on_a_database_with_rows(empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0220")
+        person = _a_user()
+        for n, status in enumerate(("on_floor", "with_customer", "off")):
+            db.session.execute(text(
+                "INSERT INTO events (store_id, kind, at, subject_id, to_status, data) "
+                "VALUES (:store, 'availability', :at, :person, :status, '{}')"),
+                {"store": request.store_id, "at": datetime(2026, 12, 1, 9 + n, tzinfo=UTC),
+                 "person": person, "status": status})
+        db.session.commit()
+        expected = _row_counts()
+
+        def indexes():
+            return {i["name"]: i["column_names"] for i in inspect(db.engine).get_indexes("events")}
+
+        flask_migrate.upgrade(revision="0250")
+        assert indexes()["ix_events_store_kind_subject_id"] == [
+            "store_id", "kind", "subject_id", "id", "at"]
+        assert _row_counts() == expected
+        flask_migrate.downgrade(revision="0220")
+        assert "ix_events_store_kind_subject_id" not in indexes()
+        assert _row_counts() == expected
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()
+
+
 def _a_user() -> int:
     db.session.execute(text(
         "INSERT INTO users (login, name, password_hash, role, active, session_version, "
