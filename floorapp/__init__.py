@@ -22,6 +22,9 @@ def create_app(config: dict[str, Any] | None = None, *, instance_path: str | Non
         instance_path=instance_path,
     )
     load_config(app, config)
+    from floorapp.api.json_encoding import FastJSONProvider
+
+    app.json = FastJSONProvider(app)  # jsonify with orjson, same JSON (api/json_encoding.py)
     register_extensions(app)
     register_security(app)
     register_blueprints(app)

@@ -488,12 +488,33 @@ def test_0230_adds_regions_and_the_regional_manager_on_a_database_with_rows(
         db.engine.dispose()
 
 
-def _a_user() -> int:
-    db.session.execute(text(
-        "INSERT INTO users (login, name, password_hash, role, active, session_version, "
-        "created_at, availability) VALUES ('m', 'M', 'x', 'associate', true, 1, :at, 'off')"),
-        {"at": datetime.now(UTC)})
-    return db.session.scalar(text("SELECT id FROM users WHERE login = 'm'"))
+def test_0250_indexes_the_events_by_person_on_a_database_with_rows(empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0230")
+        person = _a_user()
+        for n, status in enumerate(("on_floor", "with_customer", "off")):
+            db.session.execute(text(
+                "INSERT INTO events (store_id, kind, at, subject_id, to_status, data) "
+                "VALUES (:store, 'availability', :at, :person, :status, '{}')"),
+                {"store": request.store_id, "at": datetime(2026, 12, 1, 9 + n, tzinfo=UTC),
+                 "person": person, "status": status})
+        db.session.commit()
+        expected = _row_counts()
+
+        def indexes():
+            return {i["name"]: i["column_names"] for i in inspect(db.engine).get_indexes("events")}
+
+        flask_migrate.upgrade(revision="0250")
+        assert indexes()["ix_events_store_kind_subject_id"] == [
+            "store_id", "kind", "subject_id", "id", "at"]
+        assert _row_counts() == expected
+        flask_migrate.downgrade(revision="0230")
+        assert "ix_events_store_kind_subject_id" not in indexes()
+        assert _row_counts() == expected
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()
 
 
 def _a_user() -> int:

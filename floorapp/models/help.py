@@ -168,6 +168,9 @@ class Event(db.Model):
         Index("ix_events_request_id_id", "request_id", "id"),
         # The staffing page reads a store's availability changes over a date range.
         Index("ix_events_store_kind_at", "store_id", "kind", "at"),
+        # Each person's last availability change before a dashboard's period, found by
+        # a skip over the people instead of a scan of the store's history (0250).
+        Index("ix_events_store_kind_subject_id", "store_id", "kind", "subject_id", "id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

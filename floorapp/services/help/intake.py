@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, select
 
 from floorapp.errors import Conflict, InvalidInput, NotFound
 from floorapp.extensions import db
@@ -21,7 +21,7 @@ from floorapp.services.conversation import recovery
 from floorapp.services.core import idempotency
 from floorapp.services.core.event_log import record_event
 from floorapp.services.core.transactions import begin_write, rolls_back
-from floorapp.services.help import escalation, moves, product_match, wait_estimate
+from floorapp.services.help import intake_write, moves, product_match, wait_estimate
 from floorapp.services.notify import plan
 from floorapp.services.org.signs import resolve_sign_token
 
@@ -116,13 +116,16 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     product and size are matched to the catalog first, so the associate's card can
     answer; a chosen product this store does not carry raises InvalidInput. This is the
     public hot path and it holds the store's write lock from the replay check to the
-    commit, so it writes with Core statements: one round trip per row.
+    commit, so what it can it reads before the lock, and on PostgreSQL it writes in one
+    statement (services/help/intake_write.py).
     """
     now = now or utcnow()
     key = idempotency.check_key(idempotency_key)
-    place = _place(sign_token)
+    place = _place(sign_token, reserve_id=True)
     found = submission.match(place.store_id)  # reads only: a refused product writes nothing
     covered = wait_estimate.covered(place.store_id, place.zone_id)  # read before the lock
+    public_token = secrets.token_urlsafe(PUBLIC_TOKEN_BYTES)
+    prepared = intake_write.prepare(place, submission, found, public_token, now)
     begin_write(place.store_id)
     scope = idempotency.scope("submit", place.sign_id)
     body = idempotency.fingerprint(submission.body())
@@ -132,38 +135,19 @@ def submit(sign_token: str, submission: Submission, *, idempotency_key: str | No
     if existing is not None:  # the key's request, or the one this device has open here
         db.session.commit()
         return existing, False
-    request_id, public_token = _insert_waiting(place, submission, found, now, covered=covered)
-    idempotency.remember(scope, key, body, status_code=201, response={"id": request_id},
-                         now=now)
+    if prepared is not None:
+        remembered = None if key is None else {
+            "scope": scope, "key": key, "fingerprint": body, "status_code": 201,
+            "response": {"id": prepared.request["id"]}}
+        intake_write.write(prepared, remembered, covered=covered, now=now)
+        request_id = prepared.request["id"]
+    else:
+        request_id = intake_write.write_in_turn(place, submission, found, public_token, now,
+                                                covered=covered)
+        idempotency.remember(scope, key, body, status_code=201, response={"id": request_id},
+                             now=now)
     db.session.commit()
     return Submitted(request_id, public_token, Status.WAITING), True
-
-
-def _insert_waiting(place: "SignPlace", submission: Submission, found: product_match.Match,
-                    now: datetime, *, covered: bool) -> tuple[int, str]:
-    """Insert the waiting request and its `requested` event; return its id and token.
-
-    An uncovered zone (`covered` false) tells the managers at once."""
-    public_token = secrets.token_urlsafe(PUBLIC_TOKEN_BYTES)
-    request_id = db.session.connection().execute(_insert_statement(), {
-        "store_id": place.store_id, "zone_id": place.zone_id, "sign_id": place.sign_id,
-        "requested_at": now, "public_token": public_token, "status": Status.WAITING,
-        "need": submission.need, "product_query": submission.product_query,
-        "size_label": submission.size_label, "note": submission.note,
-        "language": submission.language, "product_id": found.product_id,
-        "variant_id": found.variant_id}).scalar_one()
-    record_event(store_id=place.store_id, request_id=request_id, kind=EventKind.REQUESTED,
-                 at=now, from_status=None, to_status=Status.WAITING.value,
-                 data={"zone_id": place.zone_id})
-    plan.request_submitted(place.store_id, request_id, place.zone_id)
-    if not covered:
-        escalation.tell_managers_at_once(place.store_id, request_id, now=now)
-    return request_id, public_token
-
-
-@functools.cache
-def _insert_statement():
-    return insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id)
 
 
 def _submitted(request_id: int) -> Submitted:
@@ -198,31 +182,42 @@ def sign_for(sign_token: str):
 
 @dataclass(frozen=True)
 class SignPlace:
-    """Where a sign hangs: the ids a new request needs."""
+    """Where a sign hangs: the ids and names a new request needs."""
 
     sign_id: int
     zone_id: int
     store_id: int
+    store_code: str
+    zone_name: str
+    new_id: int | None = None  # a help request id drawn for a submission (PostgreSQL)
 
 
-def _place(sign_token: str) -> SignPlace:
+def _place(sign_token: str, *, reserve_id: bool = False) -> SignPlace:
     """Return an active sign's place in one statement (the public submit is a hot path).
 
-    Anything but an active sign in an active zone of an active store goes through
-    `sign_for`, which tells a retired code (410) from an unknown one (404).
+    With `reserve_id` on PostgreSQL the same statement draws the new request's id from
+    its sequence (services/help/intake_write.py). Anything but an active sign in an
+    active zone of an active store goes through `sign_for`, which tells a retired code
+    (410) from an unknown one (404).
     """
     token = (sign_token or "").strip()
     if token.isprintable() and 0 < len(token) <= 64:
-        row = db.session.connection().execute(_place_statement(), {"token": token}).first()
+        connection = db.session.connection()
+        reserve = reserve_id and connection.dialect.name == "postgresql"
+        row = connection.execute(_place_statement(reserve), {"token": token}).first()
         if row is not None:
             return SignPlace(*row)
     sign = sign_for(sign_token)
-    return SignPlace(sign.id, sign.zone_id, sign.zone.store_id)
+    return SignPlace(sign.id, sign.zone_id, sign.zone.store_id, sign.zone.store.code,
+                     sign.zone.name)
 
 
 @functools.cache
-def _place_statement():
-    return (select(Sign.id, Sign.zone_id, Zone.store_id).join(Zone, Zone.id == Sign.zone_id)
+def _place_statement(reserve: bool):
+    columns = [Sign.id, Sign.zone_id, Zone.store_id, Store.code, Zone.name]
+    if reserve:
+        columns.append(func.nextval(func.pg_get_serial_sequence("help_requests", "id")))
+    return (select(*columns).join(Zone, Zone.id == Sign.zone_id)
             .join(Store, Store.id == Zone.store_id)
             .where(Sign.token == bindparam("token"), Sign.active.is_(True),
                    Zone.active.is_(True), Store.active.is_(True)))

@@ -25,12 +25,13 @@ break count only once back; a request's own answer time (a size check, a stockro
 run) is not known before it is asked.
 """
 
+import functools
 import math
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from floorapp.extensions import db
 from floorapp.models import Availability, HelpRequest, Role, Status, Store, User
@@ -97,13 +98,18 @@ def model(staffing: Staffing, *, ahead: int, pace_s: float, handle_s: float,
 
 def staffing_for(store_id: int, zone_id: int) -> Staffing:
     """Count the associates covering `zone_id` on the floor, and those with a customer."""
-    rows = db.session.execute(
-        select(User.availability, User.availability_zone_id, func.count())
-        .where(User.home_store_id == store_id, User.active.is_(True),
-               User.role != Role.ADMIN,
-               User.availability.in_((Availability.ON_FLOOR, Availability.WITH_CUSTOMER)))
-        .group_by(User.availability, User.availability_zone_id)).all()
+    rows = db.session.execute(_staffing_statement(), {"store_id": store_id}).all()
     return staffing_of(rows, zone_id)
+
+
+@functools.cache
+def _staffing_statement():
+    """Build the staffing count once: every submission asks it before the store's lock."""
+    return (select(User.availability, User.availability_zone_id, func.count())
+            .where(User.home_store_id == bindparam("store_id"), User.active.is_(True),
+                   User.role != Role.ADMIN,
+                   User.availability.in_((Availability.ON_FLOOR, Availability.WITH_CUSTOMER)))
+            .group_by(User.availability, User.availability_zone_id))
 
 
 def staffing_of(groups, zone_id: int) -> Staffing:

@@ -5,9 +5,10 @@ covered by anyone on shift (on the floor or with a customer) whose zone it is or
 covers the whole store, and by the backup of an open break of that zone (or of a
 whole-store break) while the backup is on shift. The replay reads two statements over
 the events (never one per zone or hour): each person's last availability change before
-the period, then, through the (store, kind, at) index, every availability, break and
-hand-over event of the period and of the BREAK_LOOKBACK_S before it, of which only the
-break events are replayed, so that a break already open at the start is known.
+the period (a skip from person to person, not a scan of the history), then, through
+the (store, kind, at) index, every availability, break and hand-over event of the
+period and of the BREAK_LOOKBACK_S before it, of which only the break events are
+replayed, so that a break already open at the start is known.
 
 Times are UTC epoch seconds (floats) computed by the database, as in request_rows.py.
 """
@@ -15,7 +16,7 @@ Times are UTC epoch seconds (floats) computed by the database, as in request_row
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import String, and_, func, select, type_coerce
 
 from floorapp.extensions import db
 from floorapp.models import Availability, Event, EventKind
@@ -143,20 +144,43 @@ def _events(store_id: int, start: float, end: float):
     early, upper = _instant(start - BREAK_LOOKBACK_S), _instant(end)
     fields = [Event.data[name].as_integer() for name in ("zone_id", "break_id", "backup_id",
                                                           "to_id")]
-    statement = (select(Event.kind, at, Event.subject_id, Event.actor_id, Event.to_status,
-                        Event.data["reason"].as_string(), *fields)
+    # The kind as its plain string (an EventKind is a StrEnum: equal, and hashed alike),
+    # not converted to the enum row by row; the rows fetched at once, without the ORM.
+    statement = (select(type_coerce(Event.kind, String()), at, Event.subject_id,
+                        Event.actor_id, Event.to_status, Event.data["reason"].as_string(),
+                        *fields)
                  .where(Event.store_id == store_id, Event.kind.in_(KINDS),
                         Event.at >= early, Event.at < upper)
                  .order_by(Event.at, Event.id))
-    return db.session.execute(statement).all()
+    return db.session.connection().execute(statement).all()
 
 
 def _people_before(store_id: int, start: float) -> dict:
+    """Return each person's availability (and zone) as their last change before `start`
+    left it, for the people with any availability change in the store.
+
+    One statement whose cost follows the store's people and the period, not its
+    history: a recursive skip over the (store, kind, subject, id, at) index finds each
+    person (migration 0250), and for each the highest id before `start` is read
+    backwards from their last change, as the max(id) per person over the whole history
+    it replaces did.
+    """
+    mine = and_(Event.store_id == store_id, Event.kind == EventKind.AVAILABILITY)
+
+    def first_after(previous):
+        # ORDER BY subject, id (not min()): PostgreSQL then walks the (store, kind,
+        # subject, id, at) index; for min() it chose the subject index and filtered the
+        # store's whole history. An empty store, or the last person passed, gives NULL.
+        after = mine if previous is None else and_(mine, Event.subject_id > previous)
+        return (select(Event.subject_id).where(after).order_by(Event.subject_id, Event.id)
+                .limit(1).correlate_except(Event).scalar_subquery())
+
+    people = select(first_after(None).label("id")).cte("people", recursive=True)
+    people = people.union_all(select(first_after(people.c.id)).where(people.c.id.is_not(None)))
     last = (select(func.max(Event.id))
-            .where(Event.store_id == store_id, Event.kind == EventKind.AVAILABILITY,
-                   Event.at < _instant(start))
-            .group_by(Event.subject_id))
-    rows = db.session.execute(select(Event.subject_id, Event.to_status,
-                                     Event.data["zone_id"].as_integer())
-                              .where(Event.id.in_(last))).all()
+            .where(mine, Event.subject_id == people.c.id, Event.at < _instant(start))
+            .correlate_except(Event).scalar_subquery())
+    rows = db.session.execute(
+        select(Event.subject_id, Event.to_status, Event.data["zone_id"].as_integer())
+        .where(Event.id.in_(select(last).where(people.c.id.is_not(None))))).all()
     return {subject: (status, zone_id) for subject, status, zone_id in rows}

@@ -46,6 +46,13 @@ def _send(devices: Iterable[Device], build: Callable[[str], dict], tag: str, *,
           urgency: str = "normal", ttl_s: int | None = None) -> list[Device]:
     """Enqueue one push per device, built once per language; return the devices."""
     devices = list(devices)
+    enqueue_many(_items(devices, build, tag, urgency=urgency, ttl_s=ttl_s))
+    return devices
+
+
+def _items(devices: list[Device], build: Callable[[str], dict], tag: str, *,
+           urgency: str, ttl_s: int | None) -> list[dict]:
+    """Return one outbox item per device, its payload built once per language."""
     built: dict[str, dict] = {}
     items = []
     for device in devices:
@@ -55,18 +62,37 @@ def _send(devices: Iterable[Device], build: Callable[[str], dict], tag: str, *,
         items.append({"subscription_id": device.id, "store_id": device.store_id, "tag": tag,
                       "payload": built[language], "urgency": urgency,
                       "ttl_s": ttl_s or REPLACEMENT_TTL_S})
-    enqueue_many(items)
-    return devices
+    return items
+
+
+def new_request_items(row) -> list[dict]:
+    """Return the pushes a new request owes, as outbox items not yet written.
+
+    For the public submission on PostgreSQL (services/help/intake_write.py), which reads
+    them before taking the store's write lock and writes them in its one statement:
+    `row` names what `_card` reads (the request's id, store id, zone id and zone name,
+    store code, need, texts, product and variant), none of it from the database.
+    """
+    devices = recipients.for_new_request(row.store_id, row.zone_id)
+    if not devices:
+        return []
+    card = _card_of(row)
+    return _items(devices, lambda lang: messages.new_request(card, lang), card.tag,
+                  urgency="high", ttl_s=_ttl())
 
 
 def _card(request_id: int) -> messages.Card:
-    row = db.session.execute(
+    return _card_of(db.session.execute(
         select(HelpRequest.id, HelpRequest.store_id, HelpRequest.need,
                HelpRequest.product_query, HelpRequest.size_label, HelpRequest.note,
                HelpRequest.product_id, HelpRequest.variant_id, Zone.name.label("zone"),
                Store.code)
         .join(Zone, Zone.id == HelpRequest.zone_id).join(Store, Store.id == HelpRequest.store_id)
-        .where(HelpRequest.id == request_id)).one()
+        .where(HelpRequest.id == request_id)).one())
+
+
+def _card_of(row) -> messages.Card:
+    """Return a request's card from its row (the answer read when it names a product)."""
     answer = None
     if row.product_id:
         items = [{"id": row.id, "product_id": row.product_id, "variant_id": row.variant_id}]

@@ -26,12 +26,13 @@ therefore never gets the previous person's pushes, even before the sweep removes
 The actor of a move is always left out: nobody is pushed their own move.
 """
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Row, and_, delete, select
+from sqlalchemy import Row, and_, bindparam, delete, select
 
 from floorapp.extensions import db
 from floorapp.models import (
@@ -73,20 +74,28 @@ def live_staff(store_id: int, user_ids: Iterable[int] | None = None, *,
                now: datetime | None = None) -> list[Device]:
     """Return the store's staff subscriptions whose sessions are live (of `user_ids`)."""
     now = now or utcnow()
-    statement = (
-        select(*DEVICE_COLUMNS)
-        .join(User, User.id == PushSubscription.user_id)
-        .join(LoginSession, and_(LoginSession.id == PushSubscription.login_session_id,
-                                 LoginSession.user_id == User.id))
-        .where(PushSubscription.store_id == store_id, User.home_store_id == store_id,
-               User.active.is_(True), User.session_version == PushSubscription.session_version,
-               LoginSession.ended_at.is_(None), LoginSession.last_seen_at >= now - _idle())
-        .order_by(PushSubscription.id))
+    statement = _live_staff_statement()
     if user_ids is not None:
         statement = statement.where(PushSubscription.user_id.in_(sorted(set(user_ids))))
     if subscription_ids is not None:
         statement = statement.where(PushSubscription.id.in_(sorted(set(subscription_ids))))
-    return list(db.session.execute(statement))
+    return list(db.session.execute(statement, {"store_id": store_id,
+                                               "since": now - _idle()}))
+
+
+@functools.cache
+def _live_staff_statement():
+    """Build the live devices' select once: every move and submission asks it."""
+    return (
+        select(*DEVICE_COLUMNS)
+        .join(User, User.id == PushSubscription.user_id)
+        .join(LoginSession, and_(LoginSession.id == PushSubscription.login_session_id,
+                                 LoginSession.user_id == User.id))
+        .where(PushSubscription.store_id == bindparam("store_id"),
+               User.home_store_id == bindparam("store_id"), User.active.is_(True),
+               User.session_version == PushSubscription.session_version,
+               LoginSession.ended_at.is_(None), LoginSession.last_seen_at >= bindparam("since"))
+        .order_by(PushSubscription.id))
 
 
 def _working(store_id: int) -> list[Person]:

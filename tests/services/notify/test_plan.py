@@ -8,7 +8,7 @@ from floorapp.errors import Conflict
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, PushSubscription, Status
 from floorapp.services.core.transactions import begin_write
-from floorapp.services.help import escalation, intake, moves, spam
+from floorapp.services.help import escalation, intake, intake_write, moves, spam
 from floorapp.services.inventory import pulls
 from floorapp.services.notify import outbox as outbox_writer
 from tests.factories import make_product, make_sign, make_submission, submit_request
@@ -69,10 +69,16 @@ def test_a_refused_or_rolled_back_move_pushes_nothing(shop):
 def test_a_submission_that_rolls_back_leaves_no_request_event_or_push(shop):
     sign = make_sign(zone=shop.women)
     submission = make_submission(need="checkout")
-    place = intake._place(sign.token)
+    place = intake._place(sign.token, reserve_id=True)  # the id drawn on PostgreSQL
+    found, now = submission.match(place.store_id), datetime.now(UTC)
+    prepared = intake_write.prepare(place, submission, found, "a-public-token", now)
     begin_write(place.store_id)
-    request_id, _ = intake._insert_waiting(place, submission, submission.match(place.store_id),
-                                           datetime.now(UTC), covered=True)
+    if prepared is None:  # SQLite: a statement each
+        request_id = intake_write.write_in_turn(place, submission, found, "a-public-token", now,
+                                                covered=True)
+    else:  # PostgreSQL: the one statement
+        intake_write.write(prepared, None, covered=True, now=now)
+        request_id = prepared.request["id"]
     assert pushed_to(outbox(f"request-{request_id}")) == _ids(shop, "maria", "ada")
     db.session.rollback()  # the submission's transaction fails before its commit
     assert outbox() == [] and db.session.get(HelpRequest, request_id) is None
