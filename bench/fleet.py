@@ -44,6 +44,7 @@ from bench.settings import Settings
 
 STEPS, QUICK_STEPS = (100, 200, 400, 800), (10, 20)
 SECONDS, QUICK_SECONDS = 60.0, 3.0
+OPEN_TIMEOUT_S = 900.0  # the load starts once every stream is open, or after this
 WARM_UP_S = 2.0  # one store, not counted: the workers' first requests and streams
 SERVERS, WORKERS = 2, 2
 CUSTOMERS_PER_STORE = 1
@@ -196,7 +197,7 @@ def measure(bases, stores: list[dict], paths, rate: float, settings: Settings,
     try:
         opened = []
         for reader, process in readers:
-            wait_for(reader, process, timeout_s=300)
+            wait_for(reader, process, timeout_s=OPEN_TIMEOUT_S + 60)
             opened.append(reader.recv()[1])
         opening = {"open_s": os.times().elapsed - started, "open_cpu_ms": (sum(
             workers_cpu_s(base.pid) for base in bases) - cpu) * 1000 / max(1, sum(opened))}
@@ -220,7 +221,7 @@ def _start_readers(context, held) -> list:
     for streams in held:
         pipe, child_end = context.Pipe()
         process = context.Process(target=push_readers.serve, daemon=True, args=(
-            [stream[:4] for stream in streams], child_end))
+            [stream[:4] for stream in streams], child_end, OPEN_TIMEOUT_S))
         process.start()
         readers.append((pipe, process))
     return readers

@@ -89,17 +89,18 @@ class Readers:
         self.epoll.close()
 
 
-def serve(targets: list[tuple], pipe) -> None:
+def serve(targets: list[tuple], pipe, open_timeout_s: float = 60) -> None:
     """Process entry: open the streams, say how many opened, read until told to stop.
 
-    Sends ("open", count) once every stream said `: connected` (or after 60 s). Then,
+    Sends ("open", count) once every stream said `: connected` (or after `open_timeout_s`:
+    the fleet's thousands take minutes, each admission a few ms of a worker's CPU). Then,
     told ("expect", request ids[, deliveries wanted]), reads until that many deliveries
     of them arrived (default: every open stream has every one of them) or DRAIN_S passed,
     and sends ("done", arrivals, cpu_s, wall_s, longest_batch_ms, streams closed by the
     server).
     """
     readers = Readers(targets)
-    deadline = time.monotonic_ns() + 60 * 10**9
+    deadline = time.monotonic_ns() + int(open_timeout_s * 10**9)
     while len(readers.opened) < len(targets) and time.monotonic_ns() < deadline:
         readers.read(min(deadline, time.monotonic_ns() + 10**8))
     pipe.send(("open", len(readers.opened)))
