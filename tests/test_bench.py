@@ -7,10 +7,11 @@ is the one scenario whose set-up (signed sessions, two servers) can break unseen
 """
 
 import re
+import time
 from collections import Counter
 from importlib import import_module
 
-from bench import fleet, fleet_figures, load, push, scenarios
+from bench import fleet, fleet_figures, load, push, push_readers, scenarios
 from bench.claims import CONTENDERS, plans
 from bench.data import DataSet
 from bench.report import Report, Result
@@ -158,3 +159,41 @@ def test_the_quick_fleet_runs_through_two_servers_with_nothing_lost():
         assert "resolve: 200" in errors.note  # the store served its customers
         assert results[f"{stores} stores: CPU, workers"].value > 0
     assert "stores one 2-core host serves" in results
+
+
+def test_stream_readers_ask_again_for_a_stream_refused_before_it_connected(monkeypatch):
+    """A real socket server refuses /once at first and /never always; /fine connects."""
+    import socket
+    import threading
+
+    monkeypatch.setattr(push_readers, "RETRY_S", 0.05)
+    asked: Counter = Counter()
+    listener = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            path = connection.recv(4096).split(b" ")[1].decode()
+            asked[path] += 1
+            if path == "/never" or (path == "/once" and asked[path] == 1):
+                connection.close()  # as a 429 or 503 ends a stream before `: connected`
+            else:
+                connection.sendall(b"retry: 2000\n: connected\n\n")
+                held.append(connection)
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    readers = push_readers.Readers([(port, "/fine", ""), (port, "/once", ""),
+                                    (port, "/never", "")])
+    deadline = time.monotonic_ns() + 5 * 10**9
+    while not readers.settled and time.monotonic_ns() < deadline:
+        readers.read(time.monotonic_ns() + 10**8)
+    listener.close()
+    readers.close()
+    assert readers.opened == {0, 1}
+    assert readers.refused == 1
+    assert asked == {"/fine": 1, "/once": 2, "/never": push_readers.ATTEMPTS}
