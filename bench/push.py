@@ -39,12 +39,14 @@ SPACING_S = 0.1  # between submissions: each one's fan-out is measured on its ow
 CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.I)
 
 
-def submit(port: int, token: str, key: str) -> tuple[int, int, int]:
-    """POST one help request; return its id, when it was sent and when its 201 was read (ns)."""
+def submit(port: int, token: str, key: str, forwarded_for: str = "") -> tuple[int, int, int]:
+    """POST one help request (from `forwarded_for` behind a proxy, if given); return its id,
+    when it was sent and when its 201 was read (ns)."""
     body = json.dumps({"need": "find_size",
                        "sign_pass": sign_pass(f"http://127.0.0.1:{port}", token)}).encode()
     request = (f"POST /api/v1/signs/{token}/help-requests HTTP/1.1\r\nHost: bench\r\n"
-               "Connection: close\r\nContent-Type: application/json\r\n"
+               + (f"X-Forwarded-For: {forwarded_for}\r\n" if forwarded_for else "")
+               + "Connection: close\r\nContent-Type: application/json\r\n"
                f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -82,11 +84,12 @@ def measure(base, seeded: dict, cookie: str, settings: Settings) -> dict:
     port = int(base.rsplit(":", 1)[1])
     context = multiprocessing.get_context("spawn")  # a fresh interpreter, no inherited state
     pipe, child_end = context.Pipe()
-    readers = context.Process(target=push_readers.serve, daemon=True, args=(
-        port, f"/api/v1/stores/{seeded['code']}/events", cookie, settings.streams, child_end))
+    stream = (port, f"/api/v1/stores/{seeded['code']}/events", cookie)
+    readers = context.Process(target=push_readers.serve, daemon=True,
+                              args=([stream] * settings.streams, child_end))
     readers.start()
     try:
-        _wait_for(pipe, readers)
+        wait_for(pipe, readers)
         _, opened = pipe.recv()
         split = connections_per_process(port)
         server_cpu, own_cpu, loads = workers_cpu_s(base.pid), time.process_time(), []
@@ -114,7 +117,8 @@ def measure(base, seeded: dict, cookie: str, settings: Settings) -> dict:
             "split": split}
 
 
-def _wait_for(pipe, readers, timeout_s: float = 90) -> None:
+def wait_for(pipe, readers, timeout_s: float = 90) -> None:
+    """Wait for the readers' next message, or fail if they stopped or took too long."""
     deadline = time.monotonic() + timeout_s
     while not pipe.poll(1):
         if not readers.is_alive() or time.monotonic() > deadline:

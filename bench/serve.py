@@ -22,18 +22,21 @@ RAISED_LIMITS = {
     "FLOORAPP_CHECK_LIMIT_PER_SIGN": "10000000 per minute",
 }
 LOG = Path(__file__).resolve().parent / "results" / "server.log"  # every bench server's output
+SECRET_KEY = "bench-secret-key"  # the fleet signs its associates' session cookies with it
 LIMITS_NOTE = "rate limits raised via FLOORAPP_*_LIMIT_* for the bench server"
 
 
 @contextmanager
-def floorapp(url: str, *, workers: int = 2, env: dict[str, str] | None = None):
+def floorapp(url: str, *, workers: int = 2, env: dict[str, str] | None = None,
+             worker_connections: int | None = None):
     """Serve floorapp on the database at `url`; yield the base URL (output: results/server.log).
 
     `env` adds settings (FLOORAPP_*) for one scenario."""
     LOG.parent.mkdir(exist_ok=True)
-    env = {"FLOORAPP_DATABASE_URL": url, "FLOORAPP_SECRET_KEY": "bench-secret-key",
+    env = {"FLOORAPP_DATABASE_URL": url, "FLOORAPP_SECRET_KEY": SECRET_KEY,
            **RAISED_LIMITS, **(env or {})}
-    with gunicorn("wsgi:app", env=env, workers=workers, ready_path="/login", log=LOG) as base:
+    with gunicorn("wsgi:app", env=env, workers=workers, ready_path="/login", log=LOG,
+                  worker_connections=worker_connections) as base:
         yield base
 
 

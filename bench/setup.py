@@ -67,15 +67,17 @@ def staffed_stores(url: str, stores: int) -> list[str]:
     return tokens
 
 
-def waiting_requests(url: str, signs: list[str], count: int, *, seed: int) -> list[int]:
-    """Submit `count` requests through the intake service; return their ids."""
+def waiting_requests(url: str, signs: list[str], count: int | None, *, seed: int) -> list[int]:
+    """Submit `count` requests at signs drawn at random (None: one at each sign, in order)
+    through the intake service; return their ids."""
     app = app_for(url)
     rng = random.Random(seed)
+    chosen = signs if count is None else [rng.choice(signs) for _ in range(count)]
     ids = []
     with app.app_context():
-        for _ in range(count):
+        for sign in chosen:
             submission = help_intake.parse_submission({"need": "find_size"})
-            help_request, _ = help_intake.submit(rng.choice(signs), submission)
+            help_request, _ = help_intake.submit(sign, submission)
             ids.append(help_request.id)
         db.engine.dispose()
     return ids
@@ -109,3 +111,21 @@ def bench_sign(url: str, store_code: str) -> str:
             db.session.commit()
         db.engine.dispose()
     return token
+
+
+def store_associates(stores, per_store: int) -> list[tuple[str, int, User]]:
+    """Return (store code, number, user) for `per_store` associates of each (id, code) of
+    `stores`, in an app context, making those a bench store lacks (no login: a cookie of
+    a session started in process is how they are used). Flushes, does not commit."""
+    people = []
+    for store_id, code in stores:
+        users = list(db.session.scalars(select(User).where(
+            User.home_store_id == store_id, User.role == Role.ASSOCIATE).order_by(User.id)
+            .limit(per_store)))
+        for number in range(len(users), per_store):
+            users.append(User(login=f"{code.lower()}.push{number}", name=f"Handheld {number}",
+                              role=Role.ASSOCIATE, home_store_id=store_id, password_hash="!"))  # noqa: S106 (no login)
+            db.session.add(users[-1])
+        db.session.flush()
+        people += [(code, number, user) for number, user in enumerate(users)]
+    return people

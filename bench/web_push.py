@@ -25,7 +25,7 @@ from bench.report import Report, Result
 from bench.serve import floorapp
 from bench.server import workers_cpu_s
 from bench.settings import Settings
-from bench.setup import PASSWORD, app_for
+from bench.setup import PASSWORD, app_for, store_associates
 
 P99_TARGET_MS = 250.0
 WORKERS = 2
@@ -48,7 +48,7 @@ def seed_devices(url: str, receiver, devices: int) -> dict:
         ensure_bench_stores(stores, generate_password_hash(PASSWORD))
         rows = db.session.execute(select(Store.id, Store.code).where(
             Store.code.like("BENCH-%")).order_by(Store.code).limit(stores)).all()
-        people = _people(db, rows)
+        people = _people(rows)
         receiver.send(("subscribe", [label for label, *_ in people],
                        vapid.application_server_key()))
         subscriptions = receiver.recv()
@@ -75,24 +75,10 @@ def seed_devices(url: str, receiver, devices: int) -> dict:
     return seeded
 
 
-def _people(db, stores) -> list:
-    """Return (label, user, on the floor?) for PER_STORE associates of each store, made if
-    the bench store has fewer."""
-    from floorapp.models import Role, User
-
-    people = []
-    for store_id, code in stores:
-        users = list(db.session.scalars(select(User).where(
-            User.home_store_id == store_id, User.role == Role.ASSOCIATE).order_by(User.id)
-            .limit(PER_STORE)))
-        for number in range(len(users), PER_STORE):
-            users.append(User(login=f"{code.lower()}.push{number}", name=f"Handheld {number}",
-                              role=Role.ASSOCIATE, home_store_id=store_id, password_hash="!"))  # noqa: S106 (no login)
-            db.session.add(users[-1])
-        db.session.flush()
-        people += [(f"{code}/{user.login}", user, number >= ON_BREAK)
-                   for number, user in enumerate(users)]
-    return people
+def _people(stores) -> list:
+    """Return (label, user, on the floor?) for PER_STORE associates of each store."""
+    return [(f"{code}/{user.login}", user, number >= ON_BREAK)
+            for code, number, user in store_associates(stores, PER_STORE)]
 
 
 def measure(base, seeded: dict, receiver, settings: Settings) -> dict:
