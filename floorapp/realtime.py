@@ -9,8 +9,10 @@ never touch the request's database session.
 
 - PostgreSQL: the loop LISTENs on `floorapp_events` (a NOTIFY naming the store, sent in
   the writing transaction, so only after its commit), takes every notification already
-  arrived, and reads just those stores, on the one connection it holds (checked out
-  once per connect, not per read); a quiet second reads every watched store, in case.
+  arrived, and reads just those stores in one statement, on the one connection it holds
+  (checked out once per connect, not per read); a quiet second reads every watched store
+  the same way, in case. One statement, not one per store: a worker whose streams watch
+  800 stores would otherwise spend its quiet second reading.
 - SQLite (one host, no NOTIFY): a commit that wrote events wakes its own worker's loop
   at once; the other workers see it at their next read, every SSE_POLL_S while they
   hold open streams. One read covers every store (ids commit in order on SQLite). A
@@ -39,6 +41,7 @@ from floorapp.services.core.event_log import (
     EVENTS_WRITTEN,
     NOTIFY_CHANNEL,
     event_rows,
+    events_after_each,
     last_event_id,
 )
 from floorapp.services.core.input_parsing import whole_number
@@ -204,12 +207,16 @@ class Hub:
                 self._maybe_tick()
 
     def _fan_out(self, connection: Connection, stores: set[int] | None) -> None:
-        for store_id, after in self._watched().items():
-            if stores is not None and store_id not in stores:
-                continue
-            rows = event_rows(connection, store_id, after)
-            if rows:
-                self._deliver(store_id, rows)
+        """Read the given (or every) watched store's new events in one statement, deliver."""
+        positions = {store_id: after for store_id, after in self._watched().items()
+                     if stores is None or store_id in stores}
+        if not positions:
+            return
+        by_store: dict[int, list[dict]] = defaultdict(list)
+        for row in events_after_each(connection, positions):
+            by_store[row["store_id"]].append(row)
+        for store_id, rows in by_store.items():
+            self._deliver(store_id, rows)
 
     def _deliver(self, store_id: int, rows: list[dict]) -> None:
         for row in rows:  # format once per worker, not once per stream
