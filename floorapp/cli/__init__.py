@@ -23,10 +23,11 @@ def register(app: Flask) -> None:
     """Add the command groups to `app`."""
     from floorapp.cli.catalog import catalog_cli, tokens_cli
     from floorapp.cli.push import push_cli
+    from floorapp.cli.rollups import rollups_cli
     from floorapp.cli.texts import texts_cli
 
     for group in (users_cli, stores_cli, maintenance_cli, help_cli, catalog_cli, tokens_cli,
-                  push_cli, texts_cli):
+                  push_cli, texts_cli, rollups_cli):
         app.cli.add_command(group)
     app.cli.add_command(DemoGroup("demo", help="Demo data."))
 

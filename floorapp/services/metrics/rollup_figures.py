@@ -1,0 +1,129 @@
+"""The figures of a roll-up row, from requests or from other rows, with the dashboard's definitions.
+
+One place says what each column of models/rollups.py counts, in the words of
+services/metrics/figures.py `headline` and `within_target` (walk-aways are
+services/metrics/request_rows.py's `is_walkaway`, "within" is services/help/sla.py's), so
+the chain's figures from roll-ups are the dashboard's figures, up to the histograms'
+documented error in the percentiles. `Totals` adds rows up (an hour's zones into the
+day, a range's days into a store, stores into a chain): counts add, maxima take the
+larger, histograms merge.
+"""
+
+from floorapp.models.help import OPEN_STATUSES
+from floorapp.services.help.sla import within
+from floorapp.services.metrics import stats
+from floorapp.services.metrics import wait_histogram as histogram
+from floorapp.services.metrics.request_rows import CLOSED_UNREACHED, RequestRow
+
+OPEN = {status.value for status in OPEN_STATUSES}
+COUNTS = ("requests", "open", "resolved", "cancelled", "acknowledged", "acknowledged_within",
+          "reached", "reached_within", "handled", "walkaways", "walkaways_unacknowledged")
+WAITS = ("acknowledge", "reach", "handle")  # each has a histogram and an exact maximum
+HISTOGRAMS = (*WAITS, "walkaway")
+
+
+def row_figures(rows: list[RequestRow], acknowledge_target_s: int,
+                reach_target_s: int) -> dict:
+    """Return the column values of a roll-up row for some requests and the store's targets."""
+    waits = {
+        "acknowledge": [r.acknowledge_s for r in rows if r.acknowledge_s is not None],
+        "reach": [r.reach_s for r in rows if r.reach_s is not None],
+        "handle": [r.handle_s for r in rows if r.handle_s is not None],
+        "walkaway": [r.walkaway_wait_s for r in rows if r.walkaway_wait_s is not None],
+    }
+    figures = {
+        "requests": len(rows), "open": sum(r.status in OPEN for r in rows),
+        "resolved": sum(r.resolved is not None for r in rows),
+        "cancelled": sum(r.status in CLOSED_UNREACHED for r in rows),
+        "acknowledged": len(waits["acknowledge"]),
+        "acknowledged_within": sum(within(s, acknowledge_target_s)
+                                   for s in waits["acknowledge"]),
+        "reached": len(waits["reach"]),
+        "reached_within": sum(within(s, reach_target_s) for s in waits["reach"]),
+        "handled": len(waits["handle"]),
+        "walkaways": sum(r.is_walkaway for r in rows),
+        "walkaways_unacknowledged": sum(r.is_walkaway and r.acknowledged is None for r in rows),
+        "acknowledge_target_s": acknowledge_target_s, "reach_target_s": reach_target_s,
+    }
+    for name in WAITS:
+        figures[f"{name}_max_s"] = max(waits[name], default=None)
+    for name in HISTOGRAMS:
+        figures[f"{name}_hist"] = histogram.encode(histogram.counts_of(waits[name]))
+    return figures
+
+
+class Totals:
+    """A running sum of roll-up rows (mappings or objects with the columns)."""
+
+    __slots__ = ("counts", "maxima", "histograms")
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(COUNTS, 0)
+        self.maxima: dict[str, float | None] = dict.fromkeys(WAITS)
+        self.histograms = {name: histogram.empty() for name in HISTOGRAMS}
+
+    def add_row(self, row) -> None:
+        """Add one stored row (a Core result row or a model) to the totals."""
+        counts = self.counts
+        for name in COUNTS:
+            counts[name] += getattr(row, name)
+        for name in WAITS:
+            self._take_max(name, getattr(row, f"{name}_max_s"))
+        for name in HISTOGRAMS:
+            histogram.merge_into(self.histograms[name], getattr(row, f"{name}_hist"))
+
+    def add_totals(self, other: "Totals") -> None:
+        """Add another running sum (a store's, into the chain's)."""
+        for name in COUNTS:
+            self.counts[name] += other.counts[name]
+        for name in WAITS:
+            self._take_max(name, other.maxima[name])
+        for name in HISTOGRAMS:
+            histogram.add(self.histograms[name], other.histograms[name])
+
+    def _take_max(self, name: str, value: float | None) -> None:
+        if value is not None and (self.maxima[name] is None or value > self.maxima[name]):
+            self.maxima[name] = value
+
+    def columns(self) -> dict:
+        """Return the totals as the columns of a roll-up row (targets not included)."""
+        result = dict(self.counts)
+        result.update({f"{name}_max_s": self.maxima[name] for name in WAITS})
+        result.update({f"{name}_hist": histogram.encode(self.histograms[name])
+                       for name in HISTOGRAMS})
+        return result
+
+    def summary(self, name: str) -> dict:
+        """Return stats.summary's shape for a wait, its percentiles from the histogram."""
+        counts, maximum = self.histograms[name], self.maxima[name]
+        return {"count": sum(counts),
+                "p50_s": _round(histogram.percentile(counts, 50, maximum)),
+                "p90_s": _round(histogram.percentile(counts, 90, maximum)),
+                "max_s": _round(maximum)}
+
+    def headline(self) -> dict:
+        """Return figures.py `headline`'s shape (within_target without the targets)."""
+        counts, hists = self.counts, self.histograms
+        reach = self.summary("reach")
+        reach["km_p50_s"] = _round(histogram.kaplan_meier_median(hists["reach"],
+                                                                 hists["walkaway"]))
+        return {
+            "empty": not counts["requests"],
+            "requests": {"total": counts["requests"], "open": counts["open"],
+                         "resolved": counts["resolved"]},
+            "acknowledge": self.summary("acknowledge"), "reach": reach,
+            "handle": self.summary("handle"),
+            "within_target": {
+                "acknowledge": stats.share(counts["acknowledged_within"],
+                                           counts["acknowledged"]
+                                           + counts["walkaways_unacknowledged"]),
+                "reach": stats.share(counts["reached_within"],
+                                     counts["reached"] + counts["walkaways"])},
+            "walkaways": {"count": counts["walkaways"],
+                          "median_wait_s": _round(histogram.percentile(hists["walkaway"], 50)),
+                          "share": stats.share(counts["walkaways"], counts["requests"])},
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
