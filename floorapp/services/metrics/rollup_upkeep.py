@@ -101,20 +101,22 @@ def _dirty_hours(events, cutoff: datetime, budget: tuple[int, int],
         select(Store.id, Store.timezone).where(
             Store.id.in_({e.store_id for e in events if e.store_id is not None})))}
     dirty: dict[int, set[datetime]] = {}
+    report.behind = len(events) == max_events  # a full batch: more may follow
     for event in events:
         if event.at >= cutoff:
+            report.behind = False  # the rest is not settled yet: nothing more to do now
             break
         if event.store_id is not None:
             hour = rollup_writer.hour_start(event.requested_at, zones[event.store_id])
             hours = dirty.setdefault(event.store_id, set())
             if hour not in hours:
                 if report.hours == max_hours:
+                    report.behind = True
                     break
                 hours.add(hour)
                 report.hours += 1
         report.events += 1
         report.last_event_id = event.id
-    report.behind = report.events < len(events) or len(events) == max_events
     return {store_id: hours for store_id, hours in dirty.items() if hours}
 
 
