@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select, true, update
+from sqlalchemy import case, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from floorapp.extensions import db
@@ -226,7 +226,7 @@ def _lock() -> None:
 
 @writes
 def _raise_watermark(settled: int, now: datetime) -> None:
-    db.session.execute(update(RollupWatermark).where(
-        RollupWatermark.id == 1, RollupWatermark.last_event_id < settled)
-        .values(last_event_id=settled, updated_at=now))
+    mark = RollupWatermark.last_event_id
+    db.session.execute(update(RollupWatermark).where(RollupWatermark.id == 1).values(
+        last_event_id=case((mark < settled, settled), else_=mark), updated_at=now))
     db.session.commit()
