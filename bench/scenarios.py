@@ -18,6 +18,7 @@ SCENARIOS = {
     "claims": "bench.claims",
     "dashboard": "bench.dashboard",
     "wait_estimate": "bench.wait_estimate",
+    "chain": "bench.chain",
 }
 NAMES = list(SCENARIOS)
 
