@@ -15,7 +15,7 @@ running that twice gives the same rows.
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from floorapp.extensions import db
@@ -42,10 +42,10 @@ class RollupFigures:
     acknowledge_max_s: Mapped[float | None]
     reach_max_s: Mapped[float | None]
     handle_max_s: Mapped[float | None]
-    acknowledge_hist: Mapped[str] = mapped_column(Text, default="")
-    reach_hist: Mapped[str] = mapped_column(Text, default="")
-    handle_hist: Mapped[str] = mapped_column(Text, default="")
-    walkaway_hist: Mapped[str] = mapped_column(Text, default="")  # their censored waits
+    acknowledge_hist: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    reach_hist: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    handle_hist: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    walkaway_hist: Mapped[bytes] = mapped_column(LargeBinary, default=b"")  # their censored waits
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -12,16 +12,13 @@ requests by up to a minute and a tick (services/metrics/rollup_upkeep.py).
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import LargeBinary, and_, func, literal, or_, select
 
 from floorapp.extensions import db
 from floorapp.models import RollupDay, Store
 from floorapp.services.metrics.figures import store_header
 from floorapp.services.metrics.periods import Period, chosen_period
 from floorapp.services.metrics.rollup_figures import COUNTS, HISTOGRAMS, WAITS, Totals
-
-COLUMNS = ("store_id", *COUNTS, *(f"{name}_max_s" for name in WAITS),
-           *(f"{name}_hist" for name in HISTOGRAMS))
 
 
 def compare_stores_rolled(stores: list[Store], *, choice: str | None, first: str | None,
@@ -52,20 +49,33 @@ def _headline(total: Totals, store: Store | None) -> dict:
 
 
 def _totals_by_store(periods: dict[int, Period]) -> dict[int, Totals]:
-    """Sum the day rows of every store over its period, in one statement."""
+    """Sum the day rows of every store over its period, in one grouped statement.
+
+    The database adds the counts, takes the maxima and concatenates the histograms'
+    records (wait_histogram.py), so one row per store comes back, whatever the range.
+    """
     if not periods:
         return {}
     by_dates: dict[tuple[date, date], list[int]] = defaultdict(list)
     for store_id, period in periods.items():
         by_dates[(period.first, period.last)].append(store_id)
     table = RollupDay.__table__
-    statement = select(*(table.c[name] for name in COLUMNS)).where(or_(*(
-        and_(table.c.store_id.in_(ids), table.c.local_date.between(start, end))
-        for (start, end), ids in by_dates.items())))
+    statement = select(
+        table.c.store_id, *(func.sum(table.c[name]).label(name) for name in COUNTS),
+        *(func.max(table.c[f"{name}_max_s"]).label(f"{name}_max_s") for name in WAITS),
+        *(_concatenated(table.c[f"{name}_hist"]).label(f"{name}_hist")
+          for name in HISTOGRAMS),
+    ).where(or_(*(and_(table.c.store_id.in_(ids), table.c.local_date.between(start, end))
+                  for (start, end), ids in by_dates.items()))).group_by(table.c.store_id)
     totals: dict[int, Totals] = {}
     for row in db.session.execute(statement):
-        total = totals.get(row.store_id)
-        if total is None:
-            total = totals[row.store_id] = Totals()
-        total.add_row(row)
+        totals[row.store_id] = Totals()
+        totals[row.store_id].add_row(row)
     return totals
+
+
+def _concatenated(column):
+    """Return an aggregate that concatenates a bytes column (SQLite: as hex text)."""
+    if db.engine.dialect.name == "postgresql":
+        return func.string_agg(column, literal(b"", LargeBinary))
+    return func.group_concat(func.hex(column), "")

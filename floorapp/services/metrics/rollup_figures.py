@@ -53,24 +53,31 @@ def row_figures(rows: list[RequestRow], acknowledge_target_s: int,
 
 
 class Totals:
-    """A running sum of roll-up rows (mappings or objects with the columns)."""
+    """A running sum of roll-up rows (mappings or objects with the columns).
 
-    __slots__ = ("counts", "maxima", "histograms")
+    Histograms are kept as the stored records, concatenated, and merged once when a
+    figure is asked for (wait_histogram.decode), so adding a row costs no Python loop.
+    """
+
+    __slots__ = ("counts", "maxima", "parts", "added", "_dense")
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(COUNTS, 0)
         self.maxima: dict[str, float | None] = dict.fromkeys(WAITS)
-        self.histograms = {name: histogram.empty() for name in HISTOGRAMS}
+        self.parts: dict[str, list[bytes]] = {name: [] for name in HISTOGRAMS}
+        self.added: dict = {}  # merged counts of other totals, added as they are
+        self._dense: dict = {}
 
     def add_row(self, row) -> None:
-        """Add one stored row (a Core result row or a model) to the totals."""
+        """Add one stored row (or a row of sums and concatenations) to the totals."""
         counts = self.counts
         for name in COUNTS:
-            counts[name] += getattr(row, name)
+            counts[name] += getattr(row, name) or 0
         for name in WAITS:
             self._take_max(name, getattr(row, f"{name}_max_s"))
         for name in HISTOGRAMS:
-            histogram.merge_into(self.histograms[name], getattr(row, f"{name}_hist"))
+            self.parts[name].append(histogram.as_bytes(getattr(row, f"{name}_hist")))
+        self._dense.clear()
 
     def add_totals(self, other: "Totals") -> None:
         """Add another running sum (a store's, into the chain's)."""
@@ -79,34 +86,43 @@ class Totals:
         for name in WAITS:
             self._take_max(name, other.maxima[name])
         for name in HISTOGRAMS:
-            histogram.add(self.histograms[name], other.histograms[name])
+            counts = other.dense(name)
+            self.added[name] = self.added[name] + counts if name in self.added else counts
+        self._dense.clear()
 
     def _take_max(self, name: str, value: float | None) -> None:
         if value is not None and (self.maxima[name] is None or value > self.maxima[name]):
             self.maxima[name] = value
 
+    def dense(self, name: str):
+        """Return the merged counts of one histogram (decoded once, then kept)."""
+        if name not in self._dense:
+            counts = histogram.decode(b"".join(self.parts[name]))
+            self._dense[name] = counts + self.added[name] if name in self.added else counts
+        return self._dense[name]
+
     def columns(self) -> dict:
         """Return the totals as the columns of a roll-up row (targets not included)."""
         result = dict(self.counts)
         result.update({f"{name}_max_s": self.maxima[name] for name in WAITS})
-        result.update({f"{name}_hist": histogram.encode(self.histograms[name])
+        result.update({f"{name}_hist": histogram.encode(self.dense(name))
                        for name in HISTOGRAMS})
         return result
 
     def summary(self, name: str) -> dict:
         """Return stats.summary's shape for a wait, its percentiles from the histogram."""
-        counts, maximum = self.histograms[name], self.maxima[name]
-        return {"count": sum(counts),
+        counts, maximum = self.dense(name), self.maxima[name]
+        return {"count": int(counts.sum()),
                 "p50_s": _round(histogram.percentile(counts, 50, maximum)),
                 "p90_s": _round(histogram.percentile(counts, 90, maximum)),
                 "max_s": _round(maximum)}
 
     def headline(self) -> dict:
         """Return figures.py `headline`'s shape (within_target without the targets)."""
-        counts, hists = self.counts, self.histograms
+        counts = self.counts
         reach = self.summary("reach")
-        reach["km_p50_s"] = _round(histogram.kaplan_meier_median(hists["reach"],
-                                                                 hists["walkaway"]))
+        reach["km_p50_s"] = _round(histogram.kaplan_meier_median(self.dense("reach"),
+                                                                 self.dense("walkaway")))
         return {
             "empty": not counts["requests"],
             "requests": {"total": counts["requests"], "open": counts["open"],
@@ -120,7 +136,7 @@ class Totals:
                 "reach": stats.share(counts["reached_within"],
                                      counts["reached"] + counts["walkaways"])},
             "walkaways": {"count": counts["walkaways"],
-                          "median_wait_s": _round(histogram.percentile(hists["walkaway"], 50)),
+                          "median_wait_s": _round(histogram.percentile(self.dense("walkaway"), 50)),
                           "share": stats.share(counts["walkaways"], counts["requests"])},
         }
 

@@ -19,14 +19,19 @@ same waits: at most 0.5 s below 100 s and at most 1 % of the exact value above i
 only the overflow bucket has no bound. tests/services/metrics/test_rollup_accuracy.py
 holds the roll-ups to it.
 
-A row stores a histogram as compact JSON text, `[[bucket, …], [count, …]]` with only
-the buckets that have counts, which both databases keep as plain text and Python reads
-with one C call.
+A row stores a histogram as bytes: one 6-byte record (bucket as uint16, count as
+uint32, little-endian) per bucket that has counts. Records of many rows concatenated
+are still a valid histogram, so the database concatenates them while it sums the rest
+(`string_agg` on PostgreSQL, `group_concat` of hex on SQLite) and one numpy `bincount`
+merges them: merging costs C time per record, not Python time per bucket, which is what
+lets the chain's view read 800 stores × 30 days in one statement.
 """
 
-import json
+import functools
 import math
 from collections.abc import Iterable
+
+import numpy as np
 
 EXACT_BELOW_S = 100
 RATIO = 1.02
@@ -35,6 +40,7 @@ BUCKETS = EXACT_BELOW_S + GEOMETRIC_BUCKETS + 1  # the last one is the overflow
 OVERFLOW = BUCKETS - 1
 _LOG_RATIO = math.log(RATIO)
 MIDDLE_SHARE = math.sqrt(RATIO)
+RECORD = np.dtype([("bucket", "<u2"), ("count", "<u4")])
 
 
 def bucket_of(seconds: float) -> int:
@@ -61,67 +67,66 @@ def middle(bucket: int) -> float:
     return lower_edge(bucket) * MIDDLE_SHARE
 
 
-def counts_of(waits: Iterable[float]) -> list[int]:
-    """Return the dense bucket counts (a list of BUCKETS ints) of some waits."""
-    counts = [0] * BUCKETS
+def counts_of(waits: Iterable[float]) -> np.ndarray:
+    """Return the dense bucket counts (BUCKETS integers) of some waits."""
+    counts = np.zeros(BUCKETS, dtype=np.int64)
     for seconds in waits:
         counts[bucket_of(seconds)] += 1
     return counts
 
 
-def empty() -> list[int]:
-    """Return dense counts with nothing in them, to merge rows into."""
-    return [0] * BUCKETS
+def encode(counts: np.ndarray) -> bytes:
+    """Return the stored form of dense counts: a record per bucket that has some."""
+    buckets = np.flatnonzero(counts)
+    records = np.empty(len(buckets), dtype=RECORD)
+    records["bucket"], records["count"] = buckets, counts[buckets]
+    return records.tobytes()
 
 
-def encode(counts: list[int]) -> str:
-    """Return the compact text of dense counts (only the buckets that have some)."""
-    buckets = [index for index, count in enumerate(counts) if count]
-    return json.dumps([buckets, [counts[index] for index in buckets]], separators=(",", ":"))
+def as_bytes(stored: bytes | memoryview | str | None) -> bytes:
+    """Return a stored histogram (or a concatenation) as bytes; SQLite's hex text too."""
+    if not stored:
+        return b""
+    if isinstance(stored, str):
+        return bytes.fromhex(stored)
+    return bytes(stored)
 
 
-def merge_into(counts: list[int], text: str | None) -> None:
-    """Add a stored histogram's counts to dense `counts` in place (merge = add counts)."""
-    if not text:
-        return
-    buckets, values = json.loads(text)
-    for index, count in zip(buckets, values, strict=True):
-        counts[index] += count
+def decode(stored: bytes) -> np.ndarray:
+    """Return the dense counts of stored records (concatenated ones merge: counts add)."""
+    records = np.frombuffer(stored, dtype=RECORD)
+    if not len(records):
+        return np.zeros(BUCKETS, dtype=np.int64)
+    return np.bincount(records["bucket"], weights=records["count"],
+                       minlength=BUCKETS).astype(np.int64)
 
 
-def add(counts: list[int], other: list[int]) -> None:
-    """Add dense `other` to dense `counts` in place."""
-    for index, count in enumerate(other):
-        if count:
-            counts[index] += count
+@functools.cache
+def _middles() -> np.ndarray:
+    """Return the wait each bucket stands for, as an array (made once)."""
+    return np.array([middle(bucket) for bucket in range(BUCKETS)])
 
 
-def percentile(counts: list[int], p: float, maximum: float | None = None) -> float | None:
+def percentile(counts: np.ndarray, p: float, maximum: float | None = None) -> float | None:
     """Return the nearest-rank p-th percentile from dense counts (None when empty)."""
-    total = sum(counts)
+    cumulative = np.cumsum(counts)
+    total = int(cumulative[-1])
     if not total:
         return None
-    rank, seen = max(1, math.ceil(p / 100 * total)), 0
-    for index, count in enumerate(counts):
-        seen += count
-        if seen >= rank:
-            value = middle(index)
-            return value if maximum is None else min(value, maximum)
-    return None  # unreachable: the ranks end at the total
+    rank = max(1, math.ceil(p / 100 * total))
+    value = float(_middles()[int(np.searchsorted(cumulative, rank))])
+    return value if maximum is None else min(value, maximum)
 
 
-def kaplan_meier_median(events: list[int], censored: list[int]) -> float | None:
+def kaplan_meier_median(events: np.ndarray, censored: np.ndarray) -> float | None:
     """Return the Kaplan–Meier median from bucketed events and censorings (stats.py's rule).
 
-    Within a bucket, events count before censorings, as at a tie in stats.py; the
-    answer is a bucket's middle, so it carries the histogram's error.
+    Within a bucket, events count before censorings, as at a tie in stats.py, so a
+    bucket's e events among n at risk multiply the survival by (n − e) / n; the answer
+    is a bucket's middle and carries the histogram's error.
     """
-    at_risk, survival = sum(events) + sum(censored), 1.0
-    for index in range(BUCKETS):
-        for _ in range(events[index]):
-            survival *= (at_risk - 1) / at_risk
-            at_risk -= 1
-            if survival <= 0.5 + 1e-12:
-                return middle(index)
-        at_risk -= censored[index]
-    return None
+    leaving = events + censored
+    at_risk = int(leaving.sum()) - np.concatenate(([0], np.cumsum(leaving)[:-1]))
+    factors = np.where(at_risk > 0, (at_risk - events) / np.maximum(at_risk, 1), 1.0)
+    below = np.flatnonzero((np.cumprod(factors) <= 0.5 + 1e-12) & (events > 0))
+    return float(_middles()[below[0]]) if len(below) else None
