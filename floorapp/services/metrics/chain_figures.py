@@ -12,7 +12,7 @@ requests by up to a minute and a tick (services/metrics/rollup_upkeep.py).
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import LargeBinary, and_, func, literal, or_, select
+from sqlalchemy import LargeBinary, and_, func, literal, null, or_, select
 
 from floorapp.extensions import db
 from floorapp.models import RollupDay, Store
@@ -22,15 +22,19 @@ from floorapp.services.metrics.rollup_figures import COUNTS, HISTOGRAMS, WAITS, 
 
 
 def compare_stores_rolled(stores: list[Store], *, choice: str | None, first: str | None,
-                          last: str | None, now: datetime | None = None) -> dict:
+                          last: str | None, now: datetime | None = None,
+                          handle: bool = False) -> dict:
     """Return each store's headline figures for the same local dates, and the stores' total.
 
-    Each store's range is its own local days (a preset ends on its own today). Raises
-    InvalidInput for a range the dashboards refuse.
+    Each store's range is its own local days (a preset ends on its own today). The
+    handling time's percentiles are None unless `handle` (the side-by-side page does
+    not show them, and their histogram is the widest to read); its count and longest
+    are always there. Raises InvalidInput for a range the dashboards refuse.
     """
     periods = {store.id: chosen_period(choice, first, last, store.timezone, now)
                for store in stores}
-    totals = _totals_by_store(periods)
+    totals = _totals_by_store(periods, HISTOGRAMS if handle else
+                              tuple(name for name in HISTOGRAMS if name != "handle"))
     rows, chain = [], Totals()
     for store in stores:
         total = totals.get(store.id) or Totals()
@@ -48,7 +52,8 @@ def _headline(total: Totals, store: Store | None) -> dict:
     return figures
 
 
-def _totals_by_store(periods: dict[int, Period]) -> dict[int, Totals]:
+def _totals_by_store(periods: dict[int, Period], histograms: tuple[str, ...]
+                     ) -> dict[int, Totals]:
     """Sum the day rows of every store over its period, in one grouped statement.
 
     The database adds the counts, takes the maxima and concatenates the histograms'
@@ -63,8 +68,8 @@ def _totals_by_store(periods: dict[int, Period]) -> dict[int, Totals]:
     statement = select(
         table.c.store_id, *(func.sum(table.c[name]).label(name) for name in COUNTS),
         *(func.max(table.c[f"{name}_max_s"]).label(f"{name}_max_s") for name in WAITS),
-        *(_concatenated(table.c[f"{name}_hist"]).label(f"{name}_hist")
-          for name in HISTOGRAMS),
+        *((_concatenated(table.c[f"{name}_hist"]) if name in histograms else null())
+          .label(f"{name}_hist") for name in HISTOGRAMS),
     ).where(or_(*(and_(table.c.store_id.in_(ids), table.c.local_date.between(start, end))
                   for (start, end), ids in by_dates.items()))).group_by(table.c.store_id)
     totals: dict[int, Totals] = {}

@@ -20,6 +20,7 @@ COUNTS = ("requests", "open", "resolved", "cancelled", "acknowledged", "acknowle
           "reached", "reached_within", "handled", "walkaways", "walkaways_unacknowledged")
 WAITS = ("acknowledge", "reach", "handle")  # each has a histogram and an exact maximum
 HISTOGRAMS = (*WAITS, "walkaway")
+COUNTED = {"acknowledge": "acknowledged", "reach": "reached", "handle": "handled"}
 
 
 def row_figures(rows: list[RequestRow], acknowledge_target_s: int,
@@ -112,7 +113,7 @@ class Totals:
     def summary(self, name: str) -> dict:
         """Return stats.summary's shape for a wait, its percentiles from the histogram."""
         counts, maximum = self.dense(name), self.maxima[name]
-        return {"count": int(counts.sum()),
+        return {"count": self.counts[COUNTED[name]],
                 "p50_s": _round(histogram.percentile(counts, 50, maximum)),
                 "p90_s": _round(histogram.percentile(counts, 90, maximum)),
                 "max_s": _round(maximum)}

@@ -19,12 +19,13 @@ same waits: at most 0.5 s below 100 s and at most 1 % of the exact value above i
 only the overflow bucket has no bound. tests/services/metrics/test_rollup_accuracy.py
 holds the roll-ups to it.
 
-A row stores a histogram as bytes: one 6-byte record (bucket as uint16, count as
-uint32, little-endian) per bucket that has counts. Records of many rows concatenated
-are still a valid histogram, so the database concatenates them while it sums the rest
-(`string_agg` on PostgreSQL, `group_concat` of hex on SQLite) and one numpy `bincount`
-merges them: merging costs C time per record, not Python time per bucket, which is what
-lets the chain's view read 800 stores × 30 days in one statement.
+A row stores a histogram as bytes: one 4-byte record (bucket and count as uint16,
+little-endian) per bucket that has counts (a larger count takes several records).
+Records of many rows concatenated are still a valid histogram, so the database
+concatenates them while it sums the rest (`string_agg` on PostgreSQL, `group_concat` of
+hex on SQLite) and one numpy `bincount` merges them: merging costs C time per record,
+not Python time per bucket, which lets the chain's view read 800 stores × 30 days in
+one statement.
 """
 
 import functools
@@ -40,7 +41,8 @@ BUCKETS = EXACT_BELOW_S + GEOMETRIC_BUCKETS + 1  # the last one is the overflow
 OVERFLOW = BUCKETS - 1
 _LOG_RATIO = math.log(RATIO)
 MIDDLE_SHARE = math.sqrt(RATIO)
-RECORD = np.dtype([("bucket", "<u2"), ("count", "<u4")])
+RECORD = np.dtype([("bucket", "<u2"), ("count", "<u2")])
+RECORD_MAX = 65_535
 
 
 def bucket_of(seconds: float) -> int:
@@ -76,10 +78,20 @@ def counts_of(waits: Iterable[float]) -> np.ndarray:
 
 
 def encode(counts: np.ndarray) -> bytes:
-    """Return the stored form of dense counts: a record per bucket that has some."""
+    """Return the stored form of dense counts: a record per bucket that has some.
+
+    A count above a record's 65,535 is written as several records of one bucket, which
+    add up like any others.
+    """
     buckets = np.flatnonzero(counts)
+    values = counts[buckets]
+    if len(values) and values.max() > RECORD_MAX:
+        pieces = -(-values // RECORD_MAX)  # records per bucket
+        buckets = np.repeat(buckets, pieces)
+        values = np.concatenate([[RECORD_MAX] * (n - 1) + [v - RECORD_MAX * (n - 1)]
+                                 for n, v in zip(pieces, values, strict=True)])
     records = np.empty(len(buckets), dtype=RECORD)
-    records["bucket"], records["count"] = buckets, counts[buckets]
+    records["bucket"], records["count"] = buckets, values
     return records.tobytes()
 
 

@@ -89,7 +89,8 @@ def _assert_same_figures(rolled: dict, exact: dict) -> None:
 
 def _rolled(store, first: date, last: date) -> dict:
     return chain_figures.compare_stores_rolled(
-        [store], choice="custom", first=first.isoformat(), last=last.isoformat())["stores"][0]
+        [store], choice="custom", first=first.isoformat(), last=last.isoformat(),
+        handle=True)["stores"][0]
 
 
 def test_roll_up_figures_match_the_exact_ones_within_the_documented_error(shop):
@@ -103,6 +104,12 @@ def test_roll_up_figures_match_the_exact_ones_within_the_documented_error(shop):
         exact = headline(shop, fetch_rows(shop.id, period, detail=False))
         assert exact["requests"]["total"] > 0
         _assert_same_figures(_rolled(shop, first, last), exact)
+    without = chain_figures.compare_stores_rolled([shop], choice="custom", first="2026-06-10",
+                                                  last="2026-06-11")["stores"][0]["handle"]
+    exact = headline(shop, fetch_rows(shop.id, Period(PLAIN, PLAIN + timedelta(days=1),
+                                                       NEW_YORK), detail=False))["handle"]
+    assert without == {"count": exact["count"], "p50_s": None, "p90_s": None,
+                       "max_s": exact["max_s"]}
 
 
 def test_the_hours_of_dst_days_are_the_local_hours_with_the_repeated_one_twice(shop):
