@@ -23,29 +23,30 @@ from floorapp.services.metrics.rollup_figures import COUNTS, HISTOGRAMS, WAITS, 
 
 def compare_stores_rolled(stores: list[Store], *, choice: str | None, first: str | None,
                           last: str | None, now: datetime | None = None,
-                          handle: bool = False) -> dict:
+                          detail: bool = False) -> dict:
     """Return each store's headline figures for the same local dates, and the stores' total.
 
     Each store's range is its own local days (a preset ends on its own today). The
-    handling time's percentiles are None unless `handle` (the side-by-side page does
-    not show them, and their histogram is the widest to read); its count and longest
-    are always there. Raises InvalidInput for a range the dashboards refuse.
+    handling time's percentiles and the Kaplan–Meier median are None unless `detail`
+    (the side-by-side page shows neither, and the handling histogram is the widest to
+    read); the handling count and longest are always there. Raises InvalidInput for a
+    range the dashboards refuse.
     """
     periods = {store.id: chosen_period(choice, first, last, store.timezone, now)
                for store in stores}
-    totals = _totals_by_store(periods, HISTOGRAMS if handle else
+    totals = _totals_by_store(periods, HISTOGRAMS if detail else
                               tuple(name for name in HISTOGRAMS if name != "handle"))
     rows, chain = [], Totals()
     for store in stores:
         total = totals.get(store.id) or Totals()
         chain.add_totals(total)
         rows.append({"store": store_header(store), "range": periods[store.id].as_dict(),
-                     **_headline(total, store)})
-    return {"stores": rows, "total": {"stores": len(stores), **_headline(chain, None)}}
+                     **_headline(total, store, detail)})
+    return {"stores": rows, "total": {"stores": len(stores), **_headline(chain, None, detail)}}
 
 
-def _headline(total: Totals, store: Store | None) -> dict:
-    figures = total.headline()
+def _headline(total: Totals, store: Store | None, detail: bool) -> dict:
+    figures = total.headline(detail=detail)
     figures["within_target"].update(
         acknowledge_target_s=store.acknowledge_target_s if store else None,
         reach_target_s=store.reach_target_s if store else None)

@@ -110,26 +110,30 @@ class Totals:
                        for name in HISTOGRAMS})
         return result
 
-    def summary(self, name: str) -> dict:
+    def summary(self, name: str, *, percentiles: bool = True) -> dict:
         """Return stats.summary's shape for a wait, its percentiles from the histogram."""
-        counts, maximum = self.dense(name), self.maxima[name]
-        return {"count": self.counts[COUNTED[name]],
-                "p50_s": _round(histogram.percentile(counts, 50, maximum)),
-                "p90_s": _round(histogram.percentile(counts, 90, maximum)),
-                "max_s": _round(maximum)}
+        maximum = self.maxima[name]
+        p50, p90 = (histogram.percentiles(self.dense(name), (50, 90), maximum)
+                    if percentiles else (None, None))
+        return {"count": self.counts[COUNTED[name]], "p50_s": _round(p50),
+                "p90_s": _round(p90), "max_s": _round(maximum)}
 
-    def headline(self) -> dict:
-        """Return figures.py `headline`'s shape (within_target without the targets)."""
+    def headline(self, *, detail: bool = True) -> dict:
+        """Return figures.py `headline`'s shape (within_target without the targets).
+
+        Without `detail`, the handling time's percentiles and the Kaplan–Meier median
+        are None (the stores side by side show neither).
+        """
         counts = self.counts
         reach = self.summary("reach")
-        reach["km_p50_s"] = _round(histogram.kaplan_meier_median(self.dense("reach"),
-                                                                 self.dense("walkaway")))
+        reach["km_p50_s"] = _round(histogram.kaplan_meier_median(
+            self.dense("reach"), self.dense("walkaway"))) if detail else None
         return {
             "empty": not counts["requests"],
             "requests": {"total": counts["requests"], "open": counts["open"],
                          "resolved": counts["resolved"]},
             "acknowledge": self.summary("acknowledge"), "reach": reach,
-            "handle": self.summary("handle"),
+            "handle": self.summary("handle", percentiles=detail),
             "within_target": {
                 "acknowledge": stats.share(counts["acknowledged_within"],
                                            counts["acknowledged"]

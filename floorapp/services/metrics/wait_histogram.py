@@ -121,13 +121,19 @@ def _middles() -> np.ndarray:
 
 def percentile(counts: np.ndarray, p: float, maximum: float | None = None) -> float | None:
     """Return the nearest-rank p-th percentile from dense counts (None when empty)."""
+    return percentiles(counts, (p,), maximum)[0]
+
+
+def percentiles(counts: np.ndarray, ps: tuple[float, ...],
+                maximum: float | None = None) -> list[float | None]:
+    """Return several nearest-rank percentiles from dense counts at once (None when empty)."""
     cumulative = np.cumsum(counts)
     total = int(cumulative[-1])
     if not total:
-        return None
-    rank = max(1, math.ceil(p / 100 * total))
-    value = float(_middles()[int(np.searchsorted(cumulative, rank))])
-    return value if maximum is None else min(value, maximum)
+        return [None] * len(ps)
+    ranks = [max(1, math.ceil(p / 100 * total)) for p in ps]
+    values = _middles()[np.searchsorted(cumulative, ranks)].tolist()
+    return values if maximum is None else [min(value, maximum) for value in values]
 
 
 def kaplan_meier_median(events: np.ndarray, censored: np.ndarray) -> float | None:

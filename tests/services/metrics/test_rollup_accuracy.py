@@ -90,7 +90,7 @@ def _assert_same_figures(rolled: dict, exact: dict) -> None:
 def _rolled(store, first: date, last: date) -> dict:
     return chain_figures.compare_stores_rolled(
         [store], choice="custom", first=first.isoformat(), last=last.isoformat(),
-        handle=True)["stores"][0]
+        detail=True)["stores"][0]
 
 
 def test_roll_up_figures_match_the_exact_ones_within_the_documented_error(shop):
