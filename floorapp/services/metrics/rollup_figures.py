@@ -60,13 +60,12 @@ class Totals:
     figure is asked for (wait_histogram.decode), so adding a row costs no Python loop.
     """
 
-    __slots__ = ("counts", "maxima", "parts", "added", "_dense")
+    __slots__ = ("counts", "maxima", "parts", "_dense")
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(COUNTS, 0)
         self.maxima: dict[str, float | None] = dict.fromkeys(WAITS)
         self.parts: dict[str, list[bytes]] = {name: [] for name in HISTOGRAMS}
-        self.added: dict = {}  # merged counts of other totals, added as they are
         self._dense: dict = {}
 
     def add_row(self, row) -> None:
@@ -87,8 +86,7 @@ class Totals:
         for name in WAITS:
             self._take_max(name, other.maxima[name])
         for name in HISTOGRAMS:
-            counts = other.dense(name)
-            self.added[name] = self.added[name] + counts if name in self.added else counts
+            self.parts[name].extend(other.parts[name])  # a store's: one piece per histogram
         self._dense.clear()
 
     def _take_max(self, name: str, value: float | None) -> None:
@@ -98,8 +96,7 @@ class Totals:
     def dense(self, name: str):
         """Return the merged counts of one histogram (decoded once, then kept)."""
         if name not in self._dense:
-            counts = histogram.decode(b"".join(self.parts[name]))
-            self._dense[name] = counts + self.added[name] if name in self.added else counts
+            self._dense[name] = histogram.decode(b"".join(self.parts[name]))
         return self._dense[name]
 
     def columns(self) -> dict:
