@@ -19,6 +19,7 @@ SCENARIOS = {
     "dashboard": "bench.dashboard",
     "wait_estimate": "bench.wait_estimate",
     "fleet": "bench.fleet",
+    "chain": "bench.chain",
 }
 NAMES = list(SCENARIOS)
 

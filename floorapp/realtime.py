@@ -241,9 +241,10 @@ class Hub:
 
 
 def run_tick(app: Flask) -> dict:
-    """Escalate, expire and set idle associates off, once (inside an app context)."""
+    """Escalate, expire, set idle associates off, bring the roll-ups up; once, in an app context."""
     from floorapp.services.core import maintenance
     from floorapp.services.help import availability, escalation, returns
+    from floorapp.services.metrics import rollup_upkeep
     from floorapp.services.notify import subscriptions
     from floorapp.services.texts import consent as texts_consent
 
@@ -256,9 +257,10 @@ def run_tick(app: Flask) -> dict:
     maintenance.purge_when_due(app.config, app.instance_path, now=now)
     swept = subscriptions.sweep(now=now, idle=app.config["SESSION_IDLE"])
     texts_consent.erase_after_conversations(now=now)
+    rolled = rollup_upkeep.tick(now=now)
     return {"escalated": report.escalated, "expired": report.expired, "set_off": idle,
             "breaks_overdue": late,
-            "push_swept": swept}
+            "push_swept": swept, "rollup_hours": rolled.hours}
 
 
 worker_loops.wake_after_commit(EVENTS_WRITTEN, "floorapp_hub")

@@ -25,6 +25,7 @@ from floorapp.models import (
 )
 from floorapp.services.inventory.catalog import catalog_version
 from floorapp.services.inventory.catalog_write import bump_catalog_version
+from floorapp.services.metrics import rollup_upkeep
 from tests import databases
 from tests.factories import submit_request
 
@@ -488,10 +489,34 @@ def test_0230_adds_regions_and_the_regional_manager_on_a_database_with_rows(
         db.engine.dispose()
 
 
-def test_0250_indexes_the_events_by_person_on_a_database_with_rows(empty_database_url):
+def test_0240_adds_the_roll_ups_that_the_tick_then_fills_on_a_database_with_rows(
+        empty_database_url):
     app = _app(empty_database_url, TICK_INTERVAL_S=0)
     with app.app_context():
         request = _request_at("0230")
+        expected = _row_counts()
+        flask_migrate.upgrade(revision="0240")
+        assert _row_counts() == expected
+        assert db.session.scalar(text("SELECT last_event_id FROM rollup_watermark")) == 0
+        db.session.rollback()
+        report = rollup_upkeep.tick(now=datetime.now(UTC) + rollup_upkeep.SETTLE * 2)
+        assert report.hours == 1 and report.last_event_id > 0
+        assert db.session.scalar(text("SELECT requests FROM rollup_days WHERE store_id = :s"),
+                                 {"s": request.store_id}) == 1
+        db.session.rollback()
+        flask_migrate.downgrade(revision="0230")
+        assert {"rollup_hours", "rollup_days", "rollup_watermark"}.isdisjoint(
+            inspect(db.engine).get_table_names())
+        assert _row_counts() == expected
+        flask_migrate.upgrade()
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def test_0250_indexes_the_events_by_person_on_a_database_with_rows(empty_database_url):
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        request = _request_at("0240")
         person = _a_user()
         for n, status in enumerate(("on_floor", "with_customer", "off")):
             db.session.execute(text(
@@ -509,7 +534,7 @@ def test_0250_indexes_the_events_by_person_on_a_database_with_rows(empty_databas
         assert indexes()["ix_events_store_kind_subject_id"] == [
             "store_id", "kind", "subject_id", "id", "at"]
         assert _row_counts() == expected
-        flask_migrate.downgrade(revision="0230")
+        flask_migrate.downgrade(revision="0240")
         assert "ix_events_store_kind_subject_id" not in indexes()
         assert _row_counts() == expected
         flask_migrate.upgrade()

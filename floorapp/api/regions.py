@@ -23,5 +23,5 @@ def region_metrics(code: str):
     if not current_user.is_authenticated:
         raise Unauthorized("Log in as an admin or this region's manager to read its figures.")
     region = regions.visible_region(acting_user(), code)
-    rows = regions.region_rows(region, **range_args())
-    return jsonify({"region": {"code": region.code, "name": region.name}, "stores": rows})
+    figures = regions.region_rows(region, **range_args())
+    return jsonify({"region": {"code": region.code, "name": region.name}, **figures})

@@ -24,10 +24,11 @@ def register(app: Flask) -> None:
     from floorapp.cli.catalog import catalog_cli, tokens_cli
     from floorapp.cli.push import push_cli
     from floorapp.cli.regions import regions_cli
+    from floorapp.cli.rollups import rollups_cli
     from floorapp.cli.texts import texts_cli
 
     for group in (users_cli, stores_cli, maintenance_cli, help_cli, catalog_cli, tokens_cli,
-                  push_cli, texts_cli, regions_cli):
+                  push_cli, texts_cli, regions_cli, rollups_cli):
         app.cli.add_command(group)
     app.cli.add_command(DemoGroup("demo", help="Demo data."))
 

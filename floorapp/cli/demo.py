@@ -7,6 +7,8 @@ from flask.cli import AppGroup
 from floorapp.cli import domain_errors_as_messages
 from floorapp.demo import history, history_scale
 from floorapp.demo import seed as demo
+from floorapp.models.types import utcnow
+from floorapp.services.metrics import rollup_upkeep
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -27,6 +29,7 @@ def seed_demo(seed: int, if_empty: bool, base_url: str, history_days: int) -> No
     else:
         demo.seed_demo(seed=seed, password=current_app.config["DEMO_PASSWORD"],
                        history_days=history_days)
+        rollup_upkeep.rebuild(now=utcnow())  # the chain's view reads roll-ups of the history
         click.echo(f"Demo data created (seed {seed}).")
     _echo_demo_logins(base_url)
 
@@ -63,6 +66,7 @@ def add_history(code: str, days: int, seed: int) -> None:
     with domain_errors_as_messages():
         store = history.find_store(code)
         report = history.generate_history(store, days=days, seed=seed)
+        rollup_upkeep.rebuild(store, now=utcnow())
     click.echo(f"{store.code}: {report.requests} requests, {report.events} events, "
                f"{report.feedback} ratings, {report.pulls} stock pulls, {report.holds} holds, "
                f"{report.misses} lookup misses over {days} days.")

@@ -18,6 +18,7 @@ from floorapp.models.help import (
 )
 from floorapp.models.messages import Author, RequestMessage, RequestPhoto
 from floorapp.models.push import PushMessage, PushOutcome, PushSubscription
+from floorapp.models.rollups import RollupDay, RollupHour, RollupWatermark
 from floorapp.models.search_ddl import include_object
 from floorapp.models.shifts import Shift, ShiftFeed
 from floorapp.models.sms import SmsConsent, SmsKind, SmsMessage, SmsOptOut, SmsOutcome
@@ -57,6 +58,9 @@ __all__ = [
     "RequestPhoto",
     "Region",
     "RetiredSignToken",
+    "RollupDay",
+    "RollupHour",
+    "RollupWatermark",
     "Role",
     "Shift",
     "ShiftFeed",

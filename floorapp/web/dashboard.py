@@ -14,8 +14,8 @@ from flask_login import login_required
 from floorapp.errors import InvalidInput
 from floorapp.services.conversation import recovery, thread
 from floorapp.services.help import board
+from floorapp.services.metrics import chain_figures, rollup_upkeep, shift_plan, staffing
 from floorapp.services.metrics import figures as metrics
-from floorapp.services.metrics import shift_plan, staffing
 from floorapp.services.metrics.periods import chosen_period
 from floorapp.services.org import stores
 from floorapp.web import refusals
@@ -120,15 +120,15 @@ def _weekday_arg() -> int:
 @bp.get("/admin/dashboard")
 @admin_required
 def all_stores():
-    """Show every store's headline figures side by side (admins only)."""
+    """Show every store's headline figures side by side, from the roll-ups (admins only)."""
     args = _range_args()
     try:
-        rows = metrics.compare_stores(stores.list_stores(), **args)
+        figures = chain_figures.compare_stores_rolled(stores.list_stores(), **args)
     except InvalidInput as error:
         return render_template("dashboard/stores.html", error=error, args=args,
-                               choices=RANGE_CHOICES, rows=None), 400
-    return render_template("dashboard/stores.html", rows=rows, args=args,
-                           choices=RANGE_CHOICES)
+                               choices=RANGE_CHOICES, figures=None), 400
+    return render_template("dashboard/stores.html", figures=figures, args=args,
+                           choices=RANGE_CHOICES, caught_up_at=rollup_upkeep.caught_up_at())
 
 
 @bp.get("/stores/<code>/board")

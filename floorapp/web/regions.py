@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from floorapp.errors import InvalidInput
+from floorapp.services.metrics import rollup_upkeep
 from floorapp.services.org import regions
 from floorapp.web.access import acting_user, admin_required
 from floorapp.web.dashboard import RANGE_CHOICES
@@ -37,9 +38,9 @@ def region(code: str):
     shown = regions.visible_region(acting_user(), code)
     args = range_args()
     try:
-        rows = regions.region_rows(shown, **args)
+        figures = regions.region_rows(shown, **args)
     except InvalidInput as error:
         return render_template("regions/region.html", region=shown, error=error, args=args,
-                               choices=RANGE_CHOICES, rows=None), 400
-    return render_template("regions/region.html", region=shown, rows=rows, args=args,
-                           choices=RANGE_CHOICES)
+                               choices=RANGE_CHOICES, figures=None), 400
+    return render_template("regions/region.html", region=shown, figures=figures, args=args,
+                           choices=RANGE_CHOICES, caught_up_at=rollup_upkeep.caught_up_at())

@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0250'
-down_revision = '0230'
+down_revision = '0240'
 branch_labels = None
 depends_on = None
 

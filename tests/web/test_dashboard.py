@@ -8,6 +8,7 @@ import pytest
 from floorapp.models import Availability, LookupSource, Role, Status
 from floorapp.services.help import availability, coverage
 from floorapp.services.help.sla import sla_state
+from floorapp.services.metrics import rollup_upkeep
 from tests.factories import (
     make_help_request,
     make_product,
@@ -113,9 +114,30 @@ def test_the_admin_sees_every_store_side_by_side(shop, client, auth):
     auth.login("root")
     page = client.get("/admin/dashboard?range=30d").text
     assert "Fifth Avenue" in page and "Test Store" in page
+    assert "The roll-ups have not been built yet." in page
     auth.logout()
     auth.login("boss")
     assert client.get("/admin/dashboard").status_code == 403
+
+
+def test_the_stores_side_by_side_come_from_the_roll_ups_with_a_chain_total(shop, client, auth):
+    sign = make_sign(zone=shop.zones[0])
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    for reach_s in (100, 200, 300):
+        make_timed_request(sign=sign, requested_at=yesterday, acknowledge_s=30,
+                           reach_s=reach_s, handle_s=60)
+    make_timed_request(sign=sign, requested_at=yesterday, closed_s=400)  # walked away
+    rollup_upkeep.rebuild(now=datetime.now(UTC))
+    auth.login("root")
+    page = client.get("/admin/dashboard?range=7d").text
+    store_row = page.split("Fifth Avenue</a></th>")[1].split("</tr>")[0]
+    assert [cell.split("</td>")[0] for cell in store_row.split("<td>")[1:]] == [
+        "4", "30 s", "3 min 22 s", "5 min", "75%", "25%", "1"]  # 202 s: 200's bucket's middle
+    total_row = page.split("All 2 stores</th>")[1].split("</tr>")[0]
+    assert "<td>4</td>" in total_row and "within 1% or half a second" in page
+    assert "Requests up to about a minute before" in page
+    response = client.get("/admin/dashboard?range=custom&from=2026-02-01&to=2026-01-01")
+    assert response.status_code == 400 and "before it starts" in response.text
 
 
 def test_the_live_board_shows_waits_against_the_targets_and_the_team(shop, client, auth):

@@ -1,6 +1,6 @@
 """The OpenAPI description of a region's stores side by side (floorapp/api/regions.py)."""
 
-from floorapp.api.openapi.metrics import HEADLINE, RANGE, _object, _ref
+from floorapp.api.openapi.metrics import COUNT, HEADLINE, RANGE, _object, _ref
 
 STORE = _object({"code": {"type": "string"}, "name": {"type": "string"},
                  "timezone": {"type": "string"},
@@ -11,7 +11,11 @@ REGION_ROW = _object({"store": STORE, "range": RANGE, **HEADLINE},
 REGION_METRICS = _object({
     "region": _object({"code": {"type": "string"}, "name": {"type": "string"}}),
     "stores": {"type": "array", "items": _ref("RegionStoreRow"),
-               "description": "the region's stores, by code"}})
+               "description": "the region's stores, by code"},
+    "total": _object({"stores": COUNT, **HEADLINE},
+                     description="The stores' figures together, from the same roll-ups")},
+    description="From the roll-ups: counts and shares exact, percentiles within 1 % or "
+                "half a second (services/metrics/wait_histogram.py).")
 SCHEMAS = {"RegionStoreRow": REGION_ROW, "RegionMetrics": REGION_METRICS}
 
 _PARAMETERS = [

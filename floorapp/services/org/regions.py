@@ -15,7 +15,7 @@ from floorapp.models import Region, Role, Store, User
 from floorapp.services.core import audit
 from floorapp.services.core.names import clean_name
 from floorapp.services.core.transactions import writes
-from floorapp.services.metrics import figures
+from floorapp.services.metrics import chain_figures
 from floorapp.services.org.stores import (
     STORE_CODE_PATTERN,
     require_manager,
@@ -139,11 +139,9 @@ def board_store(user: User, code: str) -> Store:
 
 
 def region_rows(region: Region, *, choice: str | None, first: str | None,
-                last: str | None) -> list[dict]:
-    """Return each of the region's stores' headline figures over the same local dates.
-
-    The one place the regional view asks for its figures: another helper's roll-up
-    version of compare_stores, with the same rows, replaces this call when merged.
-    """
-    return figures.compare_stores(region_stores(region), choice=choice, first=first,
-                                  last=last)
+                last: str | None) -> dict:
+    """Return each of the region's stores' headline figures over the same local dates, and
+    their total, from the roll-ups (services/metrics/chain_figures.py): a region over a
+    year reads its stores' day rows, never their requests."""
+    return chain_figures.compare_stores_rolled(region_stores(region), choice=choice,
+                                               first=first, last=last)
