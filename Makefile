@@ -23,10 +23,10 @@ test: $(STAMP) browser-deps ## Run the linter and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP) bench-deps ## Measure throughput and latency against hello world (under 10 minutes)
+bench: $(STAMP) bench-deps ## Measure throughput and latency against hello world (the fleet and chain scenarios take about 15 minutes of it)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-bench-quick: $(STAMP) bench-deps ## The benchmark's quick mode, as CI runs it (under 2 minutes)
+bench-quick: $(STAMP) bench-deps ## The benchmark's quick mode, as CI runs it (about 3 minutes)
 	$(BIN)/python -m bench.run --quick $(BENCH_ARGS)
 
 bench-deps: ## Install wrk (the HTTP load generator) from Debian's packages when missing and root
