@@ -182,12 +182,8 @@ class Hub:
             self._seen = min(watched.values())
         while rows := event_rows(connection, None, self._seen, limit=CATCH_UP_PAGE):
             self._seen = rows[-1]["id"]
-            by_store: dict[int, list[dict]] = defaultdict(list)
-            for row in rows:
-                if row["id"] > watched.get(row["store_id"], row["id"]):
-                    by_store[row["store_id"]].append(row)
-            for store_id, store_rows in by_store.items():
-                self._deliver(store_id, store_rows)
+            self._deliver_by_store(row for row in rows
+                                   if row["id"] > watched.get(row["store_id"], row["id"]))
             if len(rows) < CATCH_UP_PAGE:
                 break
 
@@ -210,13 +206,16 @@ class Hub:
         """Read the given (or every) watched store's new events in one statement, deliver."""
         positions = {store_id: after for store_id, after in self._watched().items()
                      if stores is None or store_id in stores}
-        if not positions:
-            return
+        if positions:
+            self._deliver_by_store(events_after_each(connection, positions))
+
+    def _deliver_by_store(self, rows) -> None:
+        """Hand rows of several stores (in id order) to each store's streams."""
         by_store: dict[int, list[dict]] = defaultdict(list)
-        for row in events_after_each(connection, positions):
+        for row in rows:
             by_store[row["store_id"]].append(row)
-        for store_id, rows in by_store.items():
-            self._deliver(store_id, rows)
+        for store_id, store_rows in by_store.items():
+            self._deliver(store_id, store_rows)
 
     def _deliver(self, store_id: int, rows: list[dict]) -> None:
         for row in rows:  # format once per worker, not once per stream

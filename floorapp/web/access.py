@@ -49,9 +49,7 @@ def board_store(code: str) -> Store:
 
 def manages(store: Store) -> bool:
     """Tell whether the caller manages `store` (its managers and admins, nobody else)."""
-    user = acting_user()
-    return user.role is Role.ADMIN or (user.role is Role.MANAGER
-                                       and user.home_store_id == store.id)
+    return stores.manages(acting_user(), store)
 
 
 def admin_required(view: Callable) -> Callable:

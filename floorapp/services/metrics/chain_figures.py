@@ -1,7 +1,7 @@
 """Headline figures of a set of stores side by side, and their total, from the daily roll-ups.
 
 The chain's view (and a region's) reads one statement over `rollup_days` whatever the
-history's length, instead of every request of every store (figures.py `compare_stores`).
+history's length, instead of every request of every store.
 The figures are figures.py `headline`'s, with the same definitions
 (services/metrics/rollup_figures.py); the percentiles come from mergeable histograms
 and are within services/metrics/wait_histogram.py's documented error (0.5 s below

@@ -38,7 +38,7 @@ from floorapp.services.help.sla import within
 from floorapp.services.metrics import inventory_figures as inventory_metrics
 from floorapp.services.metrics import stats
 from floorapp.services.metrics.coverage_figures import coverage_figures
-from floorapp.services.metrics.periods import Period, chosen_period
+from floorapp.services.metrics.periods import Period
 from floorapp.services.metrics.request_rows import RequestRow, fetch_rows
 
 OPEN = {status.value for status in OPEN_STATUSES}
@@ -189,14 +189,3 @@ def ratings(rows: list[RequestRow]) -> dict:
         "distribution": {str(n): sum(r.rating == n for r in rated) for n in range(1, 6)},
         "comments": comments[:MAX_COMMENTS],
     }
-
-
-def compare_stores(all_stores: list[Store], *, choice: str | None, first: str | None,
-                   last: str | None) -> list[dict]:
-    """Return each store's headline figures for the same local dates (each in its zone)."""
-    result = []
-    for store in all_stores:
-        period = chosen_period(choice, first, last, store.timezone)
-        result.append({"store": store_header(store), "range": period.as_dict(),
-                       **headline(store, fetch_rows(store.id, period, detail=False))})
-    return result

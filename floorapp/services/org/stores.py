@@ -186,10 +186,13 @@ def can_see(user: User, store: Store) -> bool:
     return user.role is Role.ADMIN or user.home_store_id == store.id
 
 
+def manages(user: User, store: Store) -> bool:
+    """Tell whether `user` manages `store` (its manager, or an admin; nobody else)."""
+    return user.role is Role.ADMIN or (user.role is Role.MANAGER
+                                       and user.home_store_id == store.id)
+
+
 def require_manager(user: User, store: Store) -> None:
     """Raise Forbidden unless `user` manages `store` (its manager, or an admin)."""
-    if user.role is Role.ADMIN:
-        return
-    if user.role is Role.MANAGER and user.home_store_id == store.id:
-        return
-    raise Forbidden("Only this store's managers can do that.")
+    if not manages(user, store):
+        raise Forbidden("Only this store's managers can do that.")
