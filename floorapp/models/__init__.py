@@ -18,7 +18,7 @@ from floorapp.models.help import (
 )
 from floorapp.models.messages import Author, RequestMessage, RequestPhoto
 from floorapp.models.push import PushMessage, PushOutcome, PushSubscription
-from floorapp.models.rollups import RollupDay, RollupHour, RollupWatermark
+from floorapp.models.rollups import RollupDay, RollupHour, RollupWatermark, RollupWeek
 from floorapp.models.search_ddl import include_object
 from floorapp.models.shifts import Shift, ShiftFeed
 from floorapp.models.sms import SmsConsent, SmsKind, SmsMessage, SmsOptOut, SmsOutcome
@@ -61,6 +61,7 @@ __all__ = [
     "RollupDay",
     "RollupHour",
     "RollupWatermark",
+    "RollupWeek",
     "Role",
     "Shift",
     "ShiftFeed",

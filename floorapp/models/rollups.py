@@ -8,9 +8,11 @@ of the requests *requested* in its hour or day, with the definitions of the dash
 
 An hour row is keyed by the UTC instant its local hour starts (`hour_start_utc`), so the
 hour that a fall-back DST change repeats is two rows with the same local date and hour.
-A day row is the sum of its local date's hour rows over every zone. Both are rewritten
-whole from the raw rows by services/metrics/rollup_upkeep.py, never incremented, so
-running that twice gives the same rows.
+A day row is the sum of its local date's hour rows over every zone, and a week row the
+sum of the day rows of its local Monday-to-Sunday week, so a long range is read as its
+edge days and its whole weeks (30 days: about 10 rows a store instead of 30). All are
+rewritten whole by services/metrics/rollup_writer.py, never incremented, so running
+that twice gives the same rows.
 """
 
 from datetime import date, datetime
@@ -79,6 +81,20 @@ class RollupDay(RollupFigures, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
     local_date: Mapped[date] = mapped_column(Date)
+
+
+class RollupWeek(RollupFigures, db.Model):
+    """One store's requests of one local week, Monday to Sunday (the sum of its day rows)."""
+
+    __tablename__ = "rollup_weeks"
+    __table_args__ = (
+        UniqueConstraint("store_id", "week_start", name="uq_rollup_weeks_store_week_start"),
+        Index("ix_rollup_weeks_week_start_store", "week_start", "store_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    week_start: Mapped[date] = mapped_column(Date)  # the local Monday
 
 
 class RollupWatermark(db.Model):

@@ -79,6 +79,23 @@ class Totals:
             self.parts[name].append(histogram.as_bytes(getattr(row, f"{name}_hist")))
         self._dense.clear()
 
+    @classmethod
+    def of_rows(cls, rows) -> list["Totals"]:
+        """Return one running sum per row, their histograms merged in one numpy pass.
+
+        The same as a Totals().add_row(row) for each row, without a decode per
+        histogram when their figures are asked for (wait_histogram.decode_many).
+        """
+        totals = []
+        for row in rows:
+            totals.append(cls())
+            totals[-1].add_row(row)
+        for name in HISTOGRAMS:
+            merged = histogram.decode_many([b"".join(each.parts[name]) for each in totals])
+            for each, counts in zip(totals, merged, strict=True):
+                each._dense[name] = counts
+        return totals
+
     def add_totals(self, other: "Totals") -> None:
         """Add another running sum (a store's, into the chain's)."""
         for name in COUNTS:

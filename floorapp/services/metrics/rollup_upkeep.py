@@ -37,6 +37,7 @@ from floorapp.models import (
     RollupDay,
     RollupHour,
     RollupWatermark,
+    RollupWeek,
     Store,
 )
 from floorapp.services.core.transactions import rolls_back, start_write, writes
@@ -207,12 +208,20 @@ def _rewrite_chunk(store: Store, first: date, last: date) -> None:
 
 @writes
 def _drop_outside(store: Store, first: date | None, last: date | None) -> None:
-    """Delete the store's rows outside its requests' dates (all of them when it has none)."""
+    """Delete the store's rows outside its requests' dates (all of them when it has none).
+
+    The weeks holding `first` and `last` are summed again: days of theirs may just have gone.
+    """
     _lock()
     for model in (RollupHour, RollupDay):
         outside = (or_(model.local_date < first, model.local_date > last)
                    if first is not None else true())
         db.session.execute(delete(model).where(model.store_id == store.id, outside))
+    edges = {rollup_writer.week_start(first), rollup_writer.week_start(last)} if first else set()
+    outside = (or_(RollupWeek.week_start < min(edges), RollupWeek.week_start > max(edges))
+               if edges else true())
+    db.session.execute(delete(RollupWeek).where(RollupWeek.store_id == store.id, outside))
+    rollup_writer.rewrite_weeks(store, edges)
     db.session.commit()
 
 

@@ -1,4 +1,4 @@
-"""Rewrite roll-up rows from the raw requests: a store's local hours, then their days.
+"""Rewrite roll-up rows from the raw requests: a store's local hours, their days, their weeks.
 
 Rows are replaced whole (delete, then insert what the requests give now), never
 incremented, so rewriting an hour twice, or after a half-finished run, leaves the same
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, cast, delete, insert, null, or_, select
 
 from floorapp.extensions import db
-from floorapp.models import HelpRequest, Outcome, RollupDay, RollupHour, Store
+from floorapp.models import HelpRequest, Outcome, RollupDay, RollupHour, RollupWeek, Store
 from floorapp.services.metrics.periods import local_midnight
 from floorapp.services.metrics.request_rows import RequestRow, epoch_seconds, from_epoch
 from floorapp.services.metrics.rollup_figures import Totals, row_figures
@@ -92,23 +92,51 @@ def _replace_hours(store: Store, hours: set[datetime], rows: list[RequestRow],
         db.session.execute(insert(RollupHour), values)
 
 
+def week_start(day: date) -> date:
+    """Return the Monday of the local week that holds `day`."""
+    return day - timedelta(days=day.weekday())
+
+
 def rewrite_days(store: Store, dates: set[date]) -> None:
-    """Recompute `store`'s day rows of `dates` as the sums of their hour rows."""
+    """Recompute `store`'s day rows of `dates` as the sums of their hour rows, then their weeks."""
     if not dates:
         return
     ordered = sorted(dates)
+    hours = db.session.execute(select(RollupHour).where(
+        RollupHour.store_id == store.id, RollupHour.local_date.in_(ordered))).scalars()
+    _replace_sums(store, RollupDay.local_date, ordered, hours, lambda row: row.local_date)
+    rewrite_weeks(store, {week_start(day) for day in dates})
+
+
+def rewrite_weeks(store: Store, mondays: set[date]) -> None:
+    """Recompute `store`'s week rows starting on `mondays` as the sums of their day rows."""
+    if not mondays:
+        return
+    ordered = sorted(mondays)
+    days = db.session.execute(select(RollupDay).where(
+        RollupDay.store_id == store.id,
+        or_(*(RollupDay.local_date.between(monday, monday + timedelta(days=6))
+              for monday in ordered)))).scalars()
+    _replace_sums(store, RollupWeek.week_start, ordered, days,
+                  lambda row: week_start(row.local_date))
+
+
+def _replace_sums(store: Store, key, keys: list[date], parts, key_of) -> None:
+    """Replace the store's rows of `key`'s table at `keys` with the sums of `parts` by key.
+
+    A key with no parts gets no row (a day or week without requests has none).
+    """
     totals: dict[date, Totals] = {}
-    for row in db.session.execute(select(RollupHour).where(
-            RollupHour.store_id == store.id, RollupHour.local_date.in_(ordered))).scalars():
-        totals.setdefault(row.local_date, Totals()).add_row(row)
-    db.session.execute(delete(RollupDay).where(RollupDay.store_id == store.id,
-                                               RollupDay.local_date.in_(ordered)))
-    values = [{"store_id": store.id, "local_date": day, **total.columns(),
+    for part in parts:
+        totals.setdefault(key_of(part), Totals()).add_row(part)
+    table = key.class_
+    db.session.execute(delete(table).where(table.store_id == store.id, key.in_(keys)))
+    values = [{"store_id": store.id, key.key: each, **total.columns(),
                "acknowledge_target_s": store.acknowledge_target_s,
                "reach_target_s": store.reach_target_s}
-              for day, total in sorted(totals.items())]
+              for each, total in sorted(totals.items())]
     if values:
-        db.session.execute(insert(RollupDay), values)
+        db.session.execute(insert(table), values)
 
 
 def _requests_in(store_id: int, windows: list[tuple[datetime, datetime]]) -> list[RequestRow]:

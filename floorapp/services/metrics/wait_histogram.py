@@ -113,6 +113,19 @@ def decode(stored: bytes) -> np.ndarray:
                        minlength=BUCKETS).astype(np.int64)
 
 
+def decode_many(stored: list[bytes]) -> np.ndarray:
+    """Return the dense counts of several stored histograms at once, one row each.
+
+    One bincount over every record, offset by its histogram's row, instead of one call
+    per histogram: the chain's view merges 800 stores' histograms this way.
+    """
+    records = np.frombuffer(b"".join(stored), dtype=RECORD)
+    rows = np.repeat(np.arange(len(stored)), [len(part) // RECORD.itemsize for part in stored])
+    flat = np.bincount(rows * BUCKETS + records["bucket"], weights=records["count"],
+                       minlength=len(stored) * BUCKETS)
+    return flat.astype(np.int64).reshape(len(stored), BUCKETS)
+
+
 @functools.cache
 def _middles() -> np.ndarray:
     """Return the wait each bucket stands for, as an array (made once)."""
