@@ -49,7 +49,7 @@ MAX_COMMENTS = 50
 def store_metrics(store: Store, period: Period) -> dict:
     """Return every dashboard figure for `store` over `period`, with the previous period.
 
-    A range with more requests than store_rollup_figures.EXACT_MAX_REQUESTS takes its
+    A range with more requests than the setting DASHBOARD_EXACT_MAX_REQUESTS takes its
     wait figures from the roll-ups, and `from_rollups` says which and how exact they are
     (None when every figure is exact); the previous period is decided on its own.
     """

@@ -1,7 +1,8 @@
 """One store's wait figures over a long range, from its hour roll-ups instead of its rows.
 
 figures.py keeps a store's dashboard exact while the range holds few enough requests to
-read (`EXACT_MAX_REQUESTS`, decided by measurement: README "Performance"); past that the
+read (the setting DASHBOARD_EXACT_MAX_REQUESTS, decided by measurement: README
+"Performance"); past that the
 wait figures — the headline (requests, acknowledge, reach, handle, within target,
 walk-aways), by hour, by day of week and hour, by zone, and the previous period's
 headline — are sums of the store's `rollup_hours` rows through rollup_figures.py
@@ -17,6 +18,7 @@ rows whatever the range's length; Python merges those few groups into each figur
 
 from collections import defaultdict
 
+from flask import current_app
 from sqlalchemy import Integer, LargeBinary, cast, func, literal, select
 
 from floorapp.extensions import db
@@ -26,27 +28,29 @@ from floorapp.services.metrics import wait_histogram as histogram
 from floorapp.services.metrics.periods import Period
 from floorapp.services.metrics.rollup_figures import COUNTS, HISTOGRAMS, WAITS, Totals
 
-# Above this many requests in a range its wait figures come from the roll-ups (why this
-# number: README "Performance", one store's long ranges).
-EXACT_MAX_REQUESTS = 8_000
 WAIT_SECTIONS = ("requests", "acknowledge", "reach", "handle", "within_target", "walkaways",
                  "by_hour", "heatmap", "by_zone")
 APPROXIMATE_FIELDS = ("p50_s", "p90_s", "km_p50_s", "median_wait_s", "acknowledge_p50_s",
                       "reach_p50_s")
 
 
+def exact_max_requests() -> int:
+    """Return how many requests a range may hold and keep every figure exact."""
+    return int(current_app.config["DASHBOARD_EXACT_MAX_REQUESTS"])
+
+
 def exact_affordable(store_id: int, period: Period) -> bool:
-    """Tell whether the range holds at most EXACT_MAX_REQUESTS requests (spam included).
+    """Tell whether the range holds at most exact_max_requests() requests (spam included).
 
     Counts at most one past the bound over the (store_id, requested_at) index, so the
     question costs the same for a year as for a month.
     """
-    table = HelpRequest.__table__
+    bound, table = exact_max_requests(), HelpRequest.__table__
     some = (select(table.c.id).where(table.c.store_id == store_id,
                                      table.c.requested_at >= period.start_utc,
                                      table.c.requested_at < period.end_utc)
-            .limit(EXACT_MAX_REQUESTS + 1).subquery())
-    return db.session.scalar(select(func.count()).select_from(some)) <= EXACT_MAX_REQUESTS
+            .limit(bound + 1).subquery())
+    return db.session.scalar(select(func.count()).select_from(some)) <= bound
 
 
 def wait_figures(store: Store, period: Period) -> dict:
@@ -94,7 +98,7 @@ def rollup_note(*, current: bool, previous: bool) -> dict:
     """
     sections = [*(WAIT_SECTIONS if current else ()), *(("previous",) if previous else ())]
     caught_up = rollup_upkeep.caught_up_at()
-    return {"sections": sections, "exact_max_requests": EXACT_MAX_REQUESTS,
+    return {"sections": sections, "exact_max_requests": exact_max_requests(),
             "approximate_fields": list(APPROXIMATE_FIELDS),
             "error": {"absolute_s": 0.5, "relative": round(histogram.MIDDLE_SHARE - 1, 4),
                       "relative_from_s": histogram.EXACT_BELOW_S},
