@@ -9,6 +9,7 @@ numbers: the durations are the same epoch differences as request_rows.py's.
 """
 
 import functools
+from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, case, func, or_, select
@@ -33,42 +34,43 @@ def _parameters(store_id: int, period: Period) -> dict:
 
 
 @functools.cache
-def _associates_statement(dialect: str):
+def _associates_statement():
     table, feedback = HelpRequest.__table__, Feedback.__table__
+    handled = func.sum(case((table.c.resolved_at.is_not(None), 1), else_=0))
+    return (select(table.c.claimed_by_id, func.count(), handled, func.sum(feedback.c.rating),
+                   func.count(feedback.c.rating))
+            .select_from(table.outerjoin(feedback, feedback.c.request_id == table.c.id))
+            .where(*_in_range(table), table.c.claimed_by_id.is_not(None))
+            .group_by(table.c.claimed_by_id))
+
+
+@functools.cache
+def _reaches_statement(dialect: str):
+    """Each reached request's associate and time to reach: two numbers a row (a window
+    function ranking them in the database cost SQLite several times as much)."""
+    table = HelpRequest.__table__
     reach = (epoch_seconds(table.c.reached_at, dialect)
              - epoch_seconds(table.c.requested_at, dialect))
-    inner = (select(table.c.claimed_by_id.label("user_id"), reach.label("reach_s"),
-                    table.c.resolved_at.is_not(None).label("handled"),
-                    feedback.c.rating)
-             .select_from(table.outerjoin(feedback, feedback.c.request_id == table.c.id))
-             .where(*_in_range(table), table.c.claimed_by_id.is_not(None)).subquery())
-    person = inner.c.user_id
-    ranked = select(
-        inner, func.row_number().over(partition_by=person, order_by=inner.c.reach_s.asc()
-                                      .nulls_last()).label("rank"),
-        func.count(inner.c.reach_s).over(partition_by=person).label("reached")).subquery()
-    # Nearest rank ceil(n/2) in integers, as inventory_figures.py does it.
-    median = func.max(case((ranked.c.rank == (ranked.c.reached * 50 + 99) // 100,
-                            ranked.c.reach_s)))
-    handled = func.sum(case((ranked.c.handled, 1), else_=0))
-    return (select(ranked.c.user_id, func.count(), handled, median,
-                   func.sum(ranked.c.rating), func.count(ranked.c.rating))
-            .group_by(ranked.c.user_id))
+    return select(table.c.claimed_by_id, reach).where(
+        *_in_range(table), table.c.claimed_by_id.is_not(None), table.c.reached_at.is_not(None))
 
 
 def by_associate(store_id: int, period: Period) -> list[dict]:
-    """Return figures.py `by_associate` for the range, grouped by the database."""
-    rows = db.session.execute(_associates_statement(db.engine.dialect.name),
-                              _parameters(store_id, period)).all()
+    """Return figures.py `by_associate` for the range, counted by the database."""
+    parameters = _parameters(store_id, period)
+    rows = db.session.execute(_associates_statement(), parameters).all()
+    reaches = defaultdict(list)
+    for user_id, seconds in db.session.connection().execute(
+            _reaches_statement(db.engine.dialect.name), parameters):
+        reaches[user_id].append(seconds)
     ids = [row[0] for row in rows]
     names = dict(db.session.execute(select(User.id, User.name)
                                     .where(User.id.in_(ids))).all()) if ids else {}
     result = [{
         "user_id": user_id, "name": names.get(user_id, f"#{user_id}"), "claimed": claimed,
-        "handled": int(handled), "reach_p50_s": stats.median([] if median is None
-                                                               else [median]),
+        "handled": int(handled), "reach_p50_s": stats.median(reaches[user_id]),
         "rating_mean": round(int(total) / rated, 2) if rated else None, "ratings": rated,
-    } for user_id, claimed, handled, median, total, rated in rows]
+    } for user_id, claimed, handled, total, rated in rows]
     return sorted(result, key=lambda entry: (-entry["handled"], entry["name"]))
 
 
