@@ -22,12 +22,15 @@ open streams. The knee is the largest step with push p99 ≤ 100 ms and lookup p
 
 Shorter runs (a before/after comparison in one sitting on a shared machine):
 FLOORAPP_BENCH_FLEET_STEPS="100,200" chooses the steps and FLOORAPP_BENCH_FLEET_SECONDS
-the seconds of load per step (defaults: STEPS and SECONDS, or the quick mode's).
+the seconds of load per step (defaults: STEPS and SECONDS, or the quick mode's), and
+FLOORAPP_BENCH_FLEET_DUMP a folder to write each step's submissions and deliveries to
+(fleet-<stores>.json), to see when the slow deliveries happened.
 
 PostgreSQL only: SQLite is one file on one host, and its second server would learn of
 events only by polling the log (no NOTIFY), so it cannot be the two hosts measured here.
 """
 
+import json
 import multiprocessing
 import os
 import re
@@ -49,6 +52,7 @@ from bench.settings import Settings
 STEPS, QUICK_STEPS = (100, 200, 400, 800), (10, 20)
 SECONDS, QUICK_SECONDS = 30.0, 3.0  # of load per step, once its streams are open
 STEPS_VARIABLE, SECONDS_VARIABLE = "FLOORAPP_BENCH_FLEET_STEPS", "FLOORAPP_BENCH_FLEET_SECONDS"
+DUMP_VARIABLE = "FLOORAPP_BENCH_FLEET_DUMP"
 OPEN_TIMEOUT_S = 900.0  # the load starts once every stream is open, or after this
 WARM_UP_S = 2.0  # one store, not counted: the workers' first requests and streams
 SERVERS, WORKERS = 2, 2
@@ -226,9 +230,18 @@ def measure(bases, stores: list[dict], paths, rate: float, settings: Settings,
             process.join(10)
             if process.is_alive():
                 process.kill()
+    _dump(len(stores), seen["submitted"], deliveries, held)
     return {"stores": len(stores), "held": held, "opened": sum(opened), "memory": memory,
             "deliveries": deliveries, **opening, **seen, **reading,
             **figures(seen["submitted"], deliveries, held)}
+
+
+def _dump(stores: int, submitted: dict, deliveries: list, held: list) -> None:
+    """Write the step's raw timings to DUMP_VARIABLE's folder, if it is set."""
+    if folder := os.environ.get(DUMP_VARIABLE):
+        Path(folder, f"fleet-{stores}.json").write_text(json.dumps({
+            "submitted": submitted, "deliveries": deliveries,
+            "held": [[(store, kind) for *_, store, kind in streams] for streams in held]}))
 
 
 def _start_readers(context, held) -> list:
