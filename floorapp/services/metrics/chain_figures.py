@@ -12,13 +12,19 @@ requests by up to a minute and a tick (services/metrics/rollup_upkeep.py).
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import LargeBinary, and_, func, literal, null, or_, select
+from sqlalchemy import and_, func, null, or_, select
 
 from floorapp.extensions import db
 from floorapp.models import RollupDay, Store
 from floorapp.services.metrics.figures import store_header
 from floorapp.services.metrics.periods import Period, chosen_period
-from floorapp.services.metrics.rollup_figures import COUNTS, HISTOGRAMS, WAITS, Totals
+from floorapp.services.metrics.rollup_figures import (
+    COUNTS,
+    HISTOGRAMS,
+    WAITS,
+    Totals,
+    concatenated,
+)
 
 
 def compare_stores_rolled(stores: list[Store], *, choice: str | None, first: str | None,
@@ -69,7 +75,7 @@ def _totals_by_store(periods: dict[int, Period], histograms: tuple[str, ...]
     statement = select(
         table.c.store_id, *(func.sum(table.c[name]).label(name) for name in COUNTS),
         *(func.max(table.c[f"{name}_max_s"]).label(f"{name}_max_s") for name in WAITS),
-        *((_concatenated(table.c[f"{name}_hist"]) if name in histograms else null())
+        *((concatenated(table.c[f"{name}_hist"]) if name in histograms else null())
           .label(f"{name}_hist") for name in HISTOGRAMS),
     ).where(or_(*(and_(table.c.store_id.in_(ids), table.c.local_date.between(start, end))
                   for (start, end), ids in by_dates.items()))).group_by(table.c.store_id)
@@ -79,9 +85,3 @@ def _totals_by_store(periods: dict[int, Period], histograms: tuple[str, ...]
         totals[row.store_id].add_row(row)
     return totals
 
-
-def _concatenated(column):
-    """Return an aggregate that concatenates a bytes column (SQLite: as hex text)."""
-    if db.engine.dialect.name == "postgresql":
-        return func.string_agg(column, literal(b"", LargeBinary))
-    return func.group_concat(func.hex(column), "")

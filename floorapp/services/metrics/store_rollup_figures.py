@@ -19,14 +19,20 @@ rows whatever the range's length; Python merges those few groups into each figur
 from collections import defaultdict
 
 from flask import current_app
-from sqlalchemy import Integer, LargeBinary, cast, func, literal, select
+from sqlalchemy import Integer, cast, func, literal, select
 
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, RollupHour, Store, Zone
 from floorapp.services.metrics import rollup_upkeep
 from floorapp.services.metrics import wait_histogram as histogram
 from floorapp.services.metrics.periods import Period
-from floorapp.services.metrics.rollup_figures import COUNTS, HISTOGRAMS, WAITS, Totals
+from floorapp.services.metrics.rollup_figures import (
+    COUNTS,
+    HISTOGRAMS,
+    WAITS,
+    Totals,
+    concatenated,
+)
 
 WAIT_SECTIONS = ("requests", "acknowledge", "reach", "handle", "within_target", "walkaways",
                  "by_hour", "heatmap", "by_zone")
@@ -137,7 +143,7 @@ def _groups(store_id: int, period: Period, *, grouped: bool = True
     statement = select(
         *labelled, *(func.sum(table.c[name]).label(name) for name in COUNTS),
         *(func.max(table.c[f"{name}_max_s"]).label(f"{name}_max_s") for name in WAITS),
-        *(_concatenated(table.c[f"{name}_hist"]).label(f"{name}_hist") for name in HISTOGRAMS),
+        *(concatenated(table.c[f"{name}_hist"]).label(f"{name}_hist") for name in HISTOGRAMS),
     ).where(table.c.store_id == store_id,
             table.c.local_date.between(period.first, period.last))
     if grouped:
@@ -156,14 +162,4 @@ def _weekday(column):
     if db.engine.dialect.name == "postgresql":
         return cast(func.extract("isodow", column), Integer) - 1
     return (cast(func.strftime("%w", column), Integer) + 6) % 7
-
-
-def _concatenated(column):
-    """Return an aggregate that concatenates a bytes column (SQLite: as hex text).
-
-    As chain_figures.py reads the day rows: the records of several rows are one histogram.
-    """
-    if db.engine.dialect.name == "postgresql":
-        return func.string_agg(column, literal(b"", LargeBinary))
-    return func.group_concat(func.hex(column), "")
 
