@@ -225,7 +225,6 @@ class Hub:
             subscriber.put(rows)
 
 
-
 class Ticker(worker_loops.OutboxLoop):
     """The worker's tick (run_tick) every TICK_INTERVAL_S, on a thread of its own; 0: none.
 
