@@ -1,6 +1,7 @@
 """The OpenAPI description of the managers' figures (floorapp/api/metrics.py)."""
 
 from floorapp.services.metrics.inventory_figures import MAX_TOP
+from floorapp.services.metrics.store_rollup_figures import WAIT_SECTIONS
 
 NULLABLE_SECONDS = {"type": ["number", "null"], "minimum": 0}
 NULLABLE_SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
@@ -145,9 +146,9 @@ METRICS = _object({
         "figures come from the roll-ups")},
 })
 FROM_ROLLUPS = _object({
-    "sections": {"type": "array", "items": {"type": "string", "enum": [
-        "requests", "acknowledge", "reach", "handle", "within_target", "walkaways",
-        "by_hour", "heatmap", "by_zone", "previous"]}, "description": (
+    "sections": {"type": "array", "items": {"type": "string",
+                                            "enum": [*WAIT_SECTIONS, "previous"]},
+                 "description": (
         "the answer's keys computed from the hourly roll-ups ('previous': the previous "
         "period's headline); by_associate, ratings, recovery and stock are always exact")},
     "exact_max_requests": {**COUNT, "description": (
