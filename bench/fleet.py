@@ -20,10 +20,17 @@ grid, errors, the workers' and PostgreSQL's CPU, and the workers' memory per 1,0
 open streams. The knee is the largest step with push p99 ≤ 100 ms and lookup p99 ≤
 25 ms, nothing missing, doubled or failed.
 
+Shorter runs (a before/after comparison in one sitting on a shared machine):
+FLOORAPP_BENCH_FLEET_STEPS="100,200" chooses the steps and FLOORAPP_BENCH_FLEET_SECONDS
+the seconds of load per step (defaults: STEPS and SECONDS, or the quick mode's), and
+FLOORAPP_BENCH_FLEET_DUMP a folder to write each step's submissions and deliveries to
+(fleet-<stores>.json), to see when the slow deliveries happened.
+
 PostgreSQL only: SQLite is one file on one host, and its second server would learn of
 events only by polling the log (no NOTIFY), so it cannot be the two hosts measured here.
 """
 
+import json
 import multiprocessing
 import os
 import re
@@ -44,6 +51,8 @@ from bench.settings import Settings
 
 STEPS, QUICK_STEPS = (100, 200, 400, 800), (10, 20)
 SECONDS, QUICK_SECONDS = 30.0, 3.0  # of load per step, once its streams are open
+STEPS_VARIABLE, SECONDS_VARIABLE = "FLOORAPP_BENCH_FLEET_STEPS", "FLOORAPP_BENCH_FLEET_SECONDS"
+DUMP_VARIABLE = "FLOORAPP_BENCH_FLEET_DUMP"
 OPEN_TIMEOUT_S = 900.0  # the load starts once every stream is open, or after this
 WARM_UP_S = 2.0  # one store, not counted: the workers' first requests and streams
 SERVERS, WORKERS = 2, 2
@@ -139,10 +148,11 @@ def run(settings: Settings, report: Report) -> None:
         report.add(Result("fleet postgresql", "fleet", None, "", met=False, note=problem))
         return
     say(f"fleet: {raise_open_files()}")
-    steps = QUICK_STEPS if settings.quick else STEPS
+    steps, seconds = chosen_steps(settings.quick)
     rate, source = peak_rate()
-    say(f"fleet: arrivals {rate * 3600:.2f}/hour a store ({source}); lookups every "
-        f"{LOOKUP_EVERY_S:g} s per associate; {LIMITS_NOTE}")
+    say(f"fleet: steps {', '.join(map(str, steps))} stores, {seconds:g} s of load each; arrivals "
+        f"{rate * 3600:.2f}/hour a store ({source}); lookups every {LOOKUP_EVERY_S:g} s per "
+        f"associate; {LIMITS_NOTE}")
     with database("postgresql", DataSet.catalog(styles=settings.styles,
                                                 seed=settings.seed)) as url:
         paths = lookup_paths(url, settings.seed)
@@ -154,13 +164,22 @@ def run(settings: Settings, report: Report) -> None:
                 f"{connections}, limits in Redis at {REDIS}")
             pg = postmaster_pid(url)
             measure(bases, fleet[:1], paths, rate, settings, pg, seconds=WARM_UP_S)
-            seconds = QUICK_SECONDS if settings.quick else SECONDS
             rows = [measure(bases, fleet[:n], paths, rate, settings, pg, seconds=seconds)
                     for n in steps]
     for row in rows:
         add_step(report, row, source)
     knee(report, rows)
     print(table(rows), flush=True)
+
+
+def chosen_steps(quick: bool) -> tuple[tuple[int, ...], float]:
+    """Return the steps (stores) and the seconds of load per step: the environment's
+    (STEPS_VARIABLE, SECONDS_VARIABLE) if set, else the mode's."""
+    steps = os.environ.get(STEPS_VARIABLE, "")
+    seconds = os.environ.get(SECONDS_VARIABLE, "")
+    return (tuple(int(n) for n in steps.split(",")) if steps.strip()
+            else QUICK_STEPS if quick else STEPS,
+            float(seconds) if seconds.strip() else QUICK_SECONDS if quick else SECONDS)
 
 
 def stream_targets(bases, stores: list[dict]) -> list[list[tuple]]:
@@ -205,15 +224,24 @@ def measure(bases, stores: list[dict], paths, rate: float, settings: Settings,
         say(f"fleet: {sum(opened)}/{sum(map(len, held))} streams open after "
             f"{opening['open_s']:.0f} s; load for {seconds:g} s")
         seen = _load((pipe, looker), bases, stores, (rate, seconds), settings, pg)
-        deliveries = _collect(readers, held, seen["submitted"])
+        deliveries, reading = _collect(readers, held, seen["submitted"])
     finally:
         for _, process in [*readers, (None, looker)]:
             process.join(10)
             if process.is_alive():
                 process.kill()
+    _dump(len(stores), seen["submitted"], deliveries, held)
     return {"stores": len(stores), "held": held, "opened": sum(opened), "memory": memory,
-            "deliveries": deliveries, **opening, **seen,
+            "deliveries": deliveries, **opening, **seen, **reading,
             **figures(seen["submitted"], deliveries, held)}
+
+
+def _dump(stores: int, submitted: dict, deliveries: list, held: list) -> None:
+    """Write the step's raw timings to DUMP_VARIABLE's folder, if it is set."""
+    if folder := os.environ.get(DUMP_VARIABLE):
+        Path(folder, f"fleet-{stores}.json").write_text(json.dumps({
+            "submitted": submitted, "deliveries": deliveries,
+            "held": [[(store, kind) for *_, store, kind in streams] for streams in held]}))
 
 
 def _start_readers(context, held) -> list:
@@ -257,12 +285,17 @@ def _load(looking, bases, stores, pace, settings, pg) -> dict:
             "lookups_rate": lookups_rate, "load": os.getloadavg()[0]}
 
 
-def _collect(readers, held, submitted: dict) -> list[list[tuple]]:
-    """Tell each reader what to wait for; return each server's arrivals."""
+def _collect(readers, held, submitted: dict) -> tuple[list[list[tuple]], dict]:
+    """Tell each reader what to wait for; return each server's arrivals, and the busiest
+    reader's CPU (share of a core) and longest batch after one wake-up (ms): an arrival
+    is stamped late by at most that batch, so a tail far above it is the servers'."""
     for (pipe, _), streams in zip(readers, held, strict=True):
         per_store: dict[int, int] = {}
         for *_, store, kind in streams:
             per_store[store] = per_store.get(store, 0) + (kind == "staff")
         wanted = sum(per_store.get(store, 0) for store, *_ in submitted.values())
         pipe.send(("expect", set(submitted), wanted))
-    return [pipe.recv()[1] for pipe, _ in readers]
+    done = [pipe.recv() for pipe, _ in readers]
+    return [arrivals for _, arrivals, *_ in done], {
+        "readers_cpu": max(cpu_s / max(wall_s, 1e-9) for _, _, cpu_s, wall_s, *_ in done),
+        "readers_batch_ms": max(batch_ms for *_, batch_ms, _ in done)}

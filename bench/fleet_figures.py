@@ -97,6 +97,11 @@ def add_step(report: Report, row: dict, source: str) -> None:
                       note="PostgreSQL's backends " + (
                           f"{postgres * 100:.0f} % core" if postgres is not None
                           else "not measured (not on this host)")))
+    report.add(Result(NAME, f"{n} stores: CPU, the busiest stream reader",
+                      row["readers_cpu"] * 100, "% core", note=(
+                          f"the load generator's own: its longest batch after one wake-up "
+                          f"{row['readers_batch_ms']:.1f} ms (an arrival is stamped late by "
+                          "at most that much)")))
     report.add(Result(NAME, f"{n} stores: workers' RSS per 1,000 streams", got["mb_per_1000"],
                       "MB", note=(f"both servers' workers, after the streams opened minus before; "
                                   f"opening them took {row['open_s']:.0f} s and "
@@ -136,8 +141,9 @@ def knee(report: Report, rows: list[dict]) -> None:
 def table(rows: list[dict]) -> str:
     """The fleet's table, one line per step."""
     lines = ["| stores | streams | push p50 / p99 ms | across servers p99 | search p99 | "
-             "size grid p99 | errors | lost | workers CPU | PostgreSQL CPU | MB/1,000 streams |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "size grid p99 | errors | lost | workers CPU | PostgreSQL CPU | reader CPU / batch | "
+             "MB/1,000 streams |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         got = summary(row)
         postgres = row["postgres_cpu"]
@@ -147,5 +153,6 @@ def table(rows: list[dict]) -> str:
             f"{_fmt(got['grid_p99'])} | {got['errors']} | {got['lost']} | "
             f"{row['workers_cpu'] * 100:.0f} % | "
             f"{'—' if postgres is None else f'{postgres * 100:.0f} %'} | "
+            f"{row['readers_cpu'] * 100:.0f} % / {row['readers_batch_ms']:.0f} ms | "
             f"{got['mb_per_1000']:.1f} |")
     return "\n".join(lines)

@@ -95,6 +95,9 @@ class Defaults:
     IDLE_OFF_MINUTES = 20
     # A break this many minutes past its expected return is told to the managers, once.
     BREAK_OVERDUE_MINUTES = 5
+    # A store's dashboard range with more requests than this takes its wait figures from
+    # the roll-ups (services/metrics/store_rollup_figures.py; README "Performance" says why).
+    DASHBOARD_EXACT_MAX_REQUESTS = 8000
     TICK_INTERVAL_S = 15  # how often each worker checks escalation, expiry and idleness
     SSE_KEEPALIVE_S = 15
     # SQLite: how often a worker's listener reads the event log while it holds open streams

@@ -22,8 +22,11 @@ Within a store, event ids become visible in increasing order (see
 services/core/transactions.py), so "everything after id n" is exact: a stream resumes from
 Last-Event-ID with nothing missed and nothing twice.
 
-The same loop runs the escalation/expiry/idleness tick every TICK_INTERVAL_S; the
-database guards in services/help/escalation.py make that safe in every worker at once.
+The escalation/expiry/idleness/roll-up/purge tick runs every TICK_INTERVAL_S on a loop
+of its own (Ticker), not in the listener's: at hundreds of stores a tick takes long
+enough (escalations, the roll-ups' upkeep reading the log) that no notification would
+be delivered meanwhile. The database guards in services/help/escalation.py (and each
+task's own) make ticking safe in every worker at once.
 """
 
 import logging
@@ -32,7 +35,7 @@ import threading
 import time
 from collections import defaultdict
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import Connection, Engine
 
 from floorapp import worker_loops
@@ -57,33 +60,34 @@ class Hub:
         self.app, self.engine = app, engine
         self.postgres = engine.dialect.name == "postgresql"
         self.poll_s = float(app.config["SSE_POLL_S"])
-        self.tick_s = float(app.config["TICK_INTERVAL_S"])
+        self.ticker = Ticker(app)
         self._lock = threading.Lock()
         self._wake = threading.Event()  # SQLite: poll now (a stream opened, or we wrote)
         self._queues: dict[int, set[queue.SimpleQueue]] = defaultdict(set)
         self._last: dict[int, int] = {}
         self._seen: int | None = None  # SQLite: the highest event id read, of any store
         self._started = False
-        self._last_tick = 0.0
         self._keepalive_s: float | None = None  # the keep-alive loop's interval, once started
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Start the background loop once (idempotent)."""
+        """Start the background loop, and the worker's tick, once (idempotent)."""
         with self._lock:
             if self._started:
                 return
             self._started = True
+        self.ticker.start()
         self._thread = threading.Thread(target=self._run, name="floorapp-realtime", daemon=True)
         self._thread.start()
         worker_loops.started(self)
 
     def stop(self, timeout: float | None = None) -> bool:
-        """End the loop after the read or tick in hand; True if it ended in time."""
+        """End the loop after the read in hand, and the tick; True if both ended in time."""
         self._stopped.set()
         self._wake.set()
-        return worker_loops.ended(self._thread, timeout)
+        ticked = self.ticker.stop(timeout)
+        return worker_loops.ended(self._thread, timeout) and ticked
 
     def subscribe(self, store_id: int, keepalive_s: float = 15.0) -> queue.SimpleQueue:
         """Return a new queue that receives lists of the store's new events, and KEEP_ALIVE
@@ -160,13 +164,7 @@ class Hub:
             while not self._stopped.is_set():
                 self._wake.clear()
                 self._read_new(connection)
-                self._maybe_tick()
-                self._wake.wait(self.poll_s if self._watched() else self._until_tick())
-
-    def _until_tick(self) -> float | None:
-        if self.tick_s <= 0:
-            return None
-        return max(0.0, self._last_tick + self.tick_s - time.monotonic())
+                self._wake.wait(self.poll_s if self._watched() else None)
 
     def _watched(self) -> dict[int, int]:
         with self._lock:
@@ -200,7 +198,6 @@ class Hub:
                     stores |= {int(n.payload) for n in listener.notifies(timeout=0)
                                if whole_number(n.payload) is not None}
                 self._fan_out(conn, stores or None)  # a quiet second: check every store
-                self._maybe_tick()
 
     def _fan_out(self, connection: Connection, stores: set[int] | None) -> None:
         """Read the given (or every) watched store's new events in one statement, deliver."""
@@ -227,16 +224,35 @@ class Hub:
         for subscriber in subscribers:
             subscriber.put(rows)
 
-    def _maybe_tick(self) -> None:
-        if self.tick_s <= 0 or time.monotonic() - self._last_tick < self.tick_s or \
-                self._stopped.is_set():
-            return
-        self._last_tick = time.monotonic()
-        try:
-            with self.app.app_context():
-                run_tick(self.app)
-        except Exception:
-            log.exception("Escalation tick failed; will try again")
+
+class Ticker(worker_loops.OutboxLoop):
+    """The worker's tick (run_tick) every TICK_INTERVAL_S, on a thread of its own; 0: none.
+
+    Its own loop, so that a long tick holds up neither the listener's deliveries nor a
+    stream; a failing database makes it wait longer each time (worker_loops.OutboxLoop).
+    """
+
+    def __init__(self, app: Flask):
+        super().__init__(app, poll_s=float(app.config["TICK_INTERVAL_S"]), log=log,
+                         name="The escalation tick")
+        self._thread = threading.Thread(target=self._run, name="floorapp-tick", daemon=True)
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start ticking once (idempotent; never once stopped, nor when the interval is 0)."""
+        with self._lock:
+            if self.poll_s > 0 and not self._thread.is_alive() and not self._stopped.is_set():
+                self._thread.start()
+                worker_loops.started(self)
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """Stop after the tick in hand; True if the thread ended in time."""
+        self._stopped.set()
+        self._wake.set()
+        return worker_loops.ended(self._thread, timeout)
+
+    def _run(self) -> None:
+        self._drain_until_stopped(lambda: run_tick(current_app))
 
 
 def run_tick(app: Flask) -> dict:

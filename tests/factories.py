@@ -27,6 +27,8 @@ from floorapp.models import (
     User,
     Zone,
 )
+from floorapp.models.types import utcnow
+from floorapp.services.core.event_log import record_event
 
 TEST_PASSWORD = "correct-horse-battery"
 NEW_YORK = "America/New_York"  # the stores' zone in the figures' tests: both DST changes
@@ -183,9 +185,14 @@ def make_product(*, style: str | None = None, brand: str = "Northway", name: str
     product.variants_by_key = variants
     return product
 def make_feedback(*, help_request: HelpRequest, rating: int, comment: str = "") -> Feedback:
-    """Store a customer's rating (and comment) of a help request."""
-    feedback = Feedback(request_id=help_request.id, rating=rating, comment=comment)
+    """Store a customer's rating (and comment) of a help request, with its event, as intake.rate."""
+    now = utcnow()
+    feedback = Feedback(request_id=help_request.id, rating=rating, comment=comment,
+                        created_at=now)
     db.session.add(feedback)
+    record_event(store_id=help_request.store_id, request_id=help_request.id,
+                 kind=EventKind.RATED, at=now, from_status=help_request.status.value,
+                 to_status=help_request.status.value, data={"rating": rating})
     db.session.commit()
     return feedback
 

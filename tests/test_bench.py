@@ -96,7 +96,8 @@ def _step(stores: int, *, latencies: list[float], lookup_ms: float, lost: int = 
     return {"stores": stores, "held": [[("…", 0, "staff")] * 2], "opened": 2, "memory": 2**20,
             "latencies": latencies, "across": latencies[:1], "missing": lost, "doubled": 0,
             "wrong": 0, "expected": len(latencies), "outcomes": {"claim: 200": 3},
-            "workers_cpu": 0.5, "postgres_cpu": None,
+            "workers_cpu": 0.5, "postgres_cpu": None, "readers_cpu": 0.2,
+            "readers_batch_ms": 1.0,
             "lookups": {"page search results": [(200, lookup_ms)],
                         "page size grid": [(200, 1.0)]}}
 

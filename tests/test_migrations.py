@@ -1,6 +1,7 @@
 """The real migrations: one head, from empty to head on both databases, equal to the models."""
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -27,7 +28,8 @@ from floorapp.services.inventory.catalog import catalog_version
 from floorapp.services.inventory.catalog_write import bump_catalog_version
 from floorapp.services.metrics import rollup_upkeep
 from tests import databases
-from tests.factories import submit_request
+from tests.factories import NEW_YORK, make_store, submit_request
+from tests.services.metrics.test_rollup_accuracy import FALL_BACK, _fill_day
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -540,6 +542,38 @@ def test_0250_indexes_the_events_by_person_on_a_database_with_rows(empty_databas
         flask_migrate.upgrade()
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_0260_sums_the_day_rows_already_there_into_weeks_as_the_app_does(empty_database_url):
+    """The upgrade writes the weeks with its own copy of the histograms' stored form; its
+    rows must be those the app's writer makes of the same days (DST weeks among them)."""
+    app = _app(empty_database_url, TICK_INTERVAL_S=0)
+    with app.app_context():
+        flask_migrate.upgrade()
+        store = make_store(code="NY-M", timezone=NEW_YORK, zones=("Shoes", "Kids"))
+        rng = random.Random(3)
+        for day in (FALL_BACK - timedelta(days=2), FALL_BACK, FALL_BACK + timedelta(days=1),
+                    FALL_BACK + timedelta(days=9)):
+            _fill_day(store, day, rng, 40)
+        rollup_upkeep.rebuild(store, now=datetime(2027, 1, 1, tzinfo=UTC))
+        written, expected = _week_rows(), _row_counts()
+        assert len(written) == 3
+        flask_migrate.downgrade(revision="0250")
+        assert "rollup_weeks" not in inspect(db.engine).get_table_names()
+        flask_migrate.upgrade(revision="0260")
+        assert _week_rows() == written
+        assert _row_counts() == expected
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def _week_rows() -> dict:
+    """Every week row's columns but its id and computing time, by store and week."""
+    rows = db.session.execute(text("SELECT * FROM rollup_weeks")).mappings().all()
+    db.session.rollback()
+    return {(row["store_id"], str(row["week_start"])): {
+        name: bytes(value) if isinstance(value, memoryview) else value
+        for name, value in row.items() if name not in ("id", "computed_at")} for row in rows}
 
 
 def _a_user() -> int:

@@ -6,14 +6,14 @@ import threading
 from floorapp import realtime, sms_dispatch, stream_guard, worker_loops
 from floorapp.extensions import db
 
-LOOP_THREADS = ("floorapp-realtime", "floorapp-sms", "floorapp-stream-guard")
+LOOP_THREADS = ("floorapp-realtime", "floorapp-tick", "floorapp-sms", "floorapp-stream-guard")
 
 
 def _loop_threads() -> set[threading.Thread]:
     return {thread for thread in threading.enumerate() if thread.name in LOOP_THREADS}
 
 
-def test_stop_all_ends_the_listener_the_sender_and_the_guard(make_app):
+def test_stop_all_ends_the_listener_the_tick_the_sender_and_the_guard(make_app):
     before = _loop_threads()
     app = make_app(TICK_INTERVAL_S=0.05, SMS_POLL_S=0.05, STREAM_SESSION_CHECK_S=0.05)
     with app.app_context():
@@ -34,6 +34,6 @@ def test_a_stopped_listener_starts_no_tick(make_app):
         hub = realtime.hub_for(app, db.engine)
         hub.start()
     assert hub.stop(timeout=5)
-    last = hub._last_tick
-    hub._maybe_tick()
-    assert hub._last_tick == last
+    hub.ticker.start()
+    assert not hub.ticker._thread.is_alive()
+

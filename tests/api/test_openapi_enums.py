@@ -17,6 +17,7 @@ from floorapp.services.help.intake import LANGUAGES
 from floorapp.services.help.sla import SlaState
 from floorapp.services.inventory.customer_view import SIZE_WORDS
 from floorapp.services.inventory.pulls import PULL_MOVES
+from floorapp.services.metrics.store_rollup_figures import WAIT_SECTIONS
 from floorapp.services.org.tokens import SCOPES
 
 # property name → the value lists the document may give it
@@ -33,6 +34,7 @@ VOCABULARIES = {
     "language": [list(LANGUAGES)],
     "sla": [[state.value for state in SlaState]],
     "author": [[author.value for author in Author]],  # a thread message's
+    "items": [[*WAIT_SECTIONS, "previous"]],  # a dashboard's sections from the roll-ups
 }
 
 

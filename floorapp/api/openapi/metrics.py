@@ -1,6 +1,7 @@
 """The OpenAPI description of the managers' figures (floorapp/api/metrics.py)."""
 
 from floorapp.services.metrics.inventory_figures import MAX_TOP
+from floorapp.services.metrics.store_rollup_figures import WAIT_SECTIONS
 
 NULLABLE_SECONDS = {"type": ["number", "null"], "minimum": 0}
 NULLABLE_SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
@@ -137,9 +138,36 @@ METRICS = _object({
     "ratings": RATINGS,
     "recovery": _object({"to_answer": COUNT, "low_ratings": COUNT, "answered": COUNT,
                          "median_answer_s": NULLABLE_SECONDS}),
-    "coverage": _ref("Coverage"),
+    "coverage": {"oneOf": [_ref("Coverage"), {"type": "null"}],
+                 "description": "null over a range whose wait figures come from the roll-ups"},
     "previous": _object({"range": RANGE, **HEADLINE, **INVENTORY}),
+    "from_rollups": {"oneOf": [_ref("FromRollups"), {"type": "null"}], "description": (
+        "null when every figure is exact (read from the requests); otherwise which "
+        "figures come from the roll-ups")},
 })
+FROM_ROLLUPS = _object({
+    "sections": {"type": "array", "items": {"type": "string",
+                                            "enum": [*WAIT_SECTIONS, "previous"]},
+                 "description": (
+        "the answer's keys computed from the hourly roll-ups ('previous': the previous "
+        "period's headline); by_associate, ratings, recovery and stock are always exact")},
+    "exact_max_requests": {**COUNT, "description": (
+        "a range (and its previous period, on its own) with more requests than this "
+        "takes its wait figures from the roll-ups")},
+    "approximate_fields": {"type": "array", "items": {"type": "string"}, "description": (
+        "the percentile fields of those sections, the only approximate ones: counts, "
+        "shares and maxima are exact")},
+    "error": _object({
+        "absolute_s": {"type": "number", "description": "bound below relative_from_s"},
+        "relative": {"type": "number", "description": "bound from relative_from_s on"},
+        "relative_from_s": {"type": "number"}},
+        description="how far a percentile may be from the exact nearest-rank one "
+                    "(before both are rounded to 0.1 s): services/metrics/wait_histogram.py"),
+    "caught_up_at": {"type": ["string", "null"], "format": "date-time", "description": (
+        "the roll-ups include the requests' changes up to about a minute before this; "
+        "null before they were first built")}},
+    description="Where a long range's wait figures come from: "
+                "services/metrics/store_rollup_figures.py.")
 NULLABLE_NUMBER = {"type": ["number", "null"], "minimum": 0}
 STAFFING = _object({
     "range": RANGE, "target_share": {"type": "number", "exclusiveMinimum": 0,
@@ -175,7 +203,8 @@ STAFFING_PLAN = _object({
 
 METRICS_SCHEMAS = {"DurationSummary": SUMMARY, "StoreMetrics": METRICS, "Staffing": STAFFING,
                    "StockPulls": STOCK_PULLS, "Holds": HOLDS, "LostDemand": LOST_DEMAND,
-                   "Coverage": COVERAGE, "StaffingPlan": STAFFING_PLAN}
+                   "Coverage": COVERAGE, "StaffingPlan": STAFFING_PLAN,
+                   "FromRollups": FROM_ROLLUPS}
 
 _PARAMETERS = [
     {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},

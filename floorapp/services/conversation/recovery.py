@@ -15,7 +15,17 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from floorapp.extensions import db
-from floorapp.models import Author, Feedback, HelpRequest, RequestMessage, Store, User, Zone
+from floorapp.models import (
+    Author,
+    Event,
+    EventKind,
+    Feedback,
+    HelpRequest,
+    RequestMessage,
+    Store,
+    User,
+    Zone,
+)
 from floorapp.models.types import utcnow
 
 LOW_RATING = 2  # a rating at or below this is one to answer
@@ -77,7 +87,13 @@ def _story(feedback: Feedback, request: HelpRequest, zone: str, name: str | None
 
 
 def figures(store: Store, start: datetime, end: datetime) -> dict:
-    """Count the ratings to answer given in [start, end), those answered, and how fast."""
+    """Count the ratings to answer given in [start, end), those answered, and how fast.
+
+    The ratings are found through their `rated` events (intake.rate writes one with the
+    rating, at the same instant): the events are indexed by store, kind and time, while
+    `feedback` knows neither the store nor an index on its time, so reading it by
+    `created_at` scanned every store's ratings (a year at 50 stores: 440 ms).
+    """
     first_answer = (select(func.min(RequestMessage.created_at))
                     .where(RequestMessage.request_id == Feedback.request_id,
                            RequestMessage.author == Author.STAFF,
@@ -86,9 +102,9 @@ def figures(store: Store, start: datetime, end: datetime) -> dict:
     rows = db.session.execute(
         select(Feedback.rating, Feedback.comment, Feedback.created_at,
                first_answer.label("answered_at"))
-        .join(HelpRequest, HelpRequest.id == Feedback.request_id)
-        .where(HelpRequest.store_id == store.id, Feedback.created_at >= start,
-               Feedback.created_at < end)).all()
+        .join(Event, Event.request_id == Feedback.request_id)
+        .where(Event.store_id == store.id, Event.kind == EventKind.RATED,
+               Event.at >= start, Event.at < end)).all()
     due = [row for row in rows if needs_answer(row.rating, row.comment)]
     delays = [(row.answered_at - row.created_at).total_seconds()
               for row in due if row.answered_at is not None]

@@ -14,14 +14,20 @@ requests by up to a minute and a tick (services/metrics/rollup_upkeep.py).
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import LargeBinary, and_, false, func, literal, null, or_, select, union_all
+from sqlalchemy import and_, false, func, null, or_, select, union_all
 
 from floorapp.extensions import db
 from floorapp.models import RollupDay, RollupWeek, Store
 from floorapp.services.metrics import rollup_writer
 from floorapp.services.metrics.figures import store_header
 from floorapp.services.metrics.periods import Period, chosen_period
-from floorapp.services.metrics.rollup_figures import COUNTS, HISTOGRAMS, WAITS, Totals
+from floorapp.services.metrics.rollup_figures import (
+    COUNTS,
+    HISTOGRAMS,
+    WAITS,
+    Totals,
+    concatenated,
+)
 
 
 def compare_stores_rolled(stores: list[Store], *, choice: str | None, first: str | None,
@@ -86,7 +92,7 @@ def _totals_by_store(periods: dict[int, Period], histograms: tuple[str, ...]
     statement = select(
         both.c.store_id, *(func.sum(both.c[name]).label(name) for name in COUNTS),
         *(func.max(both.c[f"{name}_max_s"]).label(f"{name}_max_s") for name in WAITS),
-        *((_concatenated(both.c[f"{name}_hist"]) if name in histograms else null())
+        *((concatenated(both.c[f"{name}_hist"]) if name in histograms else null())
           .label(f"{name}_hist") for name in HISTOGRAMS),
     ).group_by(both.c.store_id)
     rows = db.session.execute(statement).all()
@@ -114,9 +120,3 @@ def _part(table, ranges: list, histograms: tuple[str, ...]):
         *(table.c[f"{name}_hist"] for name in HISTOGRAMS if name in histograms),
     ).where(or_(*ranges) if ranges else false())
 
-
-def _concatenated(column):
-    """Return an aggregate that concatenates a bytes column (SQLite: as hex text)."""
-    if db.engine.dialect.name == "postgresql":
-        return func.string_agg(column, literal(b"", LargeBinary))
-    return func.group_concat(func.hex(column), "")

@@ -15,8 +15,9 @@ Times are UTC epoch seconds (floats) computed by the database, as in request_row
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import String, and_, func, select, type_coerce
+from sqlalchemy import String, and_, case, func, select, type_coerce
 
 from floorapp.extensions import db
 from floorapp.models import Availability, Event, EventKind
@@ -32,11 +33,17 @@ BREAK_LOOKBACK_S = 24 * 3600
 BREAK_KINDS = (EventKind.BREAK_STARTED, EventKind.BACKUP_CHANGED, EventKind.BREAK_ENDED)
 HAND_OVER_KINDS = (EventKind.HANDED_OFF, EventKind.RELEASED)
 KINDS = (EventKind.AVAILABILITY, *BREAK_KINDS, *HAND_OVER_KINDS)
+FIELDS = (("zone_id", (EventKind.AVAILABILITY, EventKind.BREAK_STARTED)),
+          ("break_id", BREAK_KINDS), ("backup_id", (EventKind.BREAK_STARTED,)),
+          ("to_id", (EventKind.BACKUP_CHANGED,)))
 
 
-@dataclass(frozen=True)
-class Span:
-    """A stretch of time [start, end) over which coverage did not change."""
+class Span(NamedTuple):
+    """A stretch of time [start, end) over which coverage did not change.
+
+    A named tuple: a month's replay makes thousands, and a frozen dataclass costs several
+    times as much to build.
+    """
 
     start: float
     end: float
@@ -58,11 +65,11 @@ class Replay:
 
     def add_span(self, start: float, end: float, state: tuple[frozenset, bool]) -> None:
         """Append a span, merged into the last one when coverage did not in fact change."""
-        last = self.spans[-1] if self.spans else None
-        if last is not None and (last.covered, last.staffed) == state:
-            self.spans[-1] = Span(last.start, end, *state)
+        spans = self.spans
+        if spans and spans[-1][2:] == state:
+            spans[-1] = Span(spans[-1].start, end, *state)
         else:
-            self.spans.append(Span(start, end, *state))
+            spans.append(Span(start, end, *state))
 
 
 class _Floor:
@@ -142,13 +149,15 @@ def _events(store_id: int, start: float, end: float):
     """
     at = epoch_seconds(Event.at, db.engine.dialect.name)
     early, upper = _instant(start - BREAK_LOOKBACK_S), _instant(end)
-    fields = [Event.data[name].as_integer() for name in ("zone_id", "break_id", "backup_id",
-                                                          "to_id")]
+    # Each field is read only from the kinds _Floor.apply reads it of (a month is
+    # thousands of availability changes, which carry only a zone).
+    fields = [case((Event.kind.in_(kinds), Event.data[name].as_integer()))
+              for name, kinds in FIELDS]
+    reason = case((Event.kind.in_(HAND_OVER_KINDS), Event.data["reason"].as_string()))
     # The kind as its plain string (an EventKind is a StrEnum: equal, and hashed alike),
     # not converted to the enum row by row; the rows fetched at once, without the ORM.
     statement = (select(type_coerce(Event.kind, String()), at, Event.subject_id,
-                        Event.actor_id, Event.to_status, Event.data["reason"].as_string(),
-                        *fields)
+                        Event.actor_id, Event.to_status, reason, *fields)
                  .where(Event.store_id == store_id, Event.kind.in_(KINDS),
                         Event.at >= early, Event.at < upper)
                  .order_by(Event.at, Event.id))

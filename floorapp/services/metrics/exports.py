@@ -94,7 +94,8 @@ def figures_csv(figures: dict) -> str:
     lines += [["ratings", "all", key, _plain(value)] for key, value in figures["ratings"].items()
               if key != "comments"]
     lines += _inventory_lines(figures)
-    lines += _coverage_lines(figures["coverage"])
+    if figures["coverage"] is not None:  # None over a long range (figures.py says why)
+        lines += _coverage_lines(figures["coverage"])
     return _lines(lines)
 
 

@@ -35,8 +35,9 @@ from floorapp.models import Store, User, Zone
 from floorapp.models.help import OPEN_STATUSES
 from floorapp.services.conversation import recovery
 from floorapp.services.help.sla import within
+from floorapp.services.metrics import associate_figures, stats
 from floorapp.services.metrics import inventory_figures as inventory_metrics
-from floorapp.services.metrics import stats
+from floorapp.services.metrics import store_rollup_figures as rolled
 from floorapp.services.metrics.coverage_figures import coverage_figures
 from floorapp.services.metrics.periods import Period
 from floorapp.services.metrics.request_rows import RequestRow, fetch_rows
@@ -46,7 +47,28 @@ MAX_COMMENTS = 50
 
 
 def store_metrics(store: Store, period: Period) -> dict:
-    """Return every dashboard figure for `store` over `period`, with the previous period."""
+    """Return every dashboard figure for `store` over `period`, with the previous period.
+
+    A range with more requests than the setting DASHBOARD_EXACT_MAX_REQUESTS takes its
+    wait figures from the roll-ups, and `from_rollups` says which and how exact they are
+    (None when every figure is exact); the previous period is decided on its own.
+    """
+    exact = rolled.exact_affordable(store.id, period)
+    figures = _exact_figures(store, period) if exact else _long_range_figures(store, period)
+    previous = period.previous()
+    rolled_previous = not rolled.exact_affordable(store.id, previous)
+    figures["previous"] = {
+        "range": previous.as_dict(),
+        **(rolled.previous_headline(store, previous) if rolled_previous else
+           headline(store, fetch_rows(store.id, previous, detail=False))),
+        **inventory_metrics.inventory_figures(store, previous)}
+    figures["from_rollups"] = (rolled.rollup_note(current=not exact, previous=rolled_previous)
+                               if not exact or rolled_previous else None)
+    return figures
+
+
+def _exact_figures(store: Store, period: Period) -> dict:
+    """Return the range's figures from its request rows, every one exact."""
     rows = fetch_rows(store.id, period)
     figures = headline(store, rows)
     figures.update(
@@ -55,12 +77,24 @@ def store_metrics(store: Store, period: Period) -> dict:
         by_associate=by_associate(rows), ratings=ratings(rows),
         recovery=recovery.figures(store, period.start_utc, period.end_utc),
         coverage=coverage_figures(store, period, rows),
-        **inventory_metrics.inventory_figures(store, period),
-    )
-    previous = period.previous()
-    figures["previous"] = {"range": previous.as_dict(),
-                           **headline(store, fetch_rows(store.id, previous, detail=False)),
-                           **inventory_metrics.inventory_figures(store, previous)}
+        **inventory_metrics.inventory_figures(store, period))
+    return figures
+
+
+def _long_range_figures(store: Store, period: Period) -> dict:
+    """Return the figures of a range too long to read row by row.
+
+    The wait figures come from the roll-ups; by associate and ratings are exact, grouped
+    by the database; coverage is None (its replay of a year of the event log costs
+    seconds: README "Performance"); recovery and stock are exact as always.
+    """
+    figures = rolled.wait_figures(store, period)
+    figures.update(
+        store=store_header(store), range=period.as_dict(),
+        by_associate=associate_figures.by_associate(store.id, period),
+        ratings=associate_figures.ratings(store.id, period),
+        recovery=recovery.figures(store, period.start_utc, period.end_utc),
+        coverage=None, **inventory_metrics.inventory_figures(store, period))
     return figures
 
 

@@ -9,6 +9,9 @@ day, a range's days into a store, stores into a chain): counts add, maxima take 
 larger, histograms merge.
 """
 
+from sqlalchemy import LargeBinary, func, literal
+
+from floorapp.extensions import db
 from floorapp.models.help import OPEN_STATUSES
 from floorapp.services.help.sla import within
 from floorapp.services.metrics import stats
@@ -162,3 +165,13 @@ class Totals:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def concatenated(column):
+    """Return an aggregate that concatenates a bytes column (SQLite: as hex text).
+
+    The records of several roll-up rows, concatenated, are one histogram (wait_histogram.py).
+    """
+    if db.engine.dialect.name == "postgresql":
+        return func.string_agg(column, literal(b"", LargeBinary))
+    return func.group_concat(func.hex(column), "")
