@@ -63,13 +63,14 @@ class Totals:
     figure is asked for (wait_histogram.decode), so adding a row costs no Python loop.
     """
 
-    __slots__ = ("counts", "maxima", "parts", "_dense")
+    __slots__ = ("counts", "maxima", "parts", "_dense", "_medians_and_p90s")
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(COUNTS, 0)
         self.maxima: dict[str, float | None] = dict.fromkeys(WAITS)
         self.parts: dict[str, list[bytes]] = {name: [] for name in HISTOGRAMS}
         self._dense: dict = {}
+        self._medians_and_p90s: dict = {}  # by wait, when of_rows counted them
 
     def add_row(self, row) -> None:
         """Add one stored row (or a row of sums and concatenations) to the totals."""
@@ -80,23 +81,33 @@ class Totals:
             self._take_max(name, getattr(row, f"{name}_max_s"))
         for name in HISTOGRAMS:
             self.parts[name].append(histogram.as_bytes(getattr(row, f"{name}_hist")))
+        self._forget_merged()
+
+    def _forget_merged(self) -> None:
         self._dense.clear()
+        self._medians_and_p90s.clear()
 
     @classmethod
     def of_rows(cls, rows) -> list["Totals"]:
         """Return one running sum per row, their histograms merged in one numpy pass.
 
         The same as a Totals().add_row(row) for each row, without a decode per
-        histogram when their figures are asked for (wait_histogram.decode_many).
+        histogram nor a percentile count per wait when their figures are asked for
+        (wait_histogram.decode_many and percentiles_of_rows).
         """
         totals = []
         for row in rows:
             totals.append(cls())
             totals[-1].add_row(row)
+        if not totals:
+            return totals
         for name in HISTOGRAMS:
             merged = histogram.decode_many([b"".join(each.parts[name]) for each in totals])
-            for each, counts in zip(totals, merged, strict=True):
-                each._dense[name] = counts
+            found = histogram.percentiles_of_rows(merged, (50, 90)) if name in WAITS else None
+            for number, each in enumerate(totals):
+                each._dense[name] = merged[number]
+                if found:
+                    each._medians_and_p90s[name] = found[number]
         return totals
 
     def add_totals(self, other: "Totals") -> None:
@@ -107,7 +118,7 @@ class Totals:
             self._take_max(name, other.maxima[name])
         for name in HISTOGRAMS:
             self.parts[name].extend(other.parts[name])  # a store's: one piece per histogram
-        self._dense.clear()
+        self._forget_merged()
 
     def _take_max(self, name: str, value: float | None) -> None:
         if value is not None and (self.maxima[name] is None or value > self.maxima[name]):
@@ -130,10 +141,17 @@ class Totals:
     def summary(self, name: str, *, percentiles: bool = True) -> dict:
         """Return stats.summary's shape for a wait, its percentiles from the histogram."""
         maximum = self.maxima[name]
-        p50, p90 = (histogram.percentiles(self.dense(name), (50, 90), maximum)
-                    if percentiles else (None, None))
+        p50, p90 = self._median_and_p90(name) if percentiles else (None, None)
         return {"count": self.counts[COUNTED[name]], "p50_s": _round(p50),
                 "p90_s": _round(p90), "max_s": _round(maximum)}
+
+    def _median_and_p90(self, name: str) -> tuple[float | None, float | None]:
+        counted = self._medians_and_p90s.get(name)
+        if counted is None:
+            return tuple(histogram.percentiles(self.dense(name), (50, 90), self.maxima[name]))
+        maximum = self.maxima[name]
+        return tuple(value if value is None or maximum is None else min(value, maximum)
+                     for value in counted)
 
     def headline(self, *, detail: bool = True) -> dict:
         """Return figures.py `headline`'s shape (within_target without the targets).

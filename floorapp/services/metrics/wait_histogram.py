@@ -149,6 +149,24 @@ def percentiles(counts: np.ndarray, ps: tuple[float, ...],
     return values if maximum is None else [min(value, maximum) for value in values]
 
 
+def percentiles_of_rows(counts: np.ndarray, ps: tuple[float, ...]) -> list[list[float | None]]:
+    """Return `percentiles` (without the maximum's cap) of each row of a 2-D array at once.
+
+    The same nearest ranks as `percentiles`, counted for every row in a few array
+    operations: the chain's view asks for 800 stores' waits, and one call per store
+    cost more than the statement that read them.
+    """
+    cumulative = np.cumsum(counts, axis=1)
+    totals = cumulative[:, -1]
+    found = []
+    for p in ps:
+        ranks = np.maximum(1, np.ceil(p / 100 * totals))
+        below = (cumulative < ranks[:, None]).sum(axis=1)  # searchsorted, row by row
+        found.append(_middles()[np.minimum(below, OVERFLOW)].tolist())  # empty rows: None
+    return [[None if not total else value for value in values]
+            for total, values in zip(totals.tolist(), zip(*found, strict=True), strict=True)]
+
+
 def kaplan_meier_median(events: np.ndarray, censored: np.ndarray) -> float | None:
     """Return the Kaplan–Meier median from bucketed events and censorings (stats.py's rule).
 
