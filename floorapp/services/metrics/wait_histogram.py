@@ -95,13 +95,9 @@ def encode(counts: np.ndarray) -> bytes:
     return records.tobytes()
 
 
-def as_bytes(stored: bytes | memoryview | str | None) -> bytes:
-    """Return a stored histogram (or a concatenation) as bytes; SQLite's hex text too."""
-    if not stored:
-        return b""
-    if isinstance(stored, str):
-        return bytes.fromhex(stored)
-    return bytes(stored)
+def as_bytes(stored: bytes | memoryview | None) -> bytes:
+    """Return a stored histogram (or a concatenation) as bytes."""
+    return bytes(stored) if stored else b""
 
 
 def decode(stored: bytes) -> np.ndarray:
