@@ -59,17 +59,20 @@ def row_figures(rows: list[RequestRow], acknowledge_target_s: int,
 class Totals:
     """A running sum of roll-up rows (mappings or objects with the columns).
 
-    Histograms are kept as the stored records, concatenated, and merged once when a
-    figure is asked for (wait_histogram.decode), so adding a row costs no Python loop.
+    A histogram is its dense counts merged so far plus the stored records added since
+    (`pending`), which are decoded all at once when a figure is asked for
+    (wait_histogram.decode): adding a row costs no Python loop, and adding another sum
+    adds its dense counts, so sums of sums (a store's cells into its hours and zones,
+    stores into a chain) decode each record once.
     """
 
-    __slots__ = ("counts", "maxima", "parts", "_dense", "_medians_and_p90s")
+    __slots__ = ("counts", "maxima", "pending", "_merged", "_medians_and_p90s")
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(COUNTS, 0)
         self.maxima: dict[str, float | None] = dict.fromkeys(WAITS)
-        self.parts: dict[str, list[bytes]] = {name: [] for name in HISTOGRAMS}
-        self._dense: dict = {}
+        self.pending: dict[str, list[bytes]] = {name: [] for name in HISTOGRAMS}
+        self._merged: dict = {}  # by histogram: dense counts, never changed in place
         self._medians_and_p90s: dict = {}  # by wait, when of_rows counted them
 
     def add_row(self, row) -> None:
@@ -80,11 +83,7 @@ class Totals:
         for name in WAITS:
             self._take_max(name, getattr(row, f"{name}_max_s"))
         for name in HISTOGRAMS:
-            self.parts[name].append(histogram.as_bytes(getattr(row, f"{name}_hist")))
-        self._forget_merged()
-
-    def _forget_merged(self) -> None:
-        self._dense.clear()
+            self.pending[name].append(histogram.as_bytes(getattr(row, f"{name}_hist")))
         self._medians_and_p90s.clear()
 
     @classmethod
@@ -102,10 +101,11 @@ class Totals:
         if not totals:
             return totals
         for name in HISTOGRAMS:
-            merged = histogram.decode_many([b"".join(each.parts[name]) for each in totals])
+            merged = histogram.decode_many([b"".join(each.pending[name]) for each in totals])
             found = histogram.percentiles_of_rows(merged, (50, 90)) if name in WAITS else None
             for number, each in enumerate(totals):
-                each._dense[name] = merged[number]
+                each.pending[name] = []
+                each._merged[name] = merged[number]
                 if found:
                     each._medians_and_p90s[name] = found[number]
         return totals
@@ -117,18 +117,25 @@ class Totals:
         for name in WAITS:
             self._take_max(name, other.maxima[name])
         for name in HISTOGRAMS:
-            self.parts[name].extend(other.parts[name])  # a store's: one piece per histogram
-        self._forget_merged()
+            self.pending[name].extend(other.pending[name])
+            if name in other._merged:
+                self._add_dense(name, other._merged[name])
+        self._medians_and_p90s.clear()
+
+    def _add_dense(self, name: str, counts) -> None:
+        merged = self._merged.get(name)
+        self._merged[name] = counts if merged is None else merged + counts
 
     def _take_max(self, name: str, value: float | None) -> None:
         if value is not None and (self.maxima[name] is None or value > self.maxima[name]):
             self.maxima[name] = value
 
     def dense(self, name: str):
-        """Return the merged counts of one histogram (decoded once, then kept)."""
-        if name not in self._dense:
-            self._dense[name] = histogram.decode(b"".join(self.parts[name]))
-        return self._dense[name]
+        """Return the merged counts of one histogram, decoding what was added since."""
+        if self.pending[name] or name not in self._merged:
+            self._add_dense(name, histogram.decode(b"".join(self.pending[name])))
+            self.pending[name] = []
+        return self._merged[name]
 
     def columns(self) -> dict:
         """Return the totals as the columns of a roll-up row (targets not included)."""

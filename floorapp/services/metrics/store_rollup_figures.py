@@ -148,13 +148,10 @@ def _groups(store_id: int, period: Period, *, grouped: bool = True
             table.c.local_date.between(period.first, period.last))
     if grouped:
         statement = statement.group_by(*labelled)
-    result = {}
-    for row in db.session.execute(statement):
-        if row.requests is None:
-            continue  # no rows at all: the ungrouped sum is one row of NULLs
-        result[(row.key0, row.key1, row.key2)] = total = Totals()
-        total.add_row(row)
-    return result
+    rows = [row for row in db.session.execute(statement)
+            if row.requests is not None]  # no rows at all: the ungrouped sum is one of NULLs
+    return {(row.key0, row.key1, row.key2): total
+            for row, total in zip(rows, Totals.of_rows(rows), strict=True)}
 
 
 def _weekday(column):
