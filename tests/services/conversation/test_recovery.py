@@ -63,6 +63,8 @@ def test_a_good_rating_is_not_one_to_answer_but_a_comment_is(floor):
     intake.rate(quiet.public_token, "5", "", now=at + timedelta(minutes=10))
     intake.rate(talkative.public_token, "4", "The fitting rooms were full",
                 now=at + timedelta(minutes=10))
+    blank = _helped(floor, at + timedelta(minutes=2))
+    intake.rate(blank.public_token, "5", " \n\t ", now=at + timedelta(minutes=10))
     assert [p["title"] for p in _pushes()] == ["Rated 4 of 5: Shoes"]
     assert [r.request_id for r in recovery.to_answer(store, now=at + timedelta(minutes=11))] \
         == [talkative.id]
