@@ -83,10 +83,10 @@ def tick(*, now: datetime, settle: timedelta = SETTLE, max_events: int = MAX_EVE
         db.session.rollback()
         return UpkeepReport(skipped=True, last_event_id=mark)
     stores = _stores(set(dirty) | {store_id for store_id, _ in stale})
-    for store_id, hours in dirty.items():
-        dates = rollup_writer.rewrite_hours(stores[store_id], hours)
-        rollup_writer.rewrite_days(stores[store_id], dates)
-        report.days += len(dates)
+    dates = rollup_writer.rewrite_hours({stores[store_id]: hours
+                                         for store_id, hours in dirty.items()})
+    rollup_writer.rewrite_days(dates)
+    report.days = sum(len(days) for days in dates.values())
     for store_id, day in stale:
         rollup_writer.rewrite_span(stores[store_id], day, day)
     report.stale_days = len(stale)
@@ -221,7 +221,7 @@ def _drop_outside(store: Store, first: date | None, last: date | None) -> None:
     outside = (or_(RollupWeek.week_start < min(edges), RollupWeek.week_start > max(edges))
                if edges else true())
     db.session.execute(delete(RollupWeek).where(RollupWeek.store_id == store.id, outside))
-    rollup_writer.rewrite_weeks(store, edges)
+    rollup_writer.rewrite_weeks({store: edges})
     db.session.commit()
 
 
