@@ -77,7 +77,9 @@ def rewrite_hours(hours: dict[Store, set[datetime]]) -> dict[Store, set[date]]:
         RollupHour.hour_start_utc.in_)))
     values = _hour_values(hours, groups)
     if values:
-        db.session.execute(insert(RollupHour), values)
+        # The table's insert, not the model's: the ORM splits its bulk insert wherever
+        # the next row has NULLs in other columns, a statement per row at worst.
+        db.session.execute(insert(RollupHour.__table__), values)
     return {store: {start.astimezone(zones[store.id]).date() for start in starts}
             for store, starts in hours.items()}
 
