@@ -20,6 +20,7 @@ SCENARIOS = {
     "wait_estimate": "bench.wait_estimate",
     "fleet": "bench.fleet",
     "chain": "bench.chain",
+    "upkeep": "bench.upkeep",
 }
 NAMES = list(SCENARIOS)
 
