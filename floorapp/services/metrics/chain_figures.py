@@ -14,20 +14,14 @@ requests by up to a minute and a tick (services/metrics/rollup_upkeep.py).
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, false, func, null, or_, select, union_all
+from sqlalchemy import and_, false, or_, select, union_all
 
 from floorapp.extensions import db
 from floorapp.models import RollupDay, RollupWeek, Store
 from floorapp.services.metrics import rollup_writer
 from floorapp.services.metrics.figures import store_header
 from floorapp.services.metrics.periods import Period, chosen_period
-from floorapp.services.metrics.rollup_figures import (
-    COUNTS,
-    HISTOGRAMS,
-    WAITS,
-    Totals,
-    concatenated,
-)
+from floorapp.services.metrics.rollup_figures import COUNTS, HISTOGRAMS, WAITS, Totals, summed
 
 
 def compare_stores_rolled(stores: list[Store], *, choice: str | None, first: str | None,
@@ -89,12 +83,7 @@ def _totals_by_store(periods: dict[int, Period], histograms: tuple[str, ...]
     if week_ranges:
         parts.append(_part(weeks, week_ranges, histograms))
     both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    statement = select(
-        both.c.store_id, *(func.sum(both.c[name]).label(name) for name in COUNTS),
-        *(func.max(both.c[f"{name}_max_s"]).label(f"{name}_max_s") for name in WAITS),
-        *((concatenated(both.c[f"{name}_hist"]) if name in histograms else null())
-          .label(f"{name}_hist") for name in HISTOGRAMS),
-    ).group_by(both.c.store_id)
+    statement = select(both.c.store_id, *summed(both, histograms)).group_by(both.c.store_id)
     rows = db.session.execute(statement).all()
     return {row.store_id: total for row, total in zip(rows, Totals.of_rows(rows), strict=True)}
 

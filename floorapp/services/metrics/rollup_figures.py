@@ -9,7 +9,7 @@ day, a range's days into a store, stores into a chain): counts add, maxima take 
 larger, histograms merge.
 """
 
-from sqlalchemy import LargeBinary, cast, func, literal
+from sqlalchemy import LargeBinary, cast, func, literal, null
 
 from floorapp.extensions import db
 from floorapp.models.help import OPEN_STATUSES
@@ -190,6 +190,19 @@ class Totals:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def summed(table, histograms: tuple[str, ...] = HISTOGRAMS) -> list:
+    """Return the columns that add up roll-up rows of `table`, named as its columns.
+
+    The database adds the counts, takes the maxima and concatenates the histograms'
+    records, so a group of rows comes back as one row that `Totals.add_row` reads like a
+    stored one; a histogram not in `histograms` comes back NULL (not read, not sent).
+    """
+    return [*(func.sum(table.c[name]).label(name) for name in COUNTS),
+            *(func.max(table.c[f"{name}_max_s"]).label(f"{name}_max_s") for name in WAITS),
+            *((concatenated(table.c[f"{name}_hist"]) if name in histograms else null())
+              .label(f"{name}_hist") for name in HISTOGRAMS)]
 
 
 def concatenated(column):

@@ -16,20 +16,13 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, cast, delete, func, insert, null, or_, select
+from sqlalchemy import and_, case, cast, delete, insert, null, or_, select
 
 from floorapp.extensions import db
 from floorapp.models import HelpRequest, Outcome, RollupDay, RollupHour, RollupWeek, Store
 from floorapp.services.metrics.periods import local_midnight
 from floorapp.services.metrics.request_rows import RequestRow, epoch_seconds, from_epoch
-from floorapp.services.metrics.rollup_figures import (
-    COUNTS,
-    HISTOGRAMS,
-    WAITS,
-    Totals,
-    concatenated,
-    row_figures,
-)
+from floorapp.services.metrics.rollup_figures import Totals, row_figures, summed
 
 HOUR = timedelta(hours=1)
 SUNDAY = timedelta(days=6)  # after its week's Monday
@@ -171,11 +164,8 @@ def _sums(table, key, where) -> list:
     records (wait_histogram.py), so a day costs one row back, not one per hour and zone.
     """
     key = key.label("key")
-    return db.session.execute(select(
-        table.c.store_id, key, *(func.sum(table.c[name]).label(name) for name in COUNTS),
-        *(func.max(table.c[f"{name}_max_s"]).label(f"{name}_max_s") for name in WAITS),
-        *(concatenated(table.c[f"{name}_hist"]).label(f"{name}_hist") for name in HISTOGRAMS),
-    ).where(where).group_by(table.c.store_id, key)).all()
+    return db.session.execute(select(table.c.store_id, key, *summed(table))
+                              .where(where).group_by(table.c.store_id, key)).all()
 
 
 def _replace_sums(table, key: str, keys: dict[Store, set[date]], sums: list) -> None:

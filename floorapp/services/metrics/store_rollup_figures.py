@@ -26,13 +26,7 @@ from floorapp.models import HelpRequest, RollupHour, Store, Zone
 from floorapp.services.metrics import rollup_upkeep
 from floorapp.services.metrics import wait_histogram as histogram
 from floorapp.services.metrics.periods import Period
-from floorapp.services.metrics.rollup_figures import (
-    COUNTS,
-    HISTOGRAMS,
-    WAITS,
-    Totals,
-    concatenated,
-)
+from floorapp.services.metrics.rollup_figures import Totals, summed
 
 WAIT_SECTIONS = ("requests", "acknowledge", "reach", "handle", "within_target", "walkaways",
                  "by_hour", "heatmap", "by_zone")
@@ -140,11 +134,7 @@ def _groups(store_id: int, period: Period, *, grouped: bool = True
     keys = ([table.c.zone_id, _weekday(table.c.local_date), table.c.local_hour]
             if grouped else [literal(0), literal(0), literal(0)])
     labelled = [key.label(f"key{n}") for n, key in enumerate(keys)]
-    statement = select(
-        *labelled, *(func.sum(table.c[name]).label(name) for name in COUNTS),
-        *(func.max(table.c[f"{name}_max_s"]).label(f"{name}_max_s") for name in WAITS),
-        *(concatenated(table.c[f"{name}_hist"]).label(f"{name}_hist") for name in HISTOGRAMS),
-    ).where(table.c.store_id == store_id,
+    statement = select(*labelled, *summed(table)).where(table.c.store_id == store_id,
             table.c.local_date.between(period.first, period.last))
     if grouped:
         statement = statement.group_by(*labelled)
