@@ -52,7 +52,7 @@ def row_figures(rows: list[RequestRow], acknowledge_target_s: int,
     for name in WAITS:
         figures[f"{name}_max_s"] = max(waits[name], default=None)
     for name in HISTOGRAMS:
-        figures[f"{name}_hist"] = histogram.encode(histogram.counts_of(waits[name]))
+        figures[f"{name}_hist"] = histogram.encode_waits(waits[name])
     return figures
 
 
