@@ -57,7 +57,8 @@ def roll_up(url: str) -> str:
     with app.app_context():
         last = db.session.scalar(select(func.max(Event.id))) or 0
         if rollup_upkeep.watermark() >= last:
-            db.engine.dispose()
+            db.session.remove()  # its connection back to the pool, which dispose closes:
+            db.engine.dispose()  # a template with a session open cannot be copied
             return "roll-ups built before"
         started = time.monotonic()
         days = rollup_upkeep.rebuild(now=datetime.now(UTC))
@@ -65,6 +66,7 @@ def roll_up(url: str) -> str:
             db.session.execute(text("ANALYZE rollup_hours"))
             db.session.execute(text("ANALYZE rollup_days"))
             db.session.commit()
+        db.session.remove()
         db.engine.dispose()
     return f"roll-ups built in {time.monotonic() - started:.0f} s ({days:,} store-days)"
 
