@@ -12,20 +12,17 @@ import pytest
 from sqlalchemy import delete, event, select
 
 from floorapp.extensions import db
-from floorapp.models import Role, RollupDay, RollupHour, RollupWeek
+from floorapp.models import Role, RollupHour
 from floorapp.services.help import availability, moves, spam
 from floorapp.services.metrics import rollup_upkeep
 from tests.factories import NEW_YORK, make_sign, make_store, make_user, submit_request, utc
+from tests.services.metrics.test_rollup_upkeep import KEYS, _rows
 
 # 23:00 on Saturday in New York, whose 01:00 comes twice that night; Sunday morning in
 # London and Kolkata (+5:30), Saturday afternoon in Honolulu. The requests run into Monday.
 FALL_BACK_EVE = utc(2026, 11, 1, 3)
 LATER = utc(2026, 11, 4)
 ZONES = (NEW_YORK, "Europe/London", "Asia/Kolkata", "Pacific/Honolulu")
-IGNORED = {"id", "computed_at"}
-KEYS = ((RollupHour, ("store_id", "hour_start_utc", "zone_id")),
-        (RollupDay, ("store_id", "local_date")), (RollupWeek, ("store_id", "week_start")))
-
 
 @pytest.fixture
 def chain(app):
@@ -56,18 +53,6 @@ def _history(store, signs, maria, *, hours: int, step_min: int) -> list[int]:
         moves.arrive(store.id, ids[-1], maria, now=at + timedelta(seconds=80 + 5 * n))
         moves.resolve(store.id, ids[-1], maria, "helped", now=at + timedelta(minutes=6))
     return ids
-
-
-def _rows() -> dict:
-    """Every roll-up row, without its id and computing time, keyed by what it is."""
-    result = {}
-    for model, key in KEYS:
-        for row in db.session.scalars(select(model)):
-            values = {c.name: getattr(row, c.name) for c in model.__table__.columns
-                      if c.name not in IGNORED}
-            result[(model.__tablename__, *(values[k] for k in key))] = values
-    db.session.rollback()
-    return result
 
 
 def test_a_tick_over_stores_in_four_time_zones_writes_the_rows_of_each_ones_rebuild(chain):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from floorapp.extensions import db
-from floorapp.models import Role, RollupDay, RollupHour, RollupWatermark, Store
+from floorapp.models import Role, RollupDay, RollupHour, RollupWatermark, RollupWeek, Store
 from floorapp.services.help import availability, moves, spam
 from floorapp.services.metrics import rollup_upkeep
 from tests.factories import NEW_YORK, make_sign, make_store, make_user, submit_request, utc
@@ -14,6 +14,8 @@ from tests.factories import NEW_YORK, make_sign, make_store, make_user, submit_r
 FALL_BACK_NIGHT = utc(2026, 11, 1, 4, 30)  # 00:30 in New York; 01:00 comes twice after it
 LATER = utc(2026, 11, 3, 12)
 IGNORED = {"id", "computed_at"}
+KEYS = ((RollupHour, ("store_id", "hour_start_utc", "zone_id")),
+        (RollupDay, ("store_id", "local_date")), (RollupWeek, ("store_id", "week_start")))
 SETTLED = rollup_upkeep.SETTLE + timedelta(seconds=1)
 
 
@@ -49,8 +51,7 @@ def _history(store, signs, maria, hours: int = 30) -> list[int]:
 def _rows() -> dict:
     """Every roll-up row, without its id and computing time, keyed by what it is."""
     result = {}
-    for model, key in ((RollupHour, ("store_id", "hour_start_utc", "zone_id")),
-                       (RollupDay, ("store_id", "local_date"))):
+    for model, key in KEYS:
         for row in db.session.scalars(select(model)):
             values = {c.name: getattr(row, c.name) for c in model.__table__.columns
                       if c.name not in IGNORED}
