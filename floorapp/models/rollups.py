@@ -10,7 +10,7 @@ An hour row is keyed by the UTC instant its local hour starts (`hour_start_utc`)
 hour that a fall-back DST change repeats is two rows with the same local date and hour.
 A day row is the sum of its local date's hour rows over every zone, and a week row the
 sum of the day rows of its local Monday-to-Sunday week, so a long range is read as its
-edge days and its whole weeks (30 days: about 10 rows a store instead of 30). All are
+edge days and its whole weeks (30 days: at most 11 rows a store instead of 30). All are
 rewritten whole by services/metrics/rollup_writer.py, never incremented, so running
 that twice gives the same rows.
 """

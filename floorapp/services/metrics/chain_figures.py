@@ -2,8 +2,8 @@
 
 The chain's view (and a region's) reads one statement over `rollup_weeks` and
 `rollup_days` whatever the history's length, instead of every request of every store:
-a range is its whole local weeks and its days outside them (30 days: about 10 rows a
-store, a year about 60).
+a range is its whole local weeks and its days outside them (30 days: 4 or 5 week rows and
+up to 6 day rows a store, a year about 58).
 The figures are figures.py `headline`'s, with the same definitions
 (services/metrics/rollup_figures.py); the percentiles come from mergeable histograms
 and are within services/metrics/wait_histogram.py's documented error (0.5 s below
