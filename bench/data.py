@@ -73,11 +73,16 @@ def pg_url(database: str) -> str:
     return f"postgresql+psycopg://{PG_SERVER}/{database}"
 
 
-def _admin(*statements: str) -> None:
+def _connect(database: str = "postgres", *, autocommit: bool = False):
+    """Return a connection to a database on the bench PostgreSQL server."""
     user, server = PG_SERVER.split("@")
     host, port = server.split(":")
-    with psycopg.connect(host=host, port=int(port), user=user, dbname="postgres",
-                         autocommit=True) as connection:
+    return psycopg.connect(host=host, port=int(port), user=user, dbname=database,
+                           autocommit=autocommit)
+
+
+def _admin(*statements: str) -> None:
+    with _connect(autocommit=True) as connection:
         for statement in statements:
             connection.execute(statement)
 
@@ -85,17 +90,13 @@ def _admin(*statements: str) -> None:
 def _copy_strategy(template: str) -> str:
     """WAL_LOG for a small template (no checkpoint: ~0.2 s instead of ~4 s on a busy
     machine), FILE_COPY for a big one (logging gigabytes of pages would be slower)."""
-    user, server = PG_SERVER.split("@")
-    host, port = server.split(":")
-    with psycopg.connect(host=host, port=int(port), user=user, dbname="postgres") as c:
+    with _connect() as c:
         size = c.execute("SELECT pg_database_size(%s)", (template,)).fetchone()[0]
     return "WAL_LOG" if size < SMALL_TEMPLATE_BYTES else "FILE_COPY"
 
 
 def _pg_exists(database: str) -> bool:
-    user, server = PG_SERVER.split("@")
-    host, port = server.split(":")
-    with psycopg.connect(host=host, port=int(port), user=user, dbname="postgres") as c:
+    with _connect() as c:
         return c.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                          (database,)).fetchone() is not None
 
@@ -153,10 +154,7 @@ def _analyse(database: str) -> None:
     without this the planner guessed a store's year at 6 requests and every index-only
     scan read the table's rows too.
     """
-    user, server = PG_SERVER.split("@")
-    host, port = server.split(":")
-    with psycopg.connect(host=host, port=int(port), user=user, dbname=database,
-                         autocommit=True) as connection:
+    with _connect(database, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
 
 

@@ -52,7 +52,7 @@ def row_figures(rows: list[RequestRow], acknowledge_target_s: int,
     for name in WAITS:
         figures[f"{name}_max_s"] = max(waits[name], default=None)
     for name in HISTOGRAMS:
-        figures[f"{name}_hist"] = histogram.encode_waits(waits[name])
+        figures[f"{name}_hist"] = histogram.encode(histogram.counts_of(waits[name]))
     return figures
 
 
@@ -156,9 +156,7 @@ class Totals:
         counted = self._medians_and_p90s.get(name)
         if counted is None:
             return tuple(histogram.percentiles(self.dense(name), (50, 90), self.maxima[name]))
-        maximum = self.maxima[name]
-        return tuple(value if value is None or maximum is None else min(value, maximum)
-                     for value in counted)
+        return tuple(histogram.capped(counted, self.maxima[name]))
 
     def headline(self, *, detail: bool = True) -> dict:
         """Return figures.py `headline`'s shape (within_target without the targets).

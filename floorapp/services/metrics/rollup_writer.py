@@ -68,7 +68,7 @@ def rewrite_hours(hours: dict[Store, set[datetime]]) -> dict[Store, set[date]]:
     db.session.execute(delete(RollupHour).where(_each_store(
         RollupHour.store_id, {store.id: starts for store, starts in hours.items()},
         RollupHour.hour_start_utc.in_)))
-    values = _hour_values(hours, groups)
+    values = _hour_values(hours, groups, zones)
     if values:
         # The table's insert, not the model's: the ORM splits its bulk insert wherever
         # the next row has NULLs in other columns, a statement per row at worst.
@@ -78,7 +78,8 @@ def rewrite_hours(hours: dict[Store, set[datetime]]) -> dict[Store, set[date]]:
 
 
 def _hour_values(hours: dict[Store, set[datetime]],
-                 groups: dict[tuple[int, datetime, int], list[RequestRow]]) -> list[dict]:
+                 groups: dict[tuple[int, datetime, int], list[RequestRow]],
+                 zones: dict[int, ZoneInfo]) -> list[dict]:
     """Return the rows of the (store, hour, zone) groups whose hour was asked for."""
     stores = {store.id: store for store in hours}
     values = []
@@ -86,7 +87,7 @@ def _hour_values(hours: dict[Store, set[datetime]],
         store = stores[store_id]
         if start not in hours[store]:
             continue  # read because it shares a window; not asked for (an odd zone's hour)
-        local = start.astimezone(ZoneInfo(store.timezone))
+        local = start.astimezone(zones[store_id])
         values.append({"store_id": store_id, "zone_id": zone_id, "hour_start_utc": start,
                        "local_date": local.date(), "local_hour": local.hour,
                        **row_figures(group, store.acknowledge_target_s,

@@ -30,7 +30,6 @@ one statement.
 
 import functools
 import math
-from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
@@ -78,20 +77,6 @@ def counts_of(waits: Iterable[float]) -> np.ndarray:
     return counts
 
 
-def encode_waits(waits: list[float]) -> bytes:
-    """Return the stored form of some waits: encode(counts_of(waits)), made directly.
-
-    An hour's group holds a handful of waits, and the tick writes thousands of groups at
-    a chain's peak: counting their buckets beats filling and scanning BUCKETS integers
-    for each (a quarter of a peak tick's CPU). So many waits that a bucket could pass a
-    record's 65,535 take the general way.
-    """
-    if len(waits) > RECORD_MAX:
-        return encode(counts_of(waits))
-    counted = sorted(Counter(bucket_of(seconds) for seconds in waits).items())
-    return np.array(counted, dtype=RECORD).tobytes() if counted else b""
-
-
 def encode(counts: np.ndarray) -> bytes:
     """Return the stored form of dense counts: a record per bucket that has some.
 
@@ -117,11 +102,7 @@ def as_bytes(stored: bytes | memoryview | None) -> bytes:
 
 def decode(stored: bytes) -> np.ndarray:
     """Return the dense counts of stored records (concatenated ones merge: counts add)."""
-    records = np.frombuffer(stored, dtype=RECORD)
-    if not len(records):
-        return np.zeros(BUCKETS, dtype=np.int64)
-    return np.bincount(records["bucket"], weights=records["count"],
-                       minlength=BUCKETS).astype(np.int64)
+    return decode_many([stored])[0]
 
 
 def decode_many(stored: list[bytes]) -> np.ndarray:
@@ -152,21 +133,22 @@ def percentile(counts: np.ndarray, p: float, maximum: float | None = None) -> fl
 def percentiles(counts: np.ndarray, ps: tuple[float, ...],
                 maximum: float | None = None) -> list[float | None]:
     """Return several nearest-rank percentiles from dense counts at once (None when empty)."""
-    cumulative = np.cumsum(counts)
-    total = int(cumulative[-1])
-    if not total:
-        return [None] * len(ps)
-    ranks = [max(1, math.ceil(p / 100 * total)) for p in ps]
-    values = _middles()[np.searchsorted(cumulative, ranks)].tolist()
-    return values if maximum is None else [min(value, maximum) for value in values]
+    return capped(percentiles_of_rows(counts[np.newaxis], ps)[0], maximum)
+
+
+def capped(values: list[float | None], maximum: float | None) -> list[float | None]:
+    """Return percentiles no larger than the exact longest wait (a bucket's middle can be)."""
+    if maximum is None:
+        return list(values)
+    return [value if value is None else min(value, maximum) for value in values]
 
 
 def percentiles_of_rows(counts: np.ndarray, ps: tuple[float, ...]) -> list[list[float | None]]:
-    """Return `percentiles` (without the maximum's cap) of each row of a 2-D array at once.
+    """Return nearest-rank percentiles of each row of dense counts (None for an empty row).
 
-    The same nearest ranks as `percentiles`, counted for every row in a few array
-    operations: the chain's view asks for 800 stores' waits, and one call per store
-    cost more than the statement that read them.
+    Uncapped (see `capped`); `percentiles` is one row of it. Every row is counted in a
+    few array operations: the chain's view asks for 800 stores' waits, and one call per
+    store cost more than the statement that read them.
     """
     cumulative = np.cumsum(counts, axis=1)
     totals = cumulative[:, -1]

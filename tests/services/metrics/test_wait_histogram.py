@@ -37,13 +37,3 @@ def test_percentiles_of_many_rows_are_each_rows_own_percentiles():
     assert found == alone
     assert [None, None, None] in found and any(None not in row for row in found)
 
-
-def test_waits_encoded_directly_are_the_dense_counts_encoded():
-    rng = random.Random(2)
-    for size in (0, 1, 2, 7, 40, 1000):
-        waits = [rng.choice((0.0, 0.4, 99.9, 100.0, 86_400 * 3)) if n % 5 == 0
-                 else rng.expovariate(1 / 200) for n in range(size)]
-        assert histogram.encode_waits(waits) == histogram.encode(histogram.counts_of(waits))
-    many = [12.0] * (histogram.RECORD_MAX + 5)  # more than one record of bucket 12
-    assert histogram.encode_waits(many) == histogram.encode(histogram.counts_of(many))
-    assert histogram.decode(histogram.encode_waits(many))[12] == len(many)
