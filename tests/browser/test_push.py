@@ -23,6 +23,7 @@ from tests.factories import submit_request
 from tests.push_factories import LOCAL_PUSH, browser_subscription
 
 PASSWORD = "pw-push-browser"
+SHOWN_WAIT_S = 15
 # pushManager as a browser with a push service has it: subscribe() after permission, then
 # getSubscription() returns the same subscription.
 FAKE_PUSH_MANAGER = """(subscription) => {
@@ -99,7 +100,13 @@ def _deliver(page, server, payload: dict) -> None:
 
 
 def _shown(page, tag: str, body: str | None = None) -> list[dict]:
-    deadline = time.monotonic() + 5
+    """The notifications shown under `tag`, once one is (with `body`, if given).
+
+    Waits up to 15 s: a wait, not a bound. On the 2-core VM under load (the whole suite;
+    a benchmark's data build) the first notification was twice not shown within 5 s; in
+    30 runs beside a CPU hog it showed within 25 ms. The cause is not found yet.
+    """
+    deadline = time.monotonic() + SHOWN_WAIT_S
     while True:
         shown = page.evaluate(NOTIFICATIONS, tag)
         if (shown and (body is None or shown[0]["body"] == body)) or time.monotonic() > deadline:
